@@ -1,0 +1,57 @@
+"""Who a person is in the organization: the office, a leader, an administrator, a head."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .models import Department, User
+
+
+def office_department() -> Department | None:
+    return Department.objects.filter(is_office=True).first()
+
+
+def is_office_member(user: Any) -> bool:
+    """Members of the office department act as the office (审核, 督办, arbitration)."""
+    if not getattr(user, "is_authenticated", False) or user.department_id is None:
+        return False
+    cached = getattr(user, "_xietong_is_office", None)
+    if cached is None:
+        cached = Department.objects.filter(pk=user.department_id, is_office=True).exists()
+        user._xietong_is_office = cached
+    return bool(cached)
+
+
+def is_leader(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_leader)
+
+
+def is_admin(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_superuser)
+
+
+def sees_everything(user: Any) -> bool:
+    """Leaders, the office and administrators oversee all work (dashboards, supervision)."""
+    return is_leader(user) or is_admin(user) or is_office_member(user)
+
+
+def headed_department_ids(user: Any) -> list[int]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_xietong_headed", None)
+    if cached is None:
+        cached = list(Department.objects.filter(head=user).values_list("id", flat=True))
+        user._xietong_headed = cached
+    return list(cached)
+
+
+def head_of(user: User) -> User | None:
+    """The head of the person's department (None when there is none, or it is the person)."""
+    if user.department_id is None:
+        return None
+    head = User.objects.filter(headed_departments__id=user.department_id, is_active=True).first()
+    return head if head is not None and head.pk != user.pk else None
+
+
+def office_heads() -> QuerySet[User]:
+    return User.objects.filter(headed_departments__is_office=True, is_active=True)

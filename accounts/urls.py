@@ -1,0 +1,4 @@
+"""Pages of accounts."""
+
+app_name = "accounts"
+urlpatterns: list = []

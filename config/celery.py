@@ -1,0 +1,21 @@
+"""The Celery application: autodiscovers ``<app>/tasks.py``; the beat schedule is declared here."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("xietong")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Periodic jobs live in code, not in a database table, so every deployment runs the same schedule.
+app.conf.beat_schedule = {
+    "calendar-gap-check": {
+        # Tell administrators when a coming year has no holiday data yet (daily, early morning).
+        "task": "notifications.tasks.check_calendar_years",
+        "schedule": crontab(hour=7, minute=30),
+    },
+}

@@ -1,0 +1,23 @@
+"""Settings for the test suite: the real settings with a fast password hasher and eager defaults.
+
+The environment still chooses the database and Redis, so `make test` runs the same suite on
+SQLite and again on PostgreSQL with Redis.
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "test-only-" + "k3y-" * 12 + "n0t-f0r-pr0duct10n")
+
+from config.settings import *  # noqa: E402,F403
+from config.settings import STORAGES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests use the plain test client over http.
+SECURE_SSL_REDIRECT = False
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ALLOWED_HOSTS = ["*"]
+# The browser tests talk to the live server over plain http.
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False

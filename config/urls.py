@@ -1,0 +1,26 @@
+"""Top-level URLs. Every page needs a login unless its view is @login_not_required."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from core.views import healthz
+
+admin.site.site_header = admin.site.site_title = settings.SITE_NAME
+
+urlpatterns = [
+    path("", include("workload.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("admin/", admin.site.urls),
+    # The language switch works before login too (the login page offers it).
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", include("config.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]

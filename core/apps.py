@@ -1,0 +1,12 @@
+"""Shared kernel: enums, working-day calendar, audit log, errors. Imports no other Xietong app."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -1,0 +1,82 @@
+"""Kernel tables: local calendar overrides and the append-only audit log."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+
+
+class HolidayOverride(models.Model):
+    """A local exception to the national calendar: a day off, or a working day (调休 or local rule)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(
+        _("is a working day"), help_text=_("Ticked: people work that day. Unticked: a day off.")
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("For example: 春节, 调休上班."))
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def for_target(self, obj: models.Model) -> "AuditEventQuerySet":
+        return self.filter(target_type=ContentType.objects.get_for_model(obj), target_id=obj.pk)
+
+
+class AuditEvent(models.Model):
+    """One thing someone did. Rows are only ever added (services write them in their transaction)."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    verb = models.CharField(_("action"), max_length=64, db_index=True)
+    target_type = models.ForeignKey(
+        ContentType, verbose_name=_("target type"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    target_id = models.PositiveBigIntegerField(_("target id"), null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id", "created_at"], name="audit_target_idx")]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_id} {self.verb}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("Audit events are append-only.")
+
+
+@receiver([post_save, post_delete], sender=HolidayOverride)
+def _calendar_changed(**kwargs: Any) -> None:
+    from . import calendar
+
+    calendar.clear_cache()

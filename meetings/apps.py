@@ -1,0 +1,9 @@
+"""Meetings (会议): rooms, clash-free scheduling, decisions. Not built yet (a later issue)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeetingsConfig(AppConfig):
+    name = "meetings"
+    verbose_name = _("Meetings")

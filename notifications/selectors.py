@@ -1,0 +1,23 @@
+"""Reads of notifications: always the requesting person's own."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .models import Notification
+
+
+def notification_list(*, user: Any, unread: bool | None = None, kind: str | None = None) -> QuerySet[Notification]:
+    qs = Notification.objects.filter(recipient=user).select_related("actor")
+    if unread is True:
+        qs = qs.filter(read_at__isnull=True)
+    elif unread is False:
+        qs = qs.filter(read_at__isnull=False)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-created_at", "-id")
+
+
+def unread_count(*, user: Any) -> int:
+    """One query on the partial index of unread rows."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

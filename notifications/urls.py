@@ -1,0 +1,4 @@
+"""Pages of notifications."""
+
+app_name = "notifications"
+urlpatterns: list = []

@@ -1,0 +1,9 @@
+"""Relations (关系协调): cross-department coordination, bulletins, feedback. Not built yet."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RelationsConfig(AppConfig):
+    name = "relations"
+    verbose_name = _("Relations")

@@ -1,0 +1,77 @@
+"""Fixtures shared by the whole suite."""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from core import calendar
+from tests.factories import AdminFactory, DepartmentFactory, LeaderFactory, OfficeFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state():
+    """Every test starts with an empty cache and calendar memo (they outlive transactions)."""
+    cache.clear()
+    calendar.clear_cache()
+    yield
+    calendar.clear_cache()
+
+
+@pytest.fixture
+def office(db):
+    return OfficeFactory()
+
+
+@pytest.fixture
+def department(db):
+    return DepartmentFactory(name="综合处", code="general", doc_prefix="综发")
+
+
+@pytest.fixture
+def user(department):
+    return UserFactory(username="staff", name="张文涛", department=department, title="科员")
+
+
+@pytest.fixture
+def head(department):
+    head = UserFactory(username="head", name="李处长", department=department, title="处长")
+    department.head = head
+    department.save()
+    return head
+
+
+@pytest.fixture
+def office_member(office):
+    return UserFactory(username="officer", name="周办事", department=office, title="秘书")
+
+
+@pytest.fixture
+def leader(office):
+    return LeaderFactory(username="leader", name="王局长", department=office)
+
+
+@pytest.fixture
+def admin_user(office):
+    return AdminFactory(username="admin", name="管理员", department=office)
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def user_api(api_client, user):
+    api_client.force_authenticate(user)
+    return api_client
+
+
+@pytest.fixture
+def client_of(client):
+    """``client_of(person)``: the test client logged in as that person."""
+
+    def login(person):
+        client.force_login(person)
+        return client
+
+    return login

@@ -1,0 +1,99 @@
+"""``WorkItem``: one row each time the system asks a person to act (DESIGN.md, the ledger)."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.enums import Classification, Priority, Urgency
+
+
+class WorkItemKind(models.TextChoices):
+    """What the person is asked to do. The coordination apps open items of these kinds."""
+
+    MATTER = "matter", _("Assigned matter")
+    MATTER_CONFIRMATION = "matter_confirmation", _("Confirm a completed matter")
+    COMMENT_REQUEST = "comment_request", _("Comment request")
+    APPROVAL = "approval", _("Approval")
+    DISTRIBUTION = "distribution", _("Sign for receipt")
+    INCOMING = "incoming", _("Incoming document")
+    READING = "reading", _("Circulated reading")
+    READING_PACKET = "reading_packet", _("Reading packet")
+    AGENDA_REVIEW = "agenda_review", _("Agenda item review")
+    MEETING = "meeting", _("Meeting reply")
+    COORDINATION = "coordination", _("Coordination matter")
+    FEEDBACK = "feedback", _("Public feedback")
+    RECEPTION = "reception", _("Reception arrangement")
+    BULLETIN = "bulletin", _("Leader bulletin")
+    TASK = "task", _("Other task")
+
+
+class WorkItemStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class WorkItem(models.Model):
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assignee"), on_delete=models.PROTECT, related_name="work_items"
+    )
+    # The assignee's department when the item was assigned: workload counts do not move when a
+    # person changes department later.
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="work_items",
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=WorkItemKind.choices)
+    target_type = models.ForeignKey(ContentType, verbose_name=_("target type"), on_delete=models.PROTECT)
+    target_id = models.PositiveBigIntegerField(_("target id"))
+    target = GenericForeignKey("target_type", "target_id")
+    title = models.CharField(_("title"), max_length=300)
+    priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices, default=Priority.ROUTINE)
+    urgency = models.CharField(_("urgency"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)
+    classification = models.CharField(
+        _("classification"), max_length=16, choices=Classification.choices, default=Classification.INTERNAL
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="assigned_work_items",
+    )
+    created_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=WorkItemStatus.choices, default=WorkItemStatus.OPEN)
+    outcome = models.CharField(_("outcome"), max_length=64, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+
+    class Meta:
+        verbose_name = _("work item")
+        verbose_name_plural = _("work items")
+        indexes = [
+            # 我的待办 / 已办: one person's items by status, by due date.
+            models.Index(fields=["assignee", "status", "due_at"], name="wi_assignee_status_due"),
+            models.Index(fields=["assignee", "status", "-completed_at"], name="wi_assignee_done"),
+            # 我交办的: what a person assigned, newest first.
+            models.Index(fields=["assigned_by", "status", "-created_at"], name="wi_assigned_by"),
+            # Department dashboards: open and overdue by department.
+            models.Index(fields=["department", "status", "due_at"], name="wi_department_status_due"),
+            # Due soon / overdue scans read only open items, in due order.
+            models.Index(fields=["due_at"], condition=Q(status="open"), name="wi_open_due"),
+            # Settling the items of a target (a matter closed, an approval decided).
+            models.Index(fields=["target_type", "target_id", "status"], name="wi_target"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open", completed_at__isnull=True) | ~Q(status="open"),
+                name="wi_open_not_completed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == WorkItemStatus.OPEN and self.due_at is not None and self.due_at < timezone.now()

@@ -1,0 +1,4 @@
+"""Pages of workload."""
+
+app_name = "workload"
+urlpatterns: list = []
