@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -25,19 +25,30 @@ class Department(models.Model):
     name = models.CharField(_("name"), max_length=100)
     code = models.SlugField(_("code"), max_length=32, unique=True, help_text=_("Short unique code, e.g. office."))
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent department"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     head = models.ForeignKey(
-        "accounts.User", verbose_name=_("head"), null=True, blank=True, on_delete=models.SET_NULL,
+        "accounts.User",
+        verbose_name=_("head"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="headed_departments",
     )
     doc_prefix = models.CharField(
-        _("document number prefix"), max_length=20, blank=True,
+        _("document number prefix"),
+        max_length=20,
+        blank=True,
         help_text=_("Used in document numbers, e.g. 办发. Empty: the office's prefix is used."),
     )
     is_office = models.BooleanField(
-        _("is the general office"), default=False,
+        _("is the general office"),
+        default=False,
         help_text=_("Members of the general office (办公室) act as the coordination hub."),
     )
     order = models.PositiveIntegerField(_("display order"), default=0)
@@ -60,7 +71,11 @@ class User(AbstractUser):
 
     name = models.CharField(_("full name"), max_length=50, blank=True)
     department = models.ForeignKey(
-        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.SET_NULL,
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="members",
     )
     title = models.CharField(_("job title"), max_length=50, blank=True, help_text=_("职务, e.g. 处长, 科员."))
@@ -75,7 +90,6 @@ class User(AbstractUser):
     name_pinyin = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
     name_initials = models.CharField(max_length=50, blank=True, editable=False, db_index=True)
 
-    objects = UserManager()
 
     class Meta:
         ordering = ["department__order", "name", "id"]

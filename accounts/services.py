@@ -24,7 +24,10 @@ def _require_admin(actor: Any) -> None:
 
 
 def _check_office_unique(*, is_office: bool, exclude_pk: int | None = None) -> None:
-    if is_office and Department.objects.filter(is_office=True).exclude(pk=exclude_pk).exists():
+    others = Department.objects.filter(is_office=True)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if is_office and others.exists():
         raise ValidationError(
             _("There is already a general office department."),
             fields={"is_office": [_("Only one department can be the general office.")]},
@@ -150,7 +153,9 @@ def user_create(
         with transaction.atomic():
             user.save()
     except IntegrityError as exc:  # a concurrent create of the same username
-        raise ValidationError(_("The username is taken."), fields={"username": [_("Choose another username.")]}) from exc
+        raise ValidationError(
+            _("The username is taken."), fields={"username": [_("Choose another username.")]}
+        ) from exc
     audit_record(actor=actor, verb="user.create", target=user, data={"username": username, "roles": roles})
     return user
 
@@ -174,7 +179,9 @@ def user_update(*, actor: Any, user: User, **changes: Any) -> User:
     for field, value in changes.items():
         setattr(target, field, value)
     target.save()
-    audit_record(actor=actor, verb="user.update", target=target, data={k: getattr(v, "pk", v) for k, v in changes.items()})
+    audit_record(
+        actor=actor, verb="user.update", target=target, data={k: getattr(v, "pk", v) for k, v in changes.items()}
+    )
     return target
 
 

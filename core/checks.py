@@ -5,8 +5,8 @@ It reads the database, so it is a database-tagged check: ``manage.py check --dat
 
 from typing import Any
 
-from django.core.checks import Warning as CheckWarning
 from django.core.checks import Tags, register
+from django.core.checks import Warning as CheckWarning
 from django.db import DatabaseError
 
 

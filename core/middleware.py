@@ -70,7 +70,9 @@ class DomainErrorMiddleware:
 class LoginRequiredMiddleware(_DjangoLoginRequired):
     """Django's login-required default for pages; the REST API answers 401 itself (DRF auth)."""
 
-    def process_view(self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any) -> Any:
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> Any:
         if request.path_info.startswith("/api/v1/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)

@@ -20,9 +20,13 @@ def test_service_writes_one_event_with_actor_and_target(admin_user):
 
 
 def test_event_rolls_back_with_the_change(admin_user):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        department_create(actor=admin_user, name="临时处", code="tmp")
-        raise RuntimeError("the caller fails after the service")
+    def create_then_fail():
+        with transaction.atomic():
+            department_create(actor=admin_user, name="临时处", code="tmp")
+            raise RuntimeError("the caller fails after the service")
+
+    with pytest.raises(RuntimeError):
+        create_then_fail()
     assert not AuditEvent.objects.filter(verb="department.create").exists()
 
 
