@@ -1,4 +1,4 @@
-"""Affairs (事务): assigned matters, receptions, work plans. Built in issue 2."""
+"""Affairs (事务): assigned matters with supervision, receptions and work plans."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -7,3 +7,11 @@ from django.utils.translation import gettext_lazy as _
 class AffairsConfig(AppConfig):
     name = "affairs"
     verbose_name = _("Affairs")
+
+    def ready(self) -> None:
+        from workload import targets
+
+        from .models import Arrangement, Matter
+
+        targets.register(Matter, "affairs:matter_detail")
+        targets.register(Arrangement, "affairs:arrangement_detail")

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -80,3 +81,39 @@ def _calendar_changed(**kwargs: Any) -> None:
     from . import calendar
 
     calendar.clear_cache()
+
+
+def _attachment_path(instance: "Attachment", filename: str) -> str:
+    # Server-generated names: the uploaded name is kept only as data, never as a path.
+    import uuid
+
+    return f"attachments/{instance.created_at:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """An uploaded file belonging to some object (a progress report, a document).
+
+    Stored under a server-generated name, its type checked from its content, its size limited;
+    served only by a view that first checks that the person may see the owning object.
+    """
+
+    owner_type = models.ForeignKey(ContentType, verbose_name=_("owner type"), on_delete=models.PROTECT)
+    owner_id = models.PositiveBigIntegerField(_("owner id"))
+    owner = GenericForeignKey("owner_type", "owner_id")
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["owner_type", "owner_id"], name="attachment_owner_idx")]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

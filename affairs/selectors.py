@@ -1,0 +1,251 @@
+"""Reads of affairs, filtered to what the requesting person may see.
+
+A matter is visible to its assigner, its owners (lead and assisting), the heads of the owners'
+departments, the office and the leaders (the last three within their clearance). Anyone else
+gets 404, in pages, the API and lists alike.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.access import headed_department_ids, is_admin, is_leader, is_office_member
+from core.enums import Classification
+from core.models import Attachment
+
+from .models import (
+    Arrangement,
+    Matter,
+    MatterAssistant,
+    MatterEvent,
+    MatterEventKind,
+    MatterStatus,
+    Reception,
+    WorkPlan,
+    WorkPlanItem,
+)
+
+
+def _oversees(user: Any) -> bool:
+    return is_office_member(user) or is_leader(user)
+
+
+def matter_visibility(user: Any) -> Q:
+    """The condition a matter must meet to be visible to ``user``."""
+    involved = Q(assigner=user) | Q(lead=user) | Q(Exists(MatterAssistant.objects.filter(matter=OuterRef("pk"), user=user)))
+    cleared = Q(classification__in=Classification.up_to(user.clearance))
+    if _oversees(user):
+        return involved | cleared
+    headed = headed_department_ids(user)
+    if headed:
+        in_my_departments = Q(department__in=headed) | Q(
+            Exists(MatterAssistant.objects.filter(matter=OuterRef("pk"), user__department__in=headed))
+        )
+        return involved | (cleared & in_my_departments)
+    return involved
+
+
+def matters_visible(*, user: Any) -> QuerySet[Matter]:
+    return Matter.objects.filter(matter_visibility(user))
+
+
+@dataclass(frozen=True)
+class MatterFilters:
+    status: str | None = None
+    priority: str | None = None
+    owner: int | None = None
+    department: int | None = None
+    overdue: bool = False
+    mine: bool = False
+    q: str = ""
+
+
+def matter_list(*, user: Any, filters: MatterFilters | None = None) -> QuerySet[Matter]:
+    """Visible matters, newest first (``-id``: keyset pagination pages on it at constant cost)."""
+    f = filters or MatterFilters()
+    qs = matters_visible(user=user).select_related("lead", "assigner", "department")
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.priority:
+        qs = qs.filter(priority=f.priority)
+    if f.owner:
+        qs = qs.filter(Q(lead_id=f.owner) | Exists(MatterAssistant.objects.filter(matter=OuterRef("pk"), user_id=f.owner)))
+    if f.department:
+        qs = qs.filter(department_id=f.department)
+    if f.overdue:
+        qs = qs.filter(status=MatterStatus.IN_PROGRESS, due_at__lt=timezone.now())
+    if f.mine:
+        qs = qs.filter(
+            Q(lead=user) | Q(assigner=user) | Exists(MatterAssistant.objects.filter(matter=OuterRef("pk"), user=user))
+        )
+    if f.q.strip():
+        term = f.q.strip()
+        qs = qs.filter(Q(title__icontains=term) | Q(description__icontains=term))
+    return qs.order_by("-id")
+
+
+def keyset_page(qs: QuerySet[Any], *, after: int | None, size: int) -> tuple[list[Any], int | None]:
+    """One page of a ``-id`` ordered queryset after the id ``after``; returns (rows, next cursor)."""
+    if after is not None:
+        qs = qs.filter(pk__lt=after)
+    rows = list(qs[: size + 1])
+    next_after = rows[size - 1].pk if len(rows) > size else None
+    return rows[:size], next_after
+
+
+def matter_get(*, user: Any, pk: int) -> Matter:
+    """One visible matter with everything its page needs (owners, timeline, attachments), or 404."""
+    events = MatterEvent.objects.select_related("actor", "from_user", "to_user").order_by("created_at", "id")
+    matter = (
+        matters_visible(user=user)
+        .select_related("lead__department", "assigner", "department", "source_type")
+        .prefetch_related(
+            Prefetch("assistants", queryset=MatterAssistant.objects.select_related("user__department")),
+            Prefetch("events", queryset=events),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if matter is None:
+        raise Http404
+    _attach_files(list(matter.events.all()))
+    return matter
+
+
+def _attach_files(events: list[MatterEvent]) -> None:
+    """Give each progress event its ``files`` in one query for the whole timeline."""
+    progress = [e for e in events if e.kind == MatterEventKind.PROGRESS]
+    by_event: dict[int, list[Attachment]] = {e.pk: [] for e in progress}
+    if progress:
+        content_type = ContentType.objects.get_for_model(MatterEvent)
+        for attachment in Attachment.objects.filter(owner_type=content_type, owner_id__in=list(by_event)):
+            by_event[attachment.owner_id].append(attachment)
+    for event in events:
+        event.files = by_event.get(event.pk, [])  # type: ignore[attr-defined]
+
+
+def matter_attachment_get(*, user: Any, pk: int) -> Attachment:
+    """An attachment of a progress report on a matter the person may see, or 404."""
+    content_type = ContentType.objects.get_for_model(MatterEvent)
+    attachment = Attachment.objects.filter(pk=pk, owner_type=content_type).first()
+    if attachment is None:
+        raise Http404
+    event = MatterEvent.objects.filter(pk=attachment.owner_id).only("matter_id").first()
+    if event is None or not matters_visible(user=user).filter(pk=event.matter_id).exists():
+        raise Http404
+    return attachment
+
+
+def matter_owner_ids(matter: Matter) -> set[int]:
+    return {matter.lead_id, *(a.user_id for a in matter.assistants.all())}
+
+
+# --- Receptions -------------------------------------------------------------------------------
+
+
+def receptions_visible(*, user: Any) -> QuerySet[Reception]:
+    if _oversees(user) or is_admin(user):
+        return Reception.objects.all()
+    condition = (
+        Q(created_by=user)
+        | Q(host_leader=user)
+        | Q(Exists(Reception.accompanying.through.objects.filter(reception_id=OuterRef("pk"), user_id=user.pk)))
+        | Q(Exists(Arrangement.objects.filter(reception=OuterRef("pk"), owner=user)))
+    )
+    headed = headed_department_ids(user)
+    if headed:
+        condition |= Q(department__in=headed)
+    return Reception.objects.filter(condition)
+
+
+def reception_list(
+    *, user: Any, status: str | None = None, upcoming: bool = False, q: str = ""
+) -> QuerySet[Reception]:
+    qs = receptions_visible(user=user).select_related("host_leader", "created_by")
+    if status:
+        qs = qs.filter(status=status)
+    if upcoming:
+        qs = qs.filter(departure__gte=timezone.now())
+    if q.strip():
+        qs = qs.filter(Q(visiting_org__icontains=q.strip()) | Q(purpose__icontains=q.strip()))
+    return qs.order_by("-arrival", "-id")
+
+
+def reception_get(*, user: Any, pk: int) -> Reception:
+    reception = (
+        receptions_visible(user=user)
+        .select_related("host_leader", "created_by", "department")
+        .prefetch_related(
+            "visitors",
+            "accompanying",
+            Prefetch("arrangements", queryset=Arrangement.objects.select_related("owner")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if reception is None:
+        raise Http404
+    return reception
+
+
+def arrangement_get(*, user: Any, pk: int) -> Arrangement:
+    arrangement = Arrangement.objects.filter(pk=pk, reception__in=receptions_visible(user=user)).first()
+    if arrangement is None:
+        raise Http404
+    return arrangement
+
+
+# --- Work plans -------------------------------------------------------------------------------
+
+
+def plans_visible(*, user: Any) -> QuerySet[WorkPlan]:
+    if _oversees(user) or is_admin(user):
+        return WorkPlan.objects.all()
+    condition = Q(department_id=user.department_id) | Q(
+        Exists(WorkPlanItem.objects.filter(plan=OuterRef("pk"), owner=user))
+    )
+    headed = headed_department_ids(user)
+    if headed:
+        condition |= Q(department__in=headed)
+    return WorkPlan.objects.filter(condition)
+
+
+def plan_list(
+    *, user: Any, department: int | None = None, period: str | None = None, year: int | None = None
+) -> QuerySet[WorkPlan]:
+    qs = plans_visible(user=user).select_related("department", "created_by")
+    if department:
+        qs = qs.filter(department_id=department)
+    if period:
+        qs = qs.filter(period=period)
+    if year:
+        qs = qs.filter(period_start__gte=date(year, 1, 1), period_start__lte=date(year, 12, 31))
+    return qs.order_by("-period_start", "-id")
+
+
+def plan_get(*, user: Any, pk: int) -> WorkPlan:
+    """A visible plan with its items, their owners and matters (progress comes from the matter)."""
+    plan = (
+        plans_visible(user=user)
+        .select_related("department", "created_by")
+        .prefetch_related(
+            Prefetch("items", queryset=WorkPlanItem.objects.select_related("owner", "matter").order_by("order", "id"))
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def plan_item_get(*, user: Any, pk: int) -> WorkPlanItem:
+    item = WorkPlanItem.objects.select_related("plan__department").filter(pk=pk, plan__in=plans_visible(user=user)).first()
+    if item is None:
+        raise Http404
+    return item
