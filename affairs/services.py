@@ -436,6 +436,7 @@ def _may_manage_reception(actor: User, reception: Reception) -> bool:
 
 @transaction.atomic
 def arrangement_add(*, actor: User, reception: Reception, kind: str, owner: User, description: str = "") -> Arrangement:
+    reception = Reception.objects.select_for_update().get(pk=reception.pk)
     if not _may_manage_reception(actor, reception):
         raise PermissionDenied(_("Only the organizer or the office changes this reception."))
     if reception.status in (ReceptionStatus.DONE, ReceptionStatus.CANCELLED):
