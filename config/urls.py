@@ -7,14 +7,17 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from accounts.views import LoginView
 from core.views import healthz
 
 admin.site.site_header = admin.site.site_title = settings.SITE_NAME
 
 urlpatterns = [
     path("", include("workload.urls")),
+    path("accounts/login/", LoginView.as_view(), name="login"),  # settings.LOGIN_URL
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
+    path("affairs/", include("affairs.urls")),
     path("admin/", admin.site.urls),
     # The language switch works before login too (the login page offers it).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

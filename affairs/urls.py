@@ -1,0 +1,4 @@
+"""Pages of affairs: matters, receptions, work plans."""
+
+app_name = "affairs"
+urlpatterns: list = []
