@@ -30,7 +30,11 @@ class Notification(models.Model):
     )
     target_id = models.PositiveBigIntegerField(_("target id"), null=True, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("from"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     # A notification that must exist at most once (a reminder stage of one item for one person)

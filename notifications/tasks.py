@@ -34,5 +34,3 @@ def check_calendar_years() -> int:
                 )
                 sent += created is not None
     return sent
-
-

@@ -44,8 +44,12 @@ class WorkItem(models.Model):
     # The assignee's department when the item was assigned: workload counts do not move when a
     # person changes department later.
     department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("department"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="work_items",
+        "accounts.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="work_items",
     )
     kind = models.CharField(_("kind"), max_length=32, choices=WorkItemKind.choices)
     target_type = models.ForeignKey(ContentType, verbose_name=_("target type"), on_delete=models.PROTECT)
@@ -58,8 +62,12 @@ class WorkItem(models.Model):
         _("classification"), max_length=16, choices=Classification.choices, default=Classification.INTERNAL
     )
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="assigned_work_items",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_work_items",
     )
     created_at = models.DateTimeField(_("assigned at"), default=timezone.now)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)

@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Now
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.access import is_office_member
 from core.enums import Priority, Urgency
@@ -16,8 +16,10 @@ SCOPES = ("mine", "assigned")
 
 def _ranked(qs: QuerySet[WorkItem]) -> QuerySet[WorkItem]:
     """Order open items as a person works through them: overdue, urgency, priority, due."""
+    # The application's clock, not the database's NOW(): one notion of "now" for page and query.
+    now = timezone.now()
     return qs.annotate(
-        overdue_rank=Case(When(due_at__lt=Now(), then=Value(0)), default=Value(1), output_field=IntegerField()),
+        overdue_rank=Case(When(due_at__lt=now, then=Value(0)), default=Value(1), output_field=IntegerField()),
         urgency_rank=Case(
             *[When(urgency=u, then=Value(-Urgency.rank(u))) for u in Urgency.values],
             output_field=IntegerField(),
@@ -26,7 +28,7 @@ def _ranked(qs: QuerySet[WorkItem]) -> QuerySet[WorkItem]:
             *[When(priority=p, then=Value(Priority.rank(p))) for p in Priority.values],
             output_field=IntegerField(),
         ),
-    ).order_by("overdue_rank", "urgency_rank", "priority_rank", "due_at", "id")
+    ).order_by("overdue_rank", "urgency_rank", "priority_rank", F("due_at").asc(nulls_last=True), "id")
 
 
 def _base() -> QuerySet[WorkItem]:
@@ -80,7 +82,7 @@ def desk_counts(*, user: Any) -> dict[str, int]:
     open_ = Q(status=WorkItemStatus.OPEN)
     return WorkItem.objects.filter(mine | Q(assigned_by=user)).aggregate(
         todo=Count("id", filter=mine & open_),
-        overdue=Count("id", filter=mine & open_ & Q(due_at__lt=Now())),
+        overdue=Count("id", filter=mine & open_ & Q(due_at__lt=timezone.now())),
         done=Count("id", filter=mine & Q(status=WorkItemStatus.DONE)),
         assigned=Count("id", filter=Q(assigned_by=user) & ~mine & open_),
     )

@@ -117,7 +117,9 @@ def workitem_reassign(*, item: WorkItem, to: User, actor: Any, reason: str = "")
     return locked
 
 
-def _open_for(target: models.Model, *, assignee: User | None = None, kind: str | None = None) -> models.QuerySet[WorkItem]:
+def _open_for(
+    target: models.Model, *, assignee: User | None = None, kind: str | None = None
+) -> models.QuerySet[WorkItem]:
     qs = WorkItem.objects.filter(
         target_type=ContentType.objects.get_for_model(target), target_id=target.pk, status=WorkItemStatus.OPEN
     )

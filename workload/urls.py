@@ -1,4 +1,10 @@
-"""Pages of workload."""
+"""Pages of workload: 我的工作台 (my desk), the landing page after login."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "workload"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.desk, name="desk"),
+]

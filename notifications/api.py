@@ -1,0 +1,43 @@
+"""REST endpoints of notifications (API.md, Notifications): list, mark one read, mark all read."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.api import error_responses, object_id
+
+from . import selectors, services
+from .models import Notification
+from .serializers import MarkedSerializer, NotificationFilterSerializer, NotificationSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[NotificationFilterSerializer],
+        responses={200: NotificationSerializer(many=True), **error_responses(400)},
+    ),
+    read=extend_schema(request=None, responses={200: NotificationSerializer, **error_responses(404)}),
+    read_all=extend_schema(request=None, responses={200: MarkedSerializer, **error_responses()}),
+)
+@extend_schema(tags=["notifications"])
+class NotificationViewSet(viewsets.GenericViewSet):
+    queryset = Notification.objects.none()  # names the model behind {id} for the schema; rows come from selectors
+    serializer_class = NotificationSerializer
+    ordering = ("-id",)
+
+    def list(self, request: Request) -> Response:
+        params = NotificationFilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        page = self.paginate_queryset(selectors.notification_list(user=request.user, **params.validated_data))
+        return self.get_paginated_response(NotificationSerializer(page, many=True).data)
+
+    @action(detail=True, methods=["post"])
+    def read(self, request: Request, pk: str) -> Response:
+        notification = services.notification_mark_read(user=request.user, notification_id=object_id(pk))
+        return Response(NotificationSerializer(notification).data)
+
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request: Request) -> Response:
+        return Response({"marked": services.notifications_mark_all_read(user=request.user)})

@@ -1,0 +1,120 @@
+"""The notification centre: the person's notifications by day; open, mark read, mark all read."""
+
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from workload.targets import target_ref
+
+from . import selectors, services
+from .models import Notification, NotificationKind
+
+PAGE_SIZE = 25
+
+
+def _with_target_url(notification: Notification) -> Notification:
+    # Content types are cached per process, so linking costs no query.
+    notification.target_url = (
+        target_ref(notification.target_type_id, notification.target_id)["url"]
+        if notification.target_type_id and notification.target_id
+        else None
+    )
+    return notification
+
+
+def _by_day(notifications: list[Notification]) -> list[dict[str, Any]]:
+    """Consecutive notifications of one local day under one heading (the list is newest first)."""
+    today = timezone.localdate()
+    groups: list[dict[str, Any]] = []
+    for notification in notifications:
+        day = timezone.localdate(notification.created_at)
+        if not groups or groups[-1]["day"] != day:
+            groups.append({"day": day, "label": _day_label(day, today), "items": []})
+        groups[-1]["items"].append(notification)
+    return groups
+
+
+def _day_label(day: date, today: date) -> str | None:
+    if day == today:
+        return _("Today")
+    if day == today - timedelta(days=1):
+        return _("Yesterday")
+    return None  # the template shows the date
+
+
+def _back(request: HttpRequest) -> str:
+    """Where to return after a form: the page it came from (if ours), else the centre."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("notifications:list")
+
+
+@require_GET
+def notification_centre(request: HttpRequest) -> HttpResponse:
+    show = "unread" if request.GET.get("show") == "unread" else "all"
+    kind = request.GET.get("kind") or None
+    if kind not in NotificationKind.values:
+        kind = None
+    notifications = selectors.notification_list(user=request.user, unread=True if show == "unread" else None, kind=kind)
+    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = {"show": show, **({"kind": kind} if kind else {})}
+    context = {
+        "page": page,
+        "groups": _by_day([_with_target_url(n) for n in page]),
+        "show": show,
+        "kind": kind,
+        "kinds": NotificationKind.choices,
+        "query": urlencode(filters),
+        "here": f"{request.path}?{urlencode({**filters, 'page': page.number})}",
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "notifications/_list.html", context)
+    else:
+        response = render(request, "notifications/list.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_POST
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark read, then go to what the notification is about (or back to the centre)."""
+    notification = _with_target_url(services.notification_mark_read(user=request.user, notification_id=pk))
+    return redirect(notification.target_url or _back(request))
+
+
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = _with_target_url(services.notification_mark_read(user=request.user, notification_id=pk))
+    if request.htmx:
+        # The updated row, and the navigation badge swapped out of band.
+        return render(
+            request,
+            "notifications/_read.html",
+            {"notification": notification, "unread": selectors.unread_count(user=request.user), "here": _back(request)},
+        )
+    return redirect(_back(request))
+
+
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    count = services.notifications_mark_all_read(user=request.user)
+    if count:
+        messages.success(
+            request,
+            ngettext("%(count)d notification marked read.", "%(count)d notifications marked read.", count)
+            % {"count": count},
+        )
+    return redirect(_back(request))

@@ -1,0 +1,124 @@
+"""The desk's reads: the order of 待办, the tab counts, and who may see an item."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.http import Http404
+from django.utils import timezone
+
+from core.enums import Priority, Urgency
+from tests.factories import UserFactory, WorkItemFactory
+from workload.models import WorkItemStatus
+from workload.selectors import (
+    desk_counts,
+    workitem_get,
+    workitems_assigned_by,
+    workitems_done,
+    workitems_todo,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def now():
+    """The clock frozen at the real present: the database's NOW() and Python's agree on what is overdue."""
+    start = timezone.now().replace(microsecond=0)
+    with time_machine.travel(start, tick=False):
+        yield start
+
+
+def titles(qs):
+    return [item.title for item in qs]
+
+
+def test_todo_puts_overdue_first_then_urgency_then_priority_then_due(user, now):
+    day = timedelta(days=1)
+    make = WorkItemFactory.create
+    make(assignee=user, title="normal routine, due tomorrow", due_at=now + day)
+    make(assignee=user, title="overdue routine", due_at=now - timedelta(hours=2))
+    make(assignee=user, title="overdue extra urgent", due_at=now - timedelta(hours=1), urgency=Urgency.EXTRA_URGENT)
+    make(assignee=user, title="extra urgent, due in 3 days", due_at=now + 3 * day, urgency=Urgency.EXTRA_URGENT)
+    make(assignee=user, title="urgent routine", due_at=now + day, urgency=Urgency.URGENT)
+    make(assignee=user, title="urgent key", due_at=now + 2 * day, urgency=Urgency.URGENT, priority=Priority.KEY)
+    make(assignee=user, title="normal secondary", due_at=now + 4 * day, priority=Priority.SECONDARY)
+    make(assignee=user, title="normal key", due_at=now + 5 * day, priority=Priority.KEY)
+    make(assignee=user, title="normal routine, due in 2 days", due_at=now + 2 * day)
+
+    assert titles(workitems_todo(user=user)) == [
+        "overdue extra urgent",
+        "overdue routine",
+        "extra urgent, due in 3 days",
+        "urgent key",
+        "urgent routine",
+        "normal key",
+        "normal secondary",
+        "normal routine, due tomorrow",
+        "normal routine, due in 2 days",
+    ]
+
+
+def test_todo_puts_items_without_a_deadline_after_dated_ones(user, now):
+    WorkItemFactory(assignee=user, title="no deadline", due_at=None)
+    WorkItemFactory(assignee=user, title="due next week", due_at=now + timedelta(days=7))
+    assert titles(workitems_todo(user=user)) == ["due next week", "no deadline"]
+
+
+def test_todo_holds_only_the_persons_open_items_and_filters_by_kind(user):
+    mine = WorkItemFactory(assignee=user, title="mine")
+    WorkItemFactory(assignee=user, title="meeting", kind="meeting")
+    WorkItemFactory(assignee=user, title="closed", status=WorkItemStatus.DONE, completed_at=timezone.now())
+    WorkItemFactory(title="someone else's")
+    assert set(titles(workitems_todo(user=user))) == {"mine", "meeting"}
+    assert list(workitems_todo(user=user, kind="task")) == [mine]
+
+
+def test_done_lists_completed_items_most_recent_first(user, now):
+    WorkItemFactory(assignee=user, title="earlier", status=WorkItemStatus.DONE, completed_at=now - timedelta(days=2))
+    WorkItemFactory(assignee=user, title="later", status=WorkItemStatus.DONE, completed_at=now - timedelta(hours=1))
+    WorkItemFactory(assignee=user, title="withdrawn", status=WorkItemStatus.CANCELLED, completed_at=now)
+    WorkItemFactory(assignee=user, title="open")
+    assert titles(workitems_done(user=user)) == ["later", "earlier"]
+
+
+def test_assigned_by_lists_what_the_person_asked_others_to_do(user, head, now):
+    WorkItemFactory(assignee=user, assigned_by=head, title="older", created_at=now - timedelta(days=1))
+    WorkItemFactory(assignee=user, assigned_by=head, title="newer", created_at=now)
+    WorkItemFactory(assignee=head, assigned_by=head, title="to myself")
+    WorkItemFactory(assignee=head, assigned_by=user, title="the other way")
+    assert titles(workitems_assigned_by(user=head)) == ["newer", "older"]
+
+
+def test_desk_counts_in_one_query(user, head, now, django_assert_num_queries):
+    WorkItemFactory.create_batch(3, assignee=user, due_at=now + timedelta(days=1))
+    WorkItemFactory.create_batch(2, assignee=user, due_at=now - timedelta(hours=3))
+    WorkItemFactory(assignee=user, status=WorkItemStatus.DONE, completed_at=now)
+    WorkItemFactory(assignee=user, status=WorkItemStatus.CANCELLED, completed_at=now)
+    WorkItemFactory(assignee=head, assigned_by=user)
+    WorkItemFactory(assignee=head, assigned_by=user, status=WorkItemStatus.DONE, completed_at=now)
+    WorkItemFactory(assignee=user, assigned_by=user)  # to oneself: a to-do, not "assigned by me"
+    WorkItemFactory()  # someone else's
+
+    with django_assert_num_queries(1):  # one aggregate over the person's and assigned rows
+        counts = desk_counts(user=user)
+
+    assert counts == {"todo": 6, "overdue": 2, "done": 1, "assigned": 1}
+
+
+def test_desk_counts_of_a_newcomer_are_zero(user):
+    assert desk_counts(user=user) == {"todo": 0, "overdue": 0, "done": 0, "assigned": 0}
+
+
+def test_workitem_get_is_404_for_outsiders(user, head):
+    item = WorkItemFactory(assignee=head)
+    with pytest.raises(Http404):
+        workitem_get(user=user, pk=item.pk)
+
+
+def test_workitem_get_serves_assignee_assigner_and_the_office(user, head, office_member):
+    item = WorkItemFactory(assignee=user, assigned_by=head)
+    assert workitem_get(user=user, pk=item.pk) == item
+    assert workitem_get(user=head, pk=item.pk) == item
+    assert workitem_get(user=office_member, pk=item.pk) == item
+    assert workitem_get(user=UserFactory(department=office_member.department), pk=item.pk) == item

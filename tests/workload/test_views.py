@@ -1,0 +1,226 @@
+"""我的工作台 (my desk): tabs, order, kind filter, overdue badges, links, paging, query budget."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.shortcuts import resolve_url
+from django.urls import reverse
+from django.utils import timezone
+
+from core.enums import Urgency
+from tests.factories import UserFactory, WorkItemFactory
+from workload import targets
+from workload.models import WorkItem, WorkItemStatus
+
+pytestmark = pytest.mark.django_db
+
+DESK = reverse("workload:desk")
+
+
+@pytest.fixture
+def now():
+    """The clock frozen at the real present: the database's NOW() and Python's agree on what is overdue."""
+    start = timezone.now().replace(microsecond=0)
+    with time_machine.travel(start, tick=False):
+        yield start
+
+
+@pytest.fixture
+def desk(client_of, user):
+    """GET the desk as ``user``, in English (the msgids) so that assertions do not depend on translations."""
+    client = client_of(user)
+
+    def get(**params):
+        return client.get(DESK, params, headers={"accept-language": "en"})
+
+    return get
+
+
+def item_ids(response):
+    return [int(pk) for pk in re.findall(r'id="item-(\d+)"', response.content.decode())]
+
+
+def test_login_required(client):
+    response = client.get(DESK)
+    assert response.status_code == 302
+    assert response.url.startswith(resolve_url(settings.LOGIN_URL))
+
+
+def test_desk_is_the_landing_page_and_says_so(client_of, user):
+    response = client_of(user).get(DESK)
+    assert response.status_code == 200
+    assert resolve_url(settings.LOGIN_REDIRECT_URL) == DESK
+    assert response.templates[0].name == "workload/desk.html"
+
+
+def test_todo_shows_only_own_open_items_in_order(desk, user, head, now):
+    later = WorkItemFactory(assignee=user, due_at=now + timedelta(days=5))
+    urgent = WorkItemFactory(assignee=user, due_at=now + timedelta(days=6), urgency=Urgency.URGENT)
+    overdue = WorkItemFactory(assignee=user, due_at=now - timedelta(hours=2))
+    WorkItemFactory(assignee=head, title="李处长的事")
+    WorkItemFactory(assignee=user, title="已完成的事", status=WorkItemStatus.DONE, completed_at=now)
+
+    response = desk()
+
+    assert item_ids(response) == [overdue.pk, urgent.pk, later.pk]
+    assert "李处长的事" not in response.content.decode()
+    assert "已完成的事" not in response.content.decode()
+
+
+def test_overdue_item_has_a_badge_saying_how_long(desk, user, now):
+    overdue = WorkItemFactory(assignee=user, due_at=now - timedelta(hours=2))
+    WorkItemFactory(assignee=user, due_at=now + timedelta(days=3))
+
+    body = desk().content.decode()
+
+    row = body[body.index(f'id="item-{overdue.pk}"') :]
+    assert re.search(r'class="badge text-bg-danger">Overdue</span>\s*<span class="text-danger">by 2\xa0hours', row)
+    assert body.count(">Overdue</span>") == 1
+    assert "1 overdue" in body  # the tab badge
+
+
+def test_row_shows_kind_priority_urgency_assigner_and_escalation(desk, user, head, now):
+    WorkItemFactory(
+        assignee=user, assigned_by=head, kind="approval", urgency="extra_urgent", priority="key", escalation_level=2
+    )
+    body = desk().content.decode()
+    assert "Approval" in body
+    assert ">Extra urgent</span>" in body
+    assert ">Key</span>" in body
+    assert "Assigned by 李处长" in body
+    assert "Escalated (level 2)" in body
+
+
+def test_row_links_to_its_target_when_the_target_has_a_page(desk, user, department, monkeypatch):
+    # Any URL that takes an id serves to stand in for a coordination app's detail page.
+    monkeypatch.setitem(targets._url_names, "accounts.department", "accounts:person")
+    WorkItemFactory(assignee=user, title="有链接", target=department)
+    assert f'href="{reverse("accounts:person", args=[department.pk])}"' in desk().content.decode()
+
+
+def test_row_without_a_target_page_has_no_link(desk, user):
+    WorkItemFactory(assignee=user, title="没有链接")
+    body = desk().content.decode()
+    assert re.search(r'<div class="fw-semibold text-break">\s*没有链接\s*</div>', body)
+
+
+def test_done_tab_shows_completed_items(desk, user, now):
+    done = WorkItemFactory(assignee=user, status=WorkItemStatus.DONE, completed_at=now)
+    WorkItemFactory(assignee=user)
+    response = desk(tab="done")
+    assert item_ids(response) == [done.pk]
+    assert "Completed" in response.content.decode()
+
+
+def test_assigned_tab_shows_what_the_user_assigned_and_who_holds_it(client_of, user, head):
+    mine = WorkItemFactory(assignee=user, assigned_by=head)
+    WorkItemFactory(assignee=head, assigned_by=user)
+    response = client_of(head).get(DESK, {"tab": "assigned"}, headers={"accept-language": "en"})
+    assert item_ids(response) == [mine.pk]
+    assert "Held by 张文涛" in response.content.decode()
+
+
+def test_tab_badges_count_each_tab(desk, user, head, now):
+    WorkItemFactory.create_batch(2, assignee=user)
+    WorkItemFactory(assignee=user, status=WorkItemStatus.DONE, completed_at=now)
+    WorkItemFactory(assignee=head, assigned_by=user)
+    body = desk().content.decode()
+    for tab, count in (("todo", 2), ("done", 1), ("assigned", 1)):
+        link = body[body.index(f'id="tab-{tab}"') :]
+        assert re.match(rf'id="tab-{tab}">\s*[^<]+<span class="badge[^"]*"[^>]*>{count}</span>', link)
+
+
+def test_kind_filter(desk, user):
+    task = WorkItemFactory(assignee=user, kind="task")
+    WorkItemFactory(assignee=user, kind="meeting")
+    response = desk(kind="task")
+    assert item_ids(response) == [task.pk]
+    assert '<option value="task" selected>' in response.content.decode()
+
+
+def test_unknown_tab_and_kind_fall_back_to_all_to_do(desk, user):
+    item = WorkItemFactory(assignee=user)
+    assert item_ids(desk(tab="nonsense", kind="nonsense", page="x")) == [item.pk]
+
+
+def test_kind_filter_over_htmx_returns_only_the_list(client_of, user):
+    task = WorkItemFactory(assignee=user, kind="task")
+    WorkItemFactory(assignee=user, kind="meeting")
+    response = client_of(user).get(DESK, {"kind": "task"}, headers={"hx-request": "true"})
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="desk-list">')
+    assert "<html" not in body
+    assert item_ids(response) == [task.pk]
+    assert "HX-Request" in response["Vary"]
+
+
+def test_empty_desk_tells_a_newcomer_what_will_appear(desk):
+    body = desk().content.decode()
+    assert 'id="desk-empty"' in body
+    assert "Whenever someone asks you to act" in body
+
+
+def test_each_tab_pages_by_25(desk, user, now):
+    WorkItemFactory.create_batch(30, assignee=user, status=WorkItemStatus.DONE, completed_at=now)
+    first, second = desk(tab="done"), desk(tab="done", page=2)
+    assert len(item_ids(first)) == 25
+    assert len(item_ids(second)) == 5
+    assert "?tab=done&amp;page=2" in first.content.decode()
+    assert set(item_ids(first)).isdisjoint(item_ids(second))
+
+
+@pytest.mark.parametrize("size", [5, 50])
+@pytest.mark.parametrize("tab", ["todo", "done", "assigned"])
+def test_query_count_does_not_grow_with_items(client_of, user, head, now, size, tab, django_assert_num_queries):
+    others = UserFactory.create_batch(3)
+    for i in range(size):
+        WorkItemFactory(assignee=user, assigned_by=others[i % 3], due_at=now + timedelta(hours=i - size // 2))
+        WorkItemFactory(assignee=user, status=WorkItemStatus.DONE, completed_at=now, assigned_by=others[i % 3])
+        WorkItemFactory(assignee=others[i % 3], assigned_by=user)
+    client = client_of(user)
+    client.get(DESK)  # warms the per-process content-type cache that links each row
+
+    # 1 session, 2 user, 3 desk_counts (tab badges), 4 paginator count, 5 the page of items with
+    # assigner and assignee joined, 6 the unread notification badge.
+    with django_assert_num_queries(6):
+        response = client.get(DESK, {"tab": tab})
+    assert len(item_ids(response)) == min(size, 25)
+    assert WorkItem.objects.filter(assignee=user).count() == 2 * size
+
+
+def test_admin_lists_work_items_and_cannot_add(client_of, admin_user, user, head):
+    WorkItemFactory.create_batch(3, assignee=user, assigned_by=head)
+    client = client_of(admin_user)
+    assert client.get(reverse("admin:workload_workitem_changelist")).status_code == 200
+    assert client.get(reverse("admin:workload_workitem_add")).status_code == 403
+
+
+def test_admin_passes_an_item_on_through_the_service(client_of, admin_user, user, head, now):
+    item = WorkItemFactory(assignee=user, assigned_by=head, due_at=now + timedelta(days=1), escalation_level=1)
+    other = UserFactory(name="刘新人")
+    url = reverse("admin:workload_workitem_change", args=[item.pk])
+    client = client_of(admin_user)
+    assert client.get(url).status_code == 200
+
+    response = client.post(
+        url,
+        {
+            "title": item.title,
+            "assignee": other.pk,
+            "priority": item.priority,
+            "urgency": item.urgency,
+            "classification": item.classification,
+            "due_at_0": timezone.localtime(item.due_at).strftime("%Y-%m-%d"),
+            "due_at_1": timezone.localtime(item.due_at).strftime("%H:%M:%S"),
+            "escalation_level": 1,
+        },
+    )
+
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.assignee, item.department, item.escalation_level) == (other, other.department, 0)
+    assert other.notifications.filter(kind="assigned").exists()
+    assert user.notifications.filter(kind="changed").exists()
