@@ -54,3 +54,15 @@ def person_get(*, user: Any, pk: int) -> User:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(User.objects.select_related("department"), pk=pk, is_active=True)
+
+
+def department_get(*, user: Any, pk: int) -> Department:
+    """One department: active ones for everyone, retired ones too for administrators (to restore them)."""
+    from django.shortcuts import get_object_or_404
+
+    from .access import is_admin
+
+    qs = Department.objects.select_related("head", "parent")
+    if not is_admin(user):
+        qs = qs.filter(is_active=True)
+    return get_object_or_404(qs, pk=pk)

@@ -199,3 +199,13 @@ def profile_update(*, user: User, **changes: Any) -> User:
     user.save(update_fields=list(changes))
     audit_record(actor=user, verb="profile.update", target=user, data=dict(changes))
     return user
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> str:
+    """The person's API token, created on first use; every issue is audited (added for the API)."""
+    from rest_framework.authtoken.models import Token
+
+    token, created = Token.objects.get_or_create(user=user)
+    audit_record(actor=user, verb="auth.token", target=user, data={"created": created})
+    return token.key

@@ -1,0 +1,111 @@
+"""Pages of the organization: sign-in, password change, profile, the people directory and its search."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from .forms import PeopleFilterForm, ProfileForm
+from .models import User
+from .selectors import department_tree, people_search, person_get
+from .services import profile_update
+
+PEOPLE_PAGE_SIZE = 50
+SEARCH_LIMIT = 20
+# The department tree indents by depth; deeper levels share the last indent (see app.css).
+MAX_TREE_INDENT = 6
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in (already @login_not_required); django-axes locks repeated failures."""
+
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/password_change_done.html"
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own card; contact details are editable, the rest is the org chart's."""
+    user = request.user
+    form = ProfileForm(request.POST or None, initial={"email": user.email, "phone": user.phone})
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if v != getattr(user, k)}
+        if changes:
+            profile_update(user=user, **changes)
+        messages.success(request, _("Your contact details are saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"person": user, "form": form})
+
+
+def _filtered_people(request: HttpRequest) -> tuple[PeopleFilterForm, QuerySet[User]]:
+    """The people matching the request's ``q`` and ``department`` (ignored when malformed)."""
+    form = PeopleFilterForm(request.GET)
+    q, department = "", None
+    if form.is_valid():
+        q, department = form.cleaned_data["q"], form.cleaned_data["department"]
+    people = people_search(user=request.user, q=q)
+    if department:
+        people = people.filter(department_id=department)
+    return form, people
+
+
+@require_GET
+def people(request: HttpRequest) -> HttpResponse:
+    """The staff directory: live search by name, username or pinyin initials, and the department tree."""
+    form, matches = _filtered_people(request)
+    page = Paginator(matches, PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    tree = [(dept, min(depth, MAX_TREE_INDENT)) for dept, depth in department_tree(user=request.user)]
+    selected_id = form.cleaned_data.get("department") if form.is_valid() else None
+    selected = next((dept for dept, _depth in tree if dept.pk == selected_id), None)
+    return render(
+        request,
+        "accounts/people.html",
+        {"form": form, "page": page, "people": page.object_list, "tree": tree, "selected_department": selected},
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def people_search_view(request: HttpRequest) -> HttpResponse:
+    """Search for the people picker (JSON) and the directory's live results (HTML when htmx asks)."""
+    form, matches = _filtered_people(request)
+    results = list(matches[:SEARCH_LIMIT])
+    if getattr(request, "htmx", False):
+        return render(
+            request,
+            "accounts/partials/people_results.html",
+            {"people": results, "limited": len(results) == SEARCH_LIMIT, "form": form},
+        )
+    return JsonResponse({"results": [_person_json(p) for p in results]})
+
+
+def _person_json(person: User) -> dict[str, Any]:
+    return {
+        "id": person.pk,
+        "name": person.display_name,
+        "department": person.department.name if person.department else "",
+        "title": person.title,
+    }
+
+
+@require_GET
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    """One person's card (404 for an unknown or inactive person)."""
+    return render(request, "accounts/person.html", {"person": person_get(user=request.user, pk=pk)})

@@ -1,0 +1,94 @@
+"""``seed_demo``: a believable bureau, demo logins that work, and a second run that changes nothing."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts.models import Department, User
+from core.models import AuditEvent
+from notifications.models import Notification
+from workload.models import WorkItem, WorkItemStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict[str, list]:
+    return {
+        "departments": list(Department.objects.order_by("pk").values()),
+        "users": list(User.objects.order_by("pk").values()),
+        "work_items": list(WorkItem.objects.order_by("pk").values()),
+        "notifications": list(Notification.objects.order_by("pk").values()),
+        "audit": list(AuditEvent.objects.order_by("pk").values_list("pk", flat=True)),
+    }
+
+
+def test_builds_a_bureau_with_office_departments_leaders_and_staff():
+    output = seed()
+
+    office = Department.objects.get(is_office=True)
+    assert (office.code, office.name, office.doc_prefix) == ("office", "办公室", "办发")
+    prefixed = Department.objects.filter(is_office=False).exclude(doc_prefix="")
+    assert prefixed.count() >= 4
+    assert all(d.head is not None for d in Department.objects.all())
+
+    leaders = User.objects.filter(is_leader=True)
+    assert 2 <= leaders.count() <= 3
+    assert {u.title for u in leaders} >= {"局长", "副局长"}
+
+    zhang = User.objects.get(username="zhangwt")
+    assert zhang.name == "张文涛"
+    assert zhang.name_initials == "zwt"
+    assert zhang.check_password("demo12345")
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser
+    assert admin.check_password("demo12345")
+
+    # The logins table names each person with department and role.
+    assert "zhangwt" in output
+    assert "张文涛" in output
+    assert "demo12345" in output
+    assert "leader" in output
+
+
+def test_gives_the_demo_desk_real_work_some_of_it_overdue():
+    seed()
+    zhang = User.objects.get(username="zhangwt")
+    items = WorkItem.objects.filter(assignee=zhang)
+    assert items.filter(status=WorkItemStatus.OPEN).count() >= 2
+    assert items.filter(status=WorkItemStatus.OPEN, due_at__lt=timezone.now()).exists()
+    assert items.filter(status=WorkItemStatus.DONE).exists()
+    # Items point at rows that exist (departments), never at a feature that does not exist yet.
+    assert {i.target_type.model for i in WorkItem.objects.all()} == {"department"}
+    assert Notification.objects.filter(recipient=zhang, read_at__isnull=True).count() >= 2
+    # The department head sees what they assigned (我交办的).
+    assert WorkItem.objects.filter(assigned_by__username="limh").exists()
+
+
+def test_second_run_creates_nothing_and_changes_nothing():
+    seed()
+    before = snapshot()
+
+    output = seed()
+
+    assert snapshot() == before
+    assert "0 new row(s)" in output
+
+
+def test_leaves_existing_people_alone():
+    seed()
+    zhang = User.objects.get(username="zhangwt")
+    zhang.set_password("my-own-Secret-1")
+    zhang.save()
+
+    seed()
+
+    assert User.objects.get(username="zhangwt").check_password("my-own-Secret-1")
+    assert User.objects.filter(username="zhangwt").count() == 1
