@@ -1,3 +1,37 @@
 """REST API v1 routes (API.md)."""
 
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from accounts.api import DepartmentViewSet, MeView, TokenView, UserViewSet
+from affairs.api import (
+    ArrangementViewSet,
+    MatterAttachmentViewSet,
+    MatterViewSet,
+    PlanItemViewSet,
+    ReceptionViewSet,
+    WorkPlanViewSet,
+)
+from notifications.api import NotificationViewSet
+from workload.api import WorkItemViewSet
+
+# Ids match DRF's default ``[^/.]+``, so that the schema types them from the model (integer);
+# a non-numeric id still reaches the view, which answers 404 in the error format.
+router = SimpleRouter()
+router.register("users", UserViewSet, basename="user")
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("work-items", WorkItemViewSet, basename="work-item")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("matters", MatterViewSet, basename="matter")
+router.register("matter-attachments", MatterAttachmentViewSet, basename="matter-attachment")
+router.register("receptions", ReceptionViewSet, basename="reception")
+router.register("arrangements", ArrangementViewSet, basename="arrangement")
+router.register("work-plans", WorkPlanViewSet, basename="work-plan")
+router.register("plan-items", PlanItemViewSet, basename="plan-item")
+
+app_name = "api"
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("me/", MeView.as_view(), name="me"),
+    *router.urls,
+]

@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.schedules import crontab
+from celery.schedules import crontab, schedule
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -13,6 +13,17 @@ app.autodiscover_tasks()
 
 # Periodic jobs live in code, not in a database table, so every deployment runs the same schedule.
 app.conf.beat_schedule = {
+    "scan-reminders": {
+        # Reminders, escalations, scheduled reminders and lost e-mail nudges: one indexed scan.
+        "task": "notifications.tasks.scan_reminders",
+        "schedule": schedule(run_every=60),
+        "options": {"expires": 55},
+    },
+    "send-digests": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(minute=0),
+        "options": {"expires": 3000},
+    },
     "calendar-gap-check": {
         # Tell administrators when a coming year has no holiday data yet (daily, early morning).
         "task": "notifications.tasks.check_calendar_years",

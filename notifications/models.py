@@ -4,7 +4,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.enums import Urgency
 
 
 class NotificationKind(models.TextChoices):
@@ -37,6 +40,15 @@ class Notification(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The ledger row a reminder, escalation or urge is about (its history on the item's page).
+    work_item = models.ForeignKey(
+        "workload.WorkItem",
+        verbose_name=_("work item"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
     # A notification that must exist at most once (a reminder stage of one item for one person)
     # carries a key; the unique constraint makes a second creation a no-op.
     key = models.CharField(_("deduplication key"), max_length=200, null=True, blank=True, editable=False)
@@ -56,3 +68,149 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ReminderPolicy(models.Model):
+    """When to remind and escalate, per work-item kind and urgency (blank: any).
+
+    The most specific row wins: kind and urgency, then kind, then urgency, then the default row.
+    """
+
+    kind = models.CharField(_("work item kind"), max_length=32, blank=True, help_text=_("Blank: every kind."))
+    urgency = models.CharField(
+        _("urgency"), max_length=16, blank=True, choices=Urgency.choices, help_text=_("Blank: every urgency.")
+    )
+    remind_before_hours = models.PositiveSmallIntegerField(
+        _("remind this many working hours before due"), default=8
+    )
+    remind_at_due = models.BooleanField(_("remind when due"), default=True)
+    remind_daily_overdue = models.BooleanField(_("remind every working day while overdue"), default=True)
+    escalate_to_head_after_days = models.PositiveSmallIntegerField(
+        _("tell the department head after this many working days overdue"), default=2
+    )
+    escalate_to_office_after_days = models.PositiveSmallIntegerField(
+        _("tell the office and the assigner after this many working days overdue"), default=4
+    )
+
+    class Meta:
+        ordering = ["kind", "urgency"]
+        verbose_name = _("reminder policy")
+        verbose_name_plural = _("reminder policies")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "urgency"], name="reminder_policy_unique"),
+            models.CheckConstraint(
+                condition=Q(escalate_to_office_after_days__gte=models.F("escalate_to_head_after_days")),
+                name="reminder_policy_office_after_head",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind or '*'} / {self.urgency or '*'}"
+
+
+class EmailMode(models.TextChoices):
+    IMMEDIATE = "immediate", _("Each notification at once")
+    DIGEST = "digest", _("A daily digest")
+    NONE = "none", _("No e-mail")
+
+
+class NotificationPreference(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_mode = models.CharField(
+        _("e-mail"), max_length=16, choices=EmailMode.choices, default=EmailMode.IMMEDIATE
+    )
+    digest_hour = models.PositiveSmallIntegerField(
+        _("digest hour"), default=17, help_text=_("Hour of the day (0-23) the digest is sent, on working days.")
+    )
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.CheckConstraint(condition=Q(digest_hour__lte=23), name="pref_digest_hour_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.email_mode}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class EmailDelivery(models.Model):
+    """The e-mail for one notification: recorded with it, claimed before sending, marked after.
+
+    The database, not the broker, is the record: a delivery whose task was lost (broker down,
+    worker killed) is picked up again by the scanner.
+    """
+
+    notification = models.OneToOneField(Notification, on_delete=models.CASCADE, related_name="email")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    mode = models.CharField(max_length=16, choices=EmailMode.choices)
+    status = models.CharField(max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail delivery")
+        verbose_name_plural = _("e-mail deliveries")
+        indexes = [
+            models.Index(
+                fields=["mode", "created_at"], condition=Q(status__in=["pending", "sending"]), name="delivery_unsent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id} {self.status}"
+
+
+class Urge(models.Model):
+    """催办: someone pressed for a work item, with an optional message."""
+
+    work_item = models.ForeignKey("workload.WorkItem", on_delete=models.CASCADE, related_name="urges")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("urged by"), on_delete=models.PROTECT, related_name="+")
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("urge")
+        verbose_name_plural = _("urges")
+        indexes = [models.Index(fields=["work_item", "-created_at"], name="urge_item")]
+
+    def __str__(self) -> str:
+        return f"{self.work_item_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ScheduledReminder(models.Model):
+    """Remind one person at one time about one object (meetings use it: a day and 30 minutes before)."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+    remind_at = models.DateTimeField()
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    key = models.CharField(max_length=200, unique=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    cancelled = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("scheduled reminder")
+        verbose_name_plural = _("scheduled reminders")
+        indexes = [
+            models.Index(
+                fields=["remind_at"], condition=Q(sent_at__isnull=True, cancelled=False), name="scheduled_reminder_due"
+            ),
+            models.Index(fields=["target_type", "target_id"], name="scheduled_reminder_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.remind_at:%Y-%m-%d %H:%M} {self.title}"

@@ -9,6 +9,7 @@ from workload.models import WorkItem
 from workload.signals import workitem_opened, workitem_reassigned, workitems_cancelled
 
 from .models import NotificationKind
+from .reminders import schedule_item
 from .services import notification_create
 
 
@@ -31,11 +32,14 @@ def _notify_assigned(item: WorkItem) -> None:
 
 
 def on_opened(sender: Any, item: WorkItem, **kwargs: Any) -> None:
+    schedule_item(item)
     if item.assigned_by_id != item.assignee_id:
         _notify_assigned(item)
 
 
 def on_reassigned(sender: Any, item: WorkItem, previous_assignee: Any, actor: Any = None, **kwargs: Any) -> None:
+    # The new holder starts the reminder cycle afresh (escalation was reset by the ledger).
+    schedule_item(item)
     _notify_assigned(item)
     with override("zh-hans"):
         notification_create(

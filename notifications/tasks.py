@@ -1,5 +1,9 @@
 """Celery tasks of notifications: thin, take ids or nothing, call services, idempotent."""
 
+import logging
+import smtplib
+from typing import Any
+
 from celery import shared_task
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -8,8 +12,47 @@ from django.utils.translation import override
 from accounts.models import User
 from core import calendar
 
+from . import delivery, reminders
 from .models import NotificationKind
 from .services import notification_create
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(ignore_result=True)
+def scan_reminders() -> dict[str, int]:
+    """Every minute (beat): due work items, scheduled reminders, then e-mails whose nudge was lost."""
+    handled = reminders.scan_work_items()
+    scheduled = reminders.scan_scheduled()
+    redispatched = delivery.dispatch_unsent()
+    return {"work_items": handled, "scheduled": scheduled, "redispatched": redispatched}
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=8,
+    acks_late=True,
+)
+def deliver_email(self: Any, delivery_id: int) -> str:
+    """Send one notification e-mail (idempotent: a second run finds it claimed or sent)."""
+    try:
+        return delivery.send_one(delivery_id)
+    except (smtplib.SMTPException, OSError) as exc:
+        if self.request.retries >= self.max_retries:
+            delivery.mark_failed(delivery_id, str(exc))
+            logger.error("E-mail delivery %s failed for good: %s", delivery_id, exc)
+            return "failed"
+        raise
+
+
+@shared_task(ignore_result=True)
+def send_digests() -> int:
+    """Hourly (beat): the daily digests of those whose chosen hour it is, on working days."""
+    return delivery.send_digests()
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)

@@ -75,6 +75,10 @@ class WorkItem(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=WorkItemStatus.choices, default=WorkItemStatus.OPEN)
     outcome = models.CharField(_("outcome"), max_length=64, blank=True)
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    # When the reminder scanner should next look at this item (set by notifications.reminders;
+    # None: nothing more to remind). The scanner reads only open rows due by now, via an index.
+    next_reminder_at = models.DateTimeField(_("next reminder"), null=True, blank=True)
+    last_urged_at = models.DateTimeField(_("last urged at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("work item")
@@ -89,6 +93,8 @@ class WorkItem(models.Model):
             models.Index(fields=["department", "status", "due_at"], name="wi_department_status_due"),
             # Due soon / overdue scans read only open items, in due order.
             models.Index(fields=["due_at"], condition=Q(status="open"), name="wi_open_due"),
+            # The reminder scanner: open items whose next reminder is due, earliest first.
+            models.Index(fields=["next_reminder_at"], condition=Q(status="open"), name="wi_open_next_reminder"),
             # Settling the items of a target (a matter closed, an approval decided).
             models.Index(fields=["target_type", "target_id", "status"], name="wi_target"),
         ]

@@ -3,7 +3,6 @@
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from accounts.models import Department
 from notifications.models import Notification, NotificationKind
@@ -89,7 +88,9 @@ def test_kind_filter(user_api, user):
 @pytest.mark.parametrize("rows", [5, 50])
 def test_list_query_count_does_not_grow(user_api, user, head, department, rows, django_assert_num_queries):
     content_type = ContentType.objects.get_for_model(Department)  # warm, as in a running server
-    NotificationFactory.create_batch(rows, recipient=user, actor=head, target_type=content_type, target_id=department.pk)
+    NotificationFactory.create_batch(
+        rows, recipient=user, actor=head, target_type=content_type, target_id=department.pk
+    )
     with django_assert_num_queries(1):  # 1: the page of notifications joined with who caused them
         response = user_api.get(URL)
     assert len(response.json()["results"]) == rows

@@ -1,0 +1,221 @@
+"""催办: reminders before and at due, daily while overdue, and escalation up the organization.
+
+Every open work item with a deadline carries ``next_reminder_at``: when the scanner should next
+look at it. The scanner (one Celery beat task a minute) reads only the open items whose moment has
+come, through a partial index, so its cost grows with what is due, not with history. Each
+notification it creates has a unique key (item, stage, recipient), so a stage is never sent twice,
+even when two scanners run at once or a task is delivered twice.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from accounts.access import head_of, office_heads
+from accounts.models import User
+from core import calendar
+from workload.models import WorkItem, WorkItemStatus
+
+from .models import NotificationKind, ReminderPolicy, ScheduledReminder
+from .services import notification_create
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Policy:
+    remind_before_hours: int = 8
+    remind_at_due: bool = True
+    remind_daily_overdue: bool = True
+    escalate_to_head_after_days: int = 2
+    escalate_to_office_after_days: int = 4
+
+
+def policy_for(kind: str, urgency: str, policies: list[ReminderPolicy] | None = None) -> Policy:
+    """The most specific policy: (kind, urgency), (kind, any), (any, urgency), (any, any)."""
+    rows = policies if policies is not None else list(ReminderPolicy.objects.all())
+    by_key = {(p.kind, p.urgency): p for p in rows}
+    for key in ((kind, urgency), (kind, ""), ("", urgency), ("", "")):
+        row = by_key.get(key)
+        if row is not None:
+            return Policy(
+                remind_before_hours=row.remind_before_hours,
+                remind_at_due=row.remind_at_due,
+                remind_daily_overdue=row.remind_daily_overdue,
+                escalate_to_head_after_days=row.escalate_to_head_after_days,
+                escalate_to_office_after_days=row.escalate_to_office_after_days,
+            )
+    return Policy()
+
+
+def first_reminder_at(item: WorkItem, *, now: datetime, policy: Policy) -> datetime | None:
+    """When an item just opened (or passed on) should first be looked at; None without a deadline."""
+    if item.due_at is None:
+        return None
+    before = calendar.add_working_hours(item.due_at, -policy.remind_before_hours)
+    # A deadline so close that the "before" moment has passed: the assignee was just told; next is due.
+    return before if before > now else item.due_at
+
+
+def schedule_item(item: WorkItem, *, now: datetime | None = None) -> None:
+    """Set the item's first reminder moment (called when it opens or changes hands)."""
+    now = now or timezone.now()
+    moment = first_reminder_at(item, now=now, policy=policy_for(item.kind, item.urgency))
+    WorkItem.objects.filter(pk=item.pk).update(next_reminder_at=moment)
+    item.next_reminder_at = moment
+
+
+def _next_morning(now: datetime) -> datetime:
+    """The start of the next working day (daily overdue reminders go out in the morning)."""
+    return calendar.start_of_working_day(calendar.next_workday(timezone.localdate(now)))
+
+
+def _escalation_recipients(item: WorkItem, level: int) -> list[User]:
+    if level == 1:
+        head = head_of(item.assignee)
+        return [head] if head is not None else list(office_heads())
+    people = {u.pk: u for u in office_heads()}
+    if item.assigned_by is not None and item.assigned_by_id != item.assignee_id:
+        people.setdefault(item.assigned_by.pk, item.assigned_by)
+    people.pop(item.assignee_id, None)
+    return list(people.values())
+
+
+def process_item(item: WorkItem, *, now: datetime, policy: Policy) -> datetime | None:
+    """Send what is due for ``item`` at ``now`` (each at most once) and return its next moment."""
+    assert item.due_at is not None
+    due = item.due_at
+    with override(settings.LANGUAGE_CODE):
+        if now < due:
+            notification_create(
+                recipient=item.assignee,
+                kind=NotificationKind.REMINDER,
+                title=item.title,
+                body=_("Due %(due)s.") % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")},
+                target_ref=(item.target_type_id, item.target_id),
+                work_item=item,
+                key=f"wi:{item.pk}:before:{item.assignee_id}",
+            )
+            if policy.remind_at_due:
+                return due
+            return _next_morning(due)
+        days_over = calendar.working_days_between(timezone.localdate(due), timezone.localdate(now))
+        if days_over <= 0:
+            if policy.remind_at_due:
+                notification_create(
+                    recipient=item.assignee,
+                    kind=NotificationKind.OVERDUE,
+                    title=item.title,
+                    body=_("Due now."),
+                    target_ref=(item.target_type_id, item.target_id),
+                    work_item=item,
+                    key=f"wi:{item.pk}:due:{item.assignee_id}",
+                )
+        elif policy.remind_daily_overdue:
+            notification_create(
+                recipient=item.assignee,
+                kind=NotificationKind.OVERDUE,
+                title=item.title,
+                body=_("Overdue by %(days)d working day(s).") % {"days": days_over},
+                target_ref=(item.target_type_id, item.target_id),
+                work_item=item,
+                key=f"wi:{item.pk}:overdue:{timezone.localdate(now).isoformat()}:{item.assignee_id}",
+            )
+        level = 0
+        if days_over >= policy.escalate_to_head_after_days and days_over >= 1:
+            level = 1
+        if days_over >= policy.escalate_to_office_after_days and days_over >= 1:
+            level = 2
+        for new_level in range(item.escalation_level + 1, level + 1):
+            for recipient in _escalation_recipients(item, new_level):
+                notification_create(
+                    recipient=recipient,
+                    kind=NotificationKind.ESCALATION,
+                    title=item.title,
+                    body=_("%(name)s is %(days)d working day(s) late with this.")
+                    % {"name": item.assignee.display_name, "days": days_over},
+                    target_ref=(item.target_type_id, item.target_id),
+                    work_item=item,
+                    key=f"wi:{item.pk}:escalation{new_level}:{recipient.pk}",
+                )
+        if level > item.escalation_level:
+            WorkItem.objects.filter(pk=item.pk, escalation_level__lt=level).update(escalation_level=level)
+            item.escalation_level = level
+        if not policy.remind_daily_overdue and item.escalation_level >= 2:
+            return None  # nothing more will ever be sent
+        return _next_morning(now)
+
+
+def _claim_batch(now: datetime, batch: int) -> list[WorkItem]:
+    qs = (
+        WorkItem.objects.filter(status=WorkItemStatus.OPEN, next_reminder_at__lte=now)
+        .select_related("assignee", "assigned_by")
+        .order_by("next_reminder_at", "id")
+    )
+    if connection.features.has_select_for_update_skip_locked:
+        # Two scanners take disjoint rows instead of waiting on each other.
+        qs = qs.select_for_update(skip_locked=True, of=("self",))
+    return list(qs[:batch])
+
+
+def scan_work_items(*, now: datetime | None = None, batch: int = 500) -> int:
+    """One pass of the scanner over due work items; returns how many items it handled."""
+    now = now or timezone.now()
+    policies = list(ReminderPolicy.objects.all())
+    handled = 0
+    with transaction.atomic():
+        for item in _claim_batch(now, batch):
+            previous = item.next_reminder_at
+            next_at = process_item(item, now=now, policy=policy_for(item.kind, item.urgency, policies))
+            # Conditional: where row locks are not available (SQLite), a second scanner that read
+            # the same row finds it moved on and its (already deduplicated) work changes nothing.
+            moved = WorkItem.objects.filter(pk=item.pk, next_reminder_at=previous).update(next_reminder_at=next_at)
+            handled += moved
+    return handled
+
+
+# --- Scheduled reminders (meetings and other timed events) -----------------------------------
+
+
+def scan_scheduled(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Send the scheduled reminders whose time has come, each once."""
+    now = now or timezone.now()
+    sent = 0
+    with transaction.atomic():
+        qs = ScheduledReminder.objects.filter(sent_at__isnull=True, cancelled=False, remind_at__lte=now).select_related(
+            "recipient"
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True, of=("self",))
+        for reminder in qs.order_by("remind_at", "id")[:batch]:
+            if not ScheduledReminder.objects.filter(pk=reminder.pk, sent_at__isnull=True).update(sent_at=now):
+                continue
+            notification_create(
+                recipient=reminder.recipient,
+                kind=NotificationKind.REMINDER,
+                title=reminder.title,
+                body=reminder.body,
+                target_ref=(reminder.target_type_id, reminder.target_id),
+                key=f"scheduled:{reminder.key}",
+            )
+            sent += 1
+    return sent
+
+
+def meeting_reminder_times(start: datetime) -> list[datetime]:
+    """One working day before (same time of day), and 30 minutes before."""
+    local = timezone.localtime(start)
+    day_before = calendar.add_working_days(local.date(), -1)
+    return [local.replace(year=day_before.year, month=day_before.month, day=day_before.day), local - timedelta(minutes=30)]
+
+
+def due_work_items_query(now: datetime) -> "Q":
+    """The scanner's condition, for the benchmark's query plan."""
+    return Q(status=WorkItemStatus.OPEN, next_reminder_at__lte=now)
