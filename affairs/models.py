@@ -56,11 +56,18 @@ class Matter(models.Model):
     )
     # The lead's department when the matter was assigned or last transferred (for lists and filters).
     department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("lead department"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "accounts.Department",
+        verbose_name=_("lead department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     assisting: "models.ManyToManyField[Any, Any]" = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("assisting owners"), blank=True, related_name="assisted_matters",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assisting owners"),
+        blank=True,
+        related_name="assisted_matters",
         through="MatterAssistant",
     )
     due_on = models.DateField(_("due on"))
@@ -112,6 +119,9 @@ class MatterAssistant(models.Model):
         verbose_name = _("assisting owner")
         verbose_name_plural = _("assisting owners")
 
+    def __str__(self) -> str:
+        return f"{self.matter_id}:{self.user_id}"
+
 
 class MatterEventKind(models.TextChoices):
     CREATED = "created", _("Assigned")
@@ -138,7 +148,9 @@ class MatterEvent(models.Model):
     from_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
@@ -170,21 +182,31 @@ class Reception(models.Model):
     arrival = models.DateTimeField(_("arrival"))
     departure = models.DateTimeField(_("departure"))
     host_leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("host leader"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("host leader"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     accompanying = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("accompanying staff"), blank=True, related_name="+"
     )
     budget = models.DecimalField(_("budget (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=ReceptionStatus.choices, default=ReceptionStatus.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReceptionStatus.choices, default=ReceptionStatus.PLANNED
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("organized by"), on_delete=models.PROTECT, related_name="+"
     )
     department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("organizing department"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "accounts.Department",
+        verbose_name=_("organizing department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -193,7 +215,9 @@ class Reception(models.Model):
         verbose_name_plural = _("receptions")
         indexes = [models.Index(fields=["arrival"], name="reception_arrival")]
         constraints = [
-            models.CheckConstraint(condition=Q(departure__gte=models.F("arrival")), name="reception_departs_after_arrival")
+            models.CheckConstraint(
+                condition=Q(departure__gte=models.F("arrival")), name="reception_departs_after_arrival"
+            )
         ]
 
     def __str__(self) -> str:

@@ -37,7 +37,9 @@ def _oversees(user: Any) -> bool:
 
 def matter_visibility(user: Any) -> Q:
     """The condition a matter must meet to be visible to ``user``."""
-    involved = Q(assigner=user) | Q(lead=user) | Q(Exists(MatterAssistant.objects.filter(matter=OuterRef("pk"), user=user)))
+    involved = (
+        Q(assigner=user) | Q(lead=user) | Q(Exists(MatterAssistant.objects.filter(matter=OuterRef("pk"), user=user)))
+    )
     cleared = Q(classification__in=Classification.up_to(user.clearance))
     if _oversees(user):
         return involved | cleared
@@ -74,7 +76,9 @@ def matter_list(*, user: Any, filters: MatterFilters | None = None) -> QuerySet[
     if f.priority:
         qs = qs.filter(priority=f.priority)
     if f.owner:
-        qs = qs.filter(Q(lead_id=f.owner) | Exists(MatterAssistant.objects.filter(matter=OuterRef("pk"), user_id=f.owner)))
+        qs = qs.filter(
+            Q(lead_id=f.owner) | Exists(MatterAssistant.objects.filter(matter=OuterRef("pk"), user_id=f.owner))
+        )
     if f.department:
         qs = qs.filter(department_id=f.department)
     if f.overdue:
@@ -163,9 +167,7 @@ def receptions_visible(*, user: Any) -> QuerySet[Reception]:
     return Reception.objects.filter(condition)
 
 
-def reception_list(
-    *, user: Any, status: str | None = None, upcoming: bool = False, q: str = ""
-) -> QuerySet[Reception]:
+def reception_list(*, user: Any, status: str | None = None, upcoming: bool = False, q: str = "") -> QuerySet[Reception]:
     qs = receptions_visible(user=user).select_related("host_leader", "created_by")
     if status:
         qs = qs.filter(status=status)
@@ -245,7 +247,26 @@ def plan_get(*, user: Any, pk: int) -> WorkPlan:
 
 
 def plan_item_get(*, user: Any, pk: int) -> WorkPlanItem:
-    item = WorkPlanItem.objects.select_related("plan__department").filter(pk=pk, plan__in=plans_visible(user=user)).first()
+    item = (
+        WorkPlanItem.objects.select_related("plan__department").filter(pk=pk, plan__in=plans_visible(user=user)).first()
+    )
     if item is None:
         raise Http404
     return item
+
+
+def matter_get_after_step(*, pk: int) -> Matter:
+    """The matter as a step just left it, loaded as ``matter_get`` does but without the visibility
+    check: only to answer the person who took the step (a lead who transferred a matter away
+    no longer sees it, yet the answer to their transfer is the matter as transferred)."""
+    events = MatterEvent.objects.select_related("actor", "from_user", "to_user").order_by("created_at", "id")
+    matter = (
+        Matter.objects.select_related("lead__department", "assigner", "department", "source_type")
+        .prefetch_related(
+            Prefetch("assistants", queryset=MatterAssistant.objects.select_related("user__department")),
+            Prefetch("events", queryset=events),
+        )
+        .get(pk=pk)
+    )
+    _attach_files(list(matter.events.all()))
+    return matter

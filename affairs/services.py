@@ -101,14 +101,17 @@ def _validate_people(*, lead: User, assisting: Sequence[User], classification: s
     if not lead.is_active:
         fields["lead"] = [_("Choose an active person.")]
     elif not Classification.allows(lead.clearance, classification):
-        fields["lead"] = [_("%(name)s's clearance is below this matter's classification.") % {"name": lead.display_name}]
+        fields["lead"] = [
+            _("%(name)s's clearance is below this matter's classification.") % {"name": lead.display_name}
+        ]
     unique: list[User] = []
     for person in assisting:
         if person.pk == lead.pk or any(p.pk == person.pk for p in unique):
             continue
         if not person.is_active or not Classification.allows(person.clearance, classification):
             fields.setdefault("assisting", []).append(
-                _("%(name)s cannot be given this matter (inactive, or clearance too low).") % {"name": person.display_name}
+                _("%(name)s cannot be given this matter (inactive, or clearance too low).")
+                % {"name": person.display_name}
             )
         unique.append(person)
     if fields:
@@ -168,9 +171,7 @@ def matter_create(
             fields={"due_on": [_("Choose today or a later day.")]},
         )
     if not authorized and not may_assign(actor, lead):
-        raise PermissionDenied(
-            _("You may assign matters only inside the departments you head."), code="may_not_assign"
-        )
+        raise PermissionDenied(_("You may assign matters only inside the departments you head."), code="may_not_assign")
     if not Classification.allows(actor.clearance, classification):
         raise ValidationError(
             _("You cannot create a matter above your own clearance."), fields={"classification": [_("Too high.")]}
@@ -198,7 +199,12 @@ def matter_create(
         actor=actor,
         verb="matter.create",
         target=matter,
-        data={"lead": lead.pk, "assisting": [p.pk for p in assisting], "due_on": due_on.isoformat(), "source": source_kind},
+        data={
+            "lead": lead.pk,
+            "assisting": [p.pk for p in assisting],
+            "due_on": due_on.isoformat(),
+            "source": source_kind,
+        },
     )
     return matter
 
@@ -240,10 +246,13 @@ def matter_transfer(*, actor: User, matter: Matter, to: User, reason: str) -> Ma
         raise PermissionDenied(_("Only the lead owner, the assigner or the office may transfer this matter."))
     reason = reason.strip()
     if not reason:
-        raise ValidationError(_("Say why the matter is transferred."), fields={"reason": [_("This field is required.")]})
+        raise ValidationError(
+            _("Say why the matter is transferred."), fields={"reason": [_("This field is required.")]}
+        )
     if to.pk == locked.lead_id:
         raise ValidationError(
-            _("%(name)s already leads this matter.") % {"name": to.display_name}, fields={"to": [_("Choose someone else.")]}
+            _("%(name)s already leads this matter.") % {"name": to.display_name},
+            fields={"to": [_("Choose someone else.")]},
         )
     if not to.is_active or not Classification.allows(to.clearance, locked.classification):
         raise ValidationError(
@@ -255,8 +264,12 @@ def matter_transfer(*, actor: User, matter: Matter, to: User, reason: str) -> Ma
     if MatterAssistant.objects.filter(matter=locked, user=to).exists():
         MatterAssistant.objects.filter(matter=locked, user=to).delete()
         workitems_settle_for_target(
-            target=locked, assignee=to, kind=WorkItemKind.MATTER, status=WorkItemStatus.CANCELLED,
-            outcome="became lead", actor=actor,
+            target=locked,
+            assignee=to,
+            kind=WorkItemKind.MATTER,
+            status=WorkItemStatus.CANCELLED,
+            outcome="became lead",
+            actor=actor,
         )
     items = list(workitems_open_for_target(target=locked, assignee=previous, kind=WorkItemKind.MATTER))
     for item in items:
@@ -267,7 +280,9 @@ def matter_transfer(*, actor: User, matter: Matter, to: User, reason: str) -> Ma
     locked.transfer_count += 1
     locked.save(update_fields=["lead", "department", "transfer_count"])
     _event(locked, MatterEventKind.TRANSFERRED, actor, text=reason, from_user=previous, to_user=to)
-    audit_record(actor=actor, verb="matter.transfer", target=locked, data={"from": previous.pk, "to": to.pk, "reason": reason})
+    audit_record(
+        actor=actor, verb="matter.transfer", target=locked, data={"from": previous.pk, "to": to.pk, "reason": reason}
+    )
     return locked
 
 
@@ -320,8 +335,12 @@ def matter_confirm(*, actor: User, matter: Matter, accept: bool, note: str = "")
         _event(locked, MatterEventKind.CONFIRMED, actor, text=note)
         for person in owners:
             notification_create(
-                recipient=person, kind=NotificationKind.INFO, title=locked.title,
-                body=_("Confirmed as completed.") + (f" {note}" if note else ""), target=locked, actor=actor,
+                recipient=person,
+                kind=NotificationKind.INFO,
+                title=locked.title,
+                body=_("Confirmed as completed.") + (f" {note}" if note else ""),
+                target=locked,
+                actor=actor,
             )
     else:
         locked.status, locked.completed_at = MatterStatus.IN_PROGRESS, None
@@ -329,7 +348,9 @@ def matter_confirm(*, actor: User, matter: Matter, accept: bool, note: str = "")
         locked.save(update_fields=["status", "completed_at", "return_count"])
         _event(locked, MatterEventKind.RETURNED, actor, text=note)
         _open_owner_items(locked, owners, assigned_by=actor)
-    audit_record(actor=actor, verb="matter.confirm" if accept else "matter.send_back", target=locked, data={"note": note})
+    audit_record(
+        actor=actor, verb="matter.confirm" if accept else "matter.send_back", target=locked, data={"note": note}
+    )
     return locked
 
 
@@ -348,6 +369,28 @@ def matter_cancel(*, actor: User, matter: Matter, reason: str) -> Matter:
     _event(locked, MatterEventKind.CANCELLED, actor, text=reason)
     audit_record(actor=actor, verb="matter.cancel", target=locked, data={"reason": reason})
     return locked
+
+
+def matter_actions(*, user: Any, matter: Matter) -> frozenset[str]:
+    """The actions of ``MATTER_TRANSITIONS`` that ``user`` may take on ``matter`` now (pages show only these).
+
+    The same rules as the services' checks; uses the matter's prefetched ``assistants`` when present.
+    """
+    owners = {matter.lead_id, *(a.user_id for a in matter.assistants.all())}
+    is_assigner, is_lead = user.pk == matter.assigner_id, user.pk == matter.lead_id
+    allowed_by_role = {
+        "report_progress": user.pk in owners,
+        "transfer": is_lead or is_assigner or is_office_member(user),
+        "complete": is_lead,
+        "confirm": is_assigner,
+        "send_back": is_assigner,
+        "cancel": is_assigner or is_office_member(user),
+    }
+    return frozenset(
+        action
+        for action, (states, _target) in MATTER_TRANSITIONS.items()
+        if matter.status in states and allowed_by_role[action]
+    )
 
 
 # --- Receptions -------------------------------------------------------------------------------
@@ -416,8 +459,15 @@ def reception_create(
             _("The number of visitors is smaller than the names listed."), fields={"visitor_count": [_("Too small.")]}
         )
     reception = Reception.objects.create(
-        visiting_org=visiting_org.strip(), purpose=purpose.strip(), visitor_count=count, arrival=arrival,
-        departure=departure, host_leader=host_leader, budget=budget, notes=notes, created_by=actor,
+        visiting_org=visiting_org.strip(),
+        purpose=purpose.strip(),
+        visitor_count=count,
+        arrival=arrival,
+        departure=departure,
+        host_leader=host_leader,
+        budget=budget,
+        notes=notes,
+        created_by=actor,
         department_id=actor.department_id,
     )
     reception.accompanying.set(accompanying)
@@ -425,13 +475,20 @@ def reception_create(
         [Visitor(reception=reception, name=n.strip(), title=t.strip(), order=i) for i, (n, t) in enumerate(visitors)]
     )
     for spec in arrangements:
-        arrangement_add(actor=actor, reception=reception, kind=spec.kind, owner=spec.owner, description=spec.description)
+        arrangement_add(
+            actor=actor, reception=reception, kind=spec.kind, owner=spec.owner, description=spec.description
+        )
     audit_record(actor=actor, verb="reception.create", target=reception, data={"arrangements": len(arrangements)})
     return reception
 
 
 def _may_manage_reception(actor: User, reception: Reception) -> bool:
     return actor.pk == reception.created_by_id or is_office_member(actor)
+
+
+def may_manage_reception(user: Any, reception: Reception) -> bool:
+    """Whether ``user`` may change ``reception`` (its status, its arrangements): its organizer or the office."""
+    return _may_manage_reception(user, reception)
 
 
 @transaction.atomic
@@ -447,7 +504,9 @@ def arrangement_add(*, actor: User, reception: Reception, kind: str, owner: User
         raise ValidationError(_("Choose an active person."), fields={"owner": [_("Choose an active person.")]})
     arrangement = Arrangement.objects.create(reception=reception, kind=kind, owner=owner, description=description)
     _open_arrangement_item(arrangement, reception, actor)
-    audit_record(actor=actor, verb="reception.arrangement_add", target=reception, data={"kind": kind, "owner": owner.pk})
+    audit_record(
+        actor=actor, verb="reception.arrangement_add", target=reception, data={"kind": kind, "owner": owner.pk}
+    )
     return arrangement
 
 
@@ -506,6 +565,13 @@ def may_plan_for(user: Any, department: Department) -> bool:
     return _oversees(user) or is_admin(user) or department.pk in headed_department_ids(user)
 
 
+def plannable_department_ids(user: Any) -> list[int] | None:
+    """The departments ``user`` may plan for (``may_plan_for``): None means every department."""
+    if _oversees(user) or is_admin(user):
+        return None
+    return headed_department_ids(user)
+
+
 @transaction.atomic
 def plan_create(
     *,
@@ -524,8 +590,13 @@ def plan_create(
     if not title.strip():
         raise ValidationError(_("A plan needs a title."), fields={"title": [_("This field is required.")]})
     plan = WorkPlan.objects.create(
-        title=title.strip(), kind=kind, period=period, period_start=period_start, department=department,
-        description=description, created_by=actor,
+        title=title.strip(),
+        kind=kind,
+        period=period,
+        period_start=period_start,
+        department=department,
+        description=description,
+        created_by=actor,
     )
     audit_record(actor=actor, verb="plan.create", target=plan)
     return plan
@@ -552,10 +623,60 @@ def plan_item_add(
         raise ValidationError(_("Choose an active person."), fields={"owner": [_("Choose an active person.")]})
     order = plan.items.count()
     item = WorkPlanItem.objects.create(
-        plan=plan, title=title.strip(), owner=owner, priority=priority, due_on=due_on, description=description, order=order
+        plan=plan,
+        title=title.strip(),
+        owner=owner,
+        priority=priority,
+        due_on=due_on,
+        description=description,
+        order=order,
     )
     audit_record(actor=actor, verb="plan.item_add", target=plan, data={"item": item.pk})
     return item
+
+
+@dataclass(frozen=True)
+class PlanItemSpec:
+    title: str
+    owner: User
+    priority: str = Priority.ROUTINE
+    due_on: date | None = None
+    description: str = ""
+
+
+@transaction.atomic
+def plan_create_with_items(
+    *,
+    actor: User,
+    title: str,
+    period: str,
+    period_start: date,
+    department: Department,
+    kind: str = PlanKind.PLAN,
+    description: str = "",
+    items: Sequence[PlanItemSpec] = (),
+) -> WorkPlan:
+    """A plan and its items in one step (the API's create): all of it, or nothing."""
+    plan = plan_create(
+        actor=actor,
+        title=title,
+        period=period,
+        period_start=period_start,
+        department=department,
+        kind=kind,
+        description=description,
+    )
+    for spec in items:
+        plan_item_add(
+            actor=actor,
+            plan=plan,
+            title=spec.title,
+            owner=spec.owner,
+            priority=spec.priority,
+            due_on=spec.due_on,
+            description=spec.description,
+        )
+    return plan
 
 
 @transaction.atomic
@@ -570,8 +691,15 @@ def plan_item_to_matter(*, actor: User, item: WorkPlanItem, due_on: date | None 
     if deadline is None:
         raise ValidationError(_("Give the item a deadline first."), fields={"due_on": [_("This field is required.")]})
     matter = matter_create(
-        actor=actor, title=locked.title, description=locked.description, priority=locked.priority, lead=locked.owner,
-        due_on=deadline, source=locked, source_kind=MatterSource.WORK_PLAN, authorized=True,
+        actor=actor,
+        title=locked.title,
+        description=locked.description,
+        priority=locked.priority,
+        lead=locked.owner,
+        due_on=deadline,
+        source=locked,
+        source_kind=MatterSource.WORK_PLAN,
+        authorized=True,
     )
     locked.matter = matter
     locked.due_on = deadline

@@ -1,27 +1,45 @@
 """API plumbing shared by every app: the error format, cursor pagination, target references."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import defaults
 from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import DomainError
+from .errors import DomainError, NotFound
+
+# The largest id a database integer key holds; larger "ids" in a URL are simply not found.
+_MAX_ID = 2**63 - 1
 
 
-def _flatten(detail: Any) -> Any:
+def _field_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as ``{"field": ["message", ...]}``; nested places get dotted keys
+    (``roles.0``, ``attendees.1.user``) so that every value stays a list of messages."""
+    errors: dict[str, list[str]] = {}
+
+    def add(key: str, messages: list[str]) -> None:
+        errors.setdefault(key, []).extend(messages)
+
     if isinstance(detail, dict):
-        return {str(k): _flatten(v) for k, v in detail.items()}
-    if isinstance(detail, list):
-        flat: list[Any] = []
-        for item in detail:
-            value = _flatten(item)
-            flat.extend(value if isinstance(value, list) and not isinstance(item, dict) else [value])
-        return flat
-    return str(detail)
+        for key, value in detail.items():
+            for sub, messages in _field_errors(value, f"{prefix}.{key}" if prefix else str(key)).items():
+                add(sub, messages)
+    elif isinstance(detail, list):
+        for index, item in enumerate(detail):
+            if isinstance(item, dict | list):
+                for sub, messages in _field_errors(item, f"{prefix}.{index}" if prefix else str(index)).items():
+                    add(sub, messages)
+            else:
+                add(prefix or "non_field_errors", [str(item)])
+    else:
+        add(prefix or "non_field_errors", [str(detail)])
+    return errors
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -39,11 +57,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        fields = _flatten(exc.detail)
-        if not isinstance(fields, dict):
-            fields = {"non_field_errors": fields}
-        first = next((msgs[0] for msgs in fields.values() if msgs), _("Some of the input is not valid."))
-        response.data = {"detail": str(first), "code": "invalid", "fields": fields}
+        fields = _field_errors(exc.detail)
+        # The summary names the first field at fault, so that a person can act on it alone.
+        field, messages = next(iter(fields.items()), ("", [_("Some of the input is not valid.")]))
+        first = str(messages[0]) if field in ("", "non_field_errors") else f"{field}: {messages[0]}"
+        response.data = {"detail": first, "code": "invalid", "fields": fields}
     else:
         detail = getattr(exc, "detail", str(exc))
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
@@ -57,6 +75,14 @@ class CursorPagination(pagination.CursorPagination):
     ordering = "-id"
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_ordering(self, request: Any, queryset: Any, view: Any) -> tuple[str, ...]:
+        # A view may declare its own ``ordering``: its first field must be a plain column of the
+        # listed model (the cursor holds its value), the last one unique (``id``) for a stable order.
+        ordering = getattr(view, "ordering", None)
+        if ordering:
+            return (ordering,) if isinstance(ordering, str) else tuple(ordering)
+        return super().get_ordering(request, queryset, view)
 
     def get_paginated_response(self, data: Any) -> Response:
         return Response({"results": data, "next": self.get_next_link(), "previous": self.get_previous_link()})
@@ -87,3 +113,52 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
     fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+
+
+ERROR_DESCRIPTIONS = {
+    400: gettext_lazy("Invalid input: `fields` names each field and what is wrong with it."),
+    401: gettext_lazy("Not authenticated: send `Authorization: Token <token>` or log in."),
+    403: gettext_lazy("The object is visible but this action is not yours to take."),
+    404: gettext_lazy("Does not exist, or is not visible to you."),
+    409: gettext_lazy("The current state forbids this action."),
+    413: gettext_lazy("The upload is too large."),
+    429: gettext_lazy("Too many attempts; wait and try again."),
+}
+
+
+def error_responses(*codes: int) -> dict[int, Any]:
+    """Schema entries of the error format for ``extend_schema(responses=...)``; 401 always applies."""
+    from drf_spectacular.utils import OpenApiResponse
+
+    return {
+        code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS.get(code, ""))
+        for code in sorted({401, *codes})
+    }
+
+
+def object_id(value: Any) -> int:
+    """A URL id as an integer; anything else (``abc``, ``-1``, 30 digits) is a 404, never a 500."""
+    text = str(value)
+    if not text.isascii() or not text.isdigit() or not 0 < int(text) <= _MAX_ID:
+        raise NotFound()
+    return int(text)
+
+
+class StrictSerializer(serializers.Serializer):
+    """An input serializer that refuses fields it does not know (a typo must not pass silently)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            known = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(str(key) for key in data if key not in known)
+            if unknown:
+                raise serializers.ValidationError({key: [_("Unknown field.")] for key in unknown})
+        return super().to_internal_value(data)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler404``: an address that matches no route is JSON in the error format under ``/api/``
+    (e.g. ``/api/v1/users/1.5/``), and Django's page everywhere else."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": str(exceptions.NotFound.default_detail), "code": "not_found"}, status=404)
+    return defaults.page_not_found(request, exception)

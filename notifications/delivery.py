@@ -56,7 +56,7 @@ def enqueue(delivery_id: int) -> bool:
 
     try:
         deliver_email.apply_async((delivery_id,), retry=False)
-    except Exception:  # noqa: BLE001  (broker unreachable: the row stays pending and is retried)
+    except Exception:
         logger.warning("Broker unavailable; e-mail delivery %s left for the scanner", delivery_id, exc_info=True)
         return False
     return True
@@ -144,9 +144,9 @@ def send_digests(*, now: datetime | None = None) -> int:
     local = timezone.localtime(now)
     if not calendar.is_workday(local.date()):
         return 0
-    readers = NotificationPreference.objects.filter(
-        email_mode=EmailMode.DIGEST, digest_hour=local.hour
-    ).select_related("user")
+    readers = NotificationPreference.objects.filter(email_mode=EmailMode.DIGEST, digest_hour=local.hour).select_related(
+        "user"
+    )
     sent = 0
     for preference in readers:
         sent += _send_digest(preference.user, now=now)

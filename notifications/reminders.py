@@ -90,8 +90,9 @@ def _escalation_recipients(item: WorkItem, level: int) -> list[User]:
 
 def process_item(item: WorkItem, *, now: datetime, policy: Policy) -> datetime | None:
     """Send what is due for ``item`` at ``now`` (each at most once) and return its next moment."""
-    assert item.due_at is not None
     due = item.due_at
+    if due is None:  # only items with a deadline are scheduled
+        return None
     with override(settings.LANGUAGE_CODE):
         if now < due:
             notification_create(
@@ -213,7 +214,10 @@ def meeting_reminder_times(start: datetime) -> list[datetime]:
     """One working day before (same time of day), and 30 minutes before."""
     local = timezone.localtime(start)
     day_before = calendar.add_working_days(local.date(), -1)
-    return [local.replace(year=day_before.year, month=day_before.month, day=day_before.day), local - timedelta(minutes=30)]
+    return [
+        local.replace(year=day_before.year, month=day_before.month, day=day_before.day),
+        local - timedelta(minutes=30),
+    ]
 
 
 def due_work_items_query(now: datetime) -> "Q":

@@ -4,19 +4,18 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from accounts.models import User
 from accounts.access import is_office_member
+from accounts.models import User
 from core.audit import audit_record
 from core.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationError
-
 from workload.models import WorkItem, WorkItemStatus
 
 from . import delivery
@@ -107,7 +106,9 @@ def workitem_urge(*, actor: User, item: WorkItem, message: str = "") -> Urge:
         .update(last_urged_at=now)
     )
     if not claimed:
-        raise RateLimited(_("This item was urged less than an hour ago; give the assignee time."), code="urged_recently")
+        raise RateLimited(
+            _("This item was urged less than an hour ago; give the assignee time."), code="urged_recently"
+        )
     item.last_urged_at = now
     urge = Urge.objects.create(work_item=item, by=actor, message=message.strip())
     with override(settings.LANGUAGE_CODE):

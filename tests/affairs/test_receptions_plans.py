@@ -73,20 +73,28 @@ def test_reception_status_flow_and_closing_cancels_pending_arrangements(receptio
 def test_reception_refusals(user, office_member, leader):
     with pytest.raises(PermissionDenied):
         reception_create(
-            actor=user, visiting_org="x", purpose="y",
-            arrival=datetime(2026, 3, 10, 9, tzinfo=SH), departure=datetime(2026, 3, 10, 17, tzinfo=SH),
+            actor=user,
+            visiting_org="x",
+            purpose="y",
+            arrival=datetime(2026, 3, 10, 9, tzinfo=SH),
+            departure=datetime(2026, 3, 10, 17, tzinfo=SH),
         )
     with pytest.raises(ValidationError) as bad:
         reception_create(
-            actor=office_member, visiting_org="", purpose="调研",
-            arrival=datetime(2026, 3, 10, 17, tzinfo=SH), departure=datetime(2026, 3, 10, 9, tzinfo=SH),
+            actor=office_member,
+            visiting_org="",
+            purpose="调研",
+            arrival=datetime(2026, 3, 10, 17, tzinfo=SH),
+            departure=datetime(2026, 3, 10, 9, tzinfo=SH),
             host_leader=user,
         )
     assert {"visiting_org", "departure", "host_leader"} <= set(bad.value.fields)
 
 
 def test_plan_item_becomes_a_matter_once(head, department, user, outsider):
-    plan = plan_create(actor=head, title="三月工作安排", period="month", period_start=date(2026, 3, 1), department=department)
+    plan = plan_create(
+        actor=head, title="三月工作安排", period="month", period_start=date(2026, 3, 1), department=department
+    )
     item = plan_item_add(actor=head, plan=plan, title="开展保密自查", owner=user, priority="secondary")
     with pytest.raises(ValidationError) as no_deadline:
         plan_item_to_matter(actor=head, item=item)

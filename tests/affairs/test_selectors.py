@@ -71,7 +71,9 @@ def test_classified_matter_needs_clearance_for_overseers(leader, office_member, 
 
 
 def test_filters_and_search(leader, user, assistant, matter):
-    other = matter_create(actor=leader, title="筹备年终总结会", lead=assistant, due_on=date(2026, 3, 4), priority="routine")
+    other = matter_create(
+        actor=leader, title="筹备年终总结会", lead=assistant, due_on=date(2026, 3, 4), priority="routine"
+    )
     matter_complete(actor=assistant, matter=other, report="已完成")
 
     def ids(**kw):
@@ -129,8 +131,16 @@ def test_reception_visibility(office_member, leader, user, assistant, outsider, 
 
 
 def test_plan_shows_progress_from_its_matters(head, department, user, outsider, office_member):
-    plan = plan_create(actor=head, title="2026年第一季度工作计划", period="quarter", period_start=date(2026, 1, 1), department=department)
-    item = plan_item_add(actor=head, plan=plan, title="修订档案管理办法", owner=user, priority="key", due_on=date(2026, 3, 20))
+    plan = plan_create(
+        actor=head,
+        title="2026年第一季度工作计划",
+        period="quarter",
+        period_start=date(2026, 1, 1),
+        department=department,
+    )
+    item = plan_item_add(
+        actor=head, plan=plan, title="修订档案管理办法", owner=user, priority="key", due_on=date(2026, 3, 20)
+    )
     matter = plan_item_to_matter(actor=head, item=item)
     matter_report_progress(actor=user, matter=matter, text="初稿完成", percent=60)
     detail = plan_get(user=user, pk=plan.pk)

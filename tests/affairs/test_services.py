@@ -96,7 +96,10 @@ def test_transfer_moves_the_ledger_item_and_counts(matter, user, leader):
     matter.refresh_from_db()
     assert matter.transfer_count == 2
     history = list(MatterEvent.objects.filter(matter=matter, kind=MatterEventKind.TRANSFERRED))
-    assert [(e.from_user.username, e.to_user.username) for e in history] == [("staff", "newcomer"), ("newcomer", "staff")]
+    assert [(e.from_user.username, e.to_user.username) for e in history] == [
+        ("staff", "newcomer"),
+        ("newcomer", "staff"),
+    ]
 
 
 def test_transfer_refusals(matter, user, assistant, outsider):

@@ -53,9 +53,12 @@ def test_rolled_back_notification_leaves_no_email(user, django_capture_on_commit
             notify(user)
             raise RuntimeError("the action failed")
 
-    with mock.patch.object(delivery, "enqueue") as enqueue, django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError):
-            create_then_fail()
+    with (
+        mock.patch.object(delivery, "enqueue") as enqueue,
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+    ):
+        create_then_fail()
     enqueue.assert_not_called()
     assert not EmailDelivery.objects.exists()
 
@@ -63,9 +66,11 @@ def test_rolled_back_notification_leaves_no_email(user, django_capture_on_commit
 def test_smtp_failure_returns_the_row_to_pending_for_the_retry(user):
     note = notify(user)
     row = EmailDelivery.objects.get(notification=note)
-    with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=smtplib.SMTPServerDisconnected("down")):
-        with pytest.raises(smtplib.SMTPServerDisconnected):
-            delivery.send_one(row.pk)
+    failing = mock.patch(
+        "django.core.mail.EmailMultiAlternatives.send", side_effect=smtplib.SMTPServerDisconnected("down")
+    )
+    with failing, pytest.raises(smtplib.SMTPServerDisconnected):
+        delivery.send_one(row.pk)
     row.refresh_from_db()
     assert row.status == DeliveryStatus.PENDING and "down" in row.last_error
     assert deliver_email.autoretry_for == (smtplib.SMTPException, OSError)

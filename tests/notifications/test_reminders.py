@@ -97,7 +97,12 @@ def test_reassigning_starts_the_cycle_for_the_new_holder(item, user, head):
 def test_short_deadline_skips_the_before_reminder(user, department, leader):
     with time_machine.travel(at(2, 10), tick=False):
         urgent = workitem_open(
-            assignee=user, kind=WorkItemKind.TASK, target=department, title="立即报送", due_at=at(2, 11), assigned_by=leader
+            assignee=user,
+            kind=WorkItemKind.TASK,
+            target=department,
+            title="立即报送",
+            due_at=at(2, 11),
+            assigned_by=leader,
         )
     assert timezone.localtime(urgent.next_reminder_at) == at(2, 11)
 
@@ -116,8 +121,13 @@ def test_extra_urgent_escalates_to_office_on_the_first_day(user, department, lea
     office.save()
     with time_machine.travel(at(2, 10), tick=False):
         workitem_open(
-            assignee=user, kind=WorkItemKind.TASK, target=department, title="特急件", due_at=at(2, 17, 30),
-            urgency="extra_urgent", assigned_by=leader,
+            assignee=user,
+            kind=WorkItemKind.TASK,
+            target=department,
+            title="特急件",
+            due_at=at(2, 17, 30),
+            urgency="extra_urgent",
+            assigned_by=leader,
         )
     scan_work_items(now=at(3, 9))
     assert sent(NotificationKind.ESCALATION, head) == 1
@@ -128,8 +138,12 @@ def test_scheduled_reminders_for_a_meeting(user, head, department):
     start = at(10, 9, 30)  # Tuesday
     assert meeting_reminder_times(start) == [at(9, 9, 30), at(10, 9)]
     with time_machine.travel(at(2, 10), tick=False):
-        made = reminder_schedule(target=department, recipients=[user, head], at=meeting_reminder_times(start), title="处务会")
-        again = reminder_schedule(target=department, recipients=[user, head], at=meeting_reminder_times(start), title="处务会")
+        made = reminder_schedule(
+            target=department, recipients=[user, head], at=meeting_reminder_times(start), title="处务会"
+        )
+        again = reminder_schedule(
+            target=department, recipients=[user, head], at=meeting_reminder_times(start), title="处务会"
+        )
     assert len(made) == 4 and again == []
     assert scan_scheduled(now=at(9, 9, 29)) == 0
     assert scan_scheduled(now=at(9, 9, 30)) == 2

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def item(user, leader, department):
-    return workitem_open(assignee=user, kind=WorkItemKind.TASK, target=department, title="汇总督办件", assigned_by=leader)
+    return workitem_open(
+        assignee=user, kind=WorkItemKind.TASK, target=department, title="汇总督办件", assigned_by=leader
+    )
 
 
 def test_assigner_urges_once_an_hour(item, user, leader):
