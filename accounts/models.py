@@ -90,7 +90,6 @@ class User(AbstractUser):
     name_pinyin = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
     name_initials = models.CharField(max_length=50, blank=True, editable=False, db_index=True)
 
-
     class Meta:
         ordering = ["department__order", "name", "id"]
         verbose_name = _("user")

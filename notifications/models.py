@@ -80,9 +80,7 @@ class ReminderPolicy(models.Model):
     urgency = models.CharField(
         _("urgency"), max_length=16, blank=True, choices=Urgency.choices, help_text=_("Blank: every urgency.")
     )
-    remind_before_hours = models.PositiveSmallIntegerField(
-        _("remind this many working hours before due"), default=8
-    )
+    remind_before_hours = models.PositiveSmallIntegerField(_("remind this many working hours before due"), default=8)
     remind_at_due = models.BooleanField(_("remind when due"), default=True)
     remind_daily_overdue = models.BooleanField(_("remind every working day while overdue"), default=True)
     escalate_to_head_after_days = models.PositiveSmallIntegerField(
@@ -118,9 +116,7 @@ class NotificationPreference(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
     )
-    email_mode = models.CharField(
-        _("e-mail"), max_length=16, choices=EmailMode.choices, default=EmailMode.IMMEDIATE
-    )
+    email_mode = models.CharField(_("e-mail"), max_length=16, choices=EmailMode.choices, default=EmailMode.IMMEDIATE)
     digest_hour = models.PositiveSmallIntegerField(
         _("digest hour"), default=17, help_text=_("Hour of the day (0-23) the digest is sent, on working days.")
     )
@@ -175,7 +171,9 @@ class Urge(models.Model):
     """催办: someone pressed for a work item, with an optional message."""
 
     work_item = models.ForeignKey("workload.WorkItem", on_delete=models.CASCADE, related_name="urges")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("urged by"), on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("urged by"), on_delete=models.PROTECT, related_name="+"
+    )
     message = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
