@@ -58,7 +58,7 @@ class TokenView(APIView):
                 ErrorSerializer,
                 description=gettext_lazy(
                     "Locked out (code `locked_out`): 5 failed attempts for this username from this address "
-                    "lock the pair for 15 minutes."
+                    "lock the pair for the cool-off time (15 minutes unless configured otherwise)."
                 ),
             ),
         },
@@ -79,13 +79,13 @@ class TokenView(APIView):
                 django_request.axes_locked_out = False
                 cool_off = get_cool_off(django_request)
                 minutes = max(1, int(cool_off.total_seconds() // 60)) if cool_off else 0
-                raise RateLimited(
+                message = (
                     _("Too many failed attempts: this username is locked from your address for %(minutes)d minutes.")
                     % {"minutes": minutes}
                     if minutes
-                    else _("Too many failed attempts: this username is locked from your address."),
-                    code="locked_out",
+                    else _("Too many failed attempts: this username is locked from your address.")
                 )
+                raise RateLimited(message, code="locked_out")
             raise ValidationError(
                 _("Unable to log in with the given username and password."), code="invalid_credentials"
             )
@@ -95,6 +95,8 @@ class TokenView(APIView):
 
 
 class MeView(APIView):
+    """The requesting person: who they are, their department, roles and clearance."""
+
     @extend_schema(responses={200: MeSerializer, **error_responses()}, tags=["organization"])
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request.user).data)

@@ -287,6 +287,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema enum per domain enum, shared by every field that uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "ClassificationEnum": "core.enums.Classification",
+        "UrgencyEnum": "core.enums.Urgency",
+        "PriorityEnum": "core.enums.Priority",
+        "MatterStatusEnum": "affairs.models.MatterStatus",
+        "ReceptionStatusEnum": "affairs.models.ReceptionStatus",
+        "ArrangementKindEnum": "affairs.models.ArrangementKind",
+        "ArrangementStatusEnum": "affairs.models.ArrangementStatus",
+        "PlanKindEnum": "affairs.models.PlanKind",
+        "PlanPeriodEnum": "affairs.models.PlanPeriod",
+        "WorkItemStatusEnum": "workload.models.WorkItemStatus",
+        "WorkItemKindEnum": "workload.models.WorkItemKind",
+        "NotificationKindEnum": "notifications.models.NotificationKind",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------

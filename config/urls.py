@@ -28,3 +28,6 @@ urlpatterns = [
     path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
     path("api/redoc/", login_required(SpectacularRedocView.as_view(url_name="api-schema")), name="api-redoc"),
 ]
+
+# Unmatched addresses under /api/ answer a JSON 404 in the API's error format.
+handler404 = "core.api.page_not_found"

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from accounts.models import Department, User
 from core.enums import Classification
-from workload.models import WorkItem, WorkItemKind
 from notifications.models import Notification, NotificationKind
+from workload.models import WorkItem, WorkItemKind
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):
@@ -40,7 +40,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    name = factory.Sequence(lambda n: SURNAMES[n % len(SURNAMES)] + GIVEN[n % len(GIVEN)] + GIVEN[(n // 3) % len(GIVEN)])
+    name = factory.Sequence(
+        lambda n: SURNAMES[n % len(SURNAMES)] + GIVEN[n % len(GIVEN)] + GIVEN[(n // 3) % len(GIVEN)]
+    )
     department = factory.SubFactory(DepartmentFactory)
     clearance = Classification.INTERNAL
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")

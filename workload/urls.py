@@ -1,4 +1,4 @@
-"""Pages of workload: 我的工作台 (my desk), the landing page after login."""
+"""Pages of workload: 我的工作台 (my desk), the landing page after login, and one work item."""
 
 from django.urls import path
 
@@ -7,4 +7,6 @@ from . import views
 app_name = "workload"
 urlpatterns = [
     path("", views.desk, name="desk"),
+    path("items/<int:pk>/", views.item_detail, name="item_detail"),
+    path("items/<int:pk>/urge/", views.item_urge, name="item_urge"),
 ]

@@ -1,16 +1,28 @@
-"""我的工作台 (my desk): the person's 待办, 已办 and 我交办的, filtered by kind, paginated."""
+"""我的工作台 (my desk): the person's 待办, 已办 and 我交办的, filtered by kind, paginated; and the
+page of one work item with its reminder and escalation history and the urge (催办) form."""
 
+from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.access import is_office_member
+from core.errors import Conflict, RateLimited, ValidationError
+from notifications.forms import UrgeForm
+from notifications.selectors import workitem_history
+from notifications.services import URGE_INTERVAL, workitem_urge
 
 from . import selectors
-from .models import WorkItem, WorkItemKind
+from .models import WorkItem, WorkItemKind, WorkItemStatus
 from .targets import target_ref
 
 PAGE_SIZE = 25
@@ -37,6 +49,8 @@ def desk(request: HttpRequest) -> HttpResponse:
     for item in page:
         # Content types are cached per process, so linking a row costs no query.
         item.target_url = target_ref(item.target_type_id, item.target_id)["url"]
+        # 我交办的: the person assigned every row, so each open one may be urged (once an hour).
+        item.urged_recently = _urged_recently(item)
     context = {
         "tab": tab,
         "kind": kind,
@@ -53,3 +67,80 @@ def desk(request: HttpRequest) -> HttpResponse:
         response = render(request, "workload/desk.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+# --- One work item ------------------------------------------------------------------------------
+
+
+def _urged_recently(item: WorkItem) -> bool:
+    """Urged less than an hour ago: a new urge would be refused (the service decides; this is a hint)."""
+    return item.last_urged_at is not None and item.last_urged_at > timezone.now() - URGE_INTERVAL
+
+
+def _may_urge(user: Any, item: WorkItem) -> bool:
+    """Whether to offer the urge form: the item is open and the person assigned it or is the office."""
+    return (
+        item.status == WorkItemStatus.OPEN
+        and user.pk != item.assignee_id
+        and (user.pk == item.assigned_by_id or is_office_member(user))
+    )
+
+
+def _visible_item(request: HttpRequest, pk: int) -> WorkItem:
+    """The item if the person may see it (workload.selectors.workitem_visible), else 404."""
+    return get_object_or_404(selectors.workitem_visible(user=request.user).select_related("department"), pk=pk)
+
+
+def _render_item(
+    request: HttpRequest, item: WorkItem, *, form: UrgeForm | None = None, refusal: Any = None
+) -> HttpResponse:
+    item.target_url = target_ref(item.target_type_id, item.target_id)["url"]
+    context = {
+        "item": item,
+        "history": workitem_history(item=item),
+        "may_urge": _may_urge(request.user, item),
+        # Urged less than an hour ago: when it may be urged again.
+        "urge_again_at": item.last_urged_at + URGE_INTERVAL if _urged_recently(item) else None,
+        "urge_form": form or UrgeForm(),
+        "refusal": refusal,
+    }
+    return render(
+        request, "workload/item_detail.html", context, status=refusal.status_code if refusal is not None else 200
+    )
+
+
+@require_GET
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A work item: what, whose, by when, where it points, and every reminder, escalation and urge."""
+    return _render_item(request, _visible_item(request, pk))
+
+
+@require_POST
+def item_urge(request: HttpRequest, pk: int) -> HttpResponse:
+    """催办 from the item's page (PRG) or, over htmx, from a row of the desk (returns the outcome).
+
+    Someone who may see the item but not urge it (its assignee) gets 403 from the service;
+    a second urge within the hour gets 429 with the service's message and records nothing.
+    """
+    item = _visible_item(request, pk)
+    form = UrgeForm(request.POST)
+    refusal = None
+    if form.is_valid():
+        try:
+            workitem_urge(actor=request.user, item=item, message=form.cleaned_data["message"])
+        except (RateLimited, Conflict, ValidationError) as error:
+            # PermissionDenied is left to the error page (403): the form was never offered.
+            refusal = error
+    else:
+        refusal = ValidationError(_("Please correct the marked fields."))
+    if request.htmx:
+        response = render(request, "workload/_urge_outcome.html", {"item": item, "refusal": refusal})
+        response.status_code = refusal.status_code if refusal is not None else 200
+        return response
+    if refusal is not None:
+        return _render_item(request, item, form=form, refusal=refusal)
+    messages.success(request, _("%(name)s has been urged to finish this.") % {"name": item.assignee.display_name})
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("workload:item_detail", pk=item.pk)

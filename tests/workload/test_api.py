@@ -80,7 +80,11 @@ def test_target_links_to_its_registered_page(user_api, user, monkeypatch):
     monkeypatch.setitem(targets._url_names, "accounts.department", "api:department-detail")
     item = WorkItemFactory(assignee=user)
     [row] = user_api.get(URL).json()["results"]
-    assert row["target"] == {"type": "department", "id": item.target_id, "url": f"/api/v1/departments/{item.target_id}/"}
+    assert row["target"] == {
+        "type": "department",
+        "id": item.target_id,
+        "url": f"/api/v1/departments/{item.target_id}/",
+    }
 
 
 def test_overdue_only_for_open_items_past_due(user_api, user, now):

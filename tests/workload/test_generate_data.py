@@ -60,9 +60,9 @@ def test_spreads_items_over_statuses_kinds_and_due_dates():
     assert not open_items.exclude(completed_at=None).exists()
     assert not WorkItem.objects.exclude(status=WorkItemStatus.OPEN).filter(completed_at=None).exists()
     # The department is the assignee's, as the ledger's services record it.
-    assert not WorkItem.objects.exclude(assignee__department=None).exclude(
-        department=F("assignee__department")
-    ).exists()
+    assert (
+        not WorkItem.objects.exclude(assignee__department=None).exclude(department=F("assignee__department")).exists()
+    )
 
 
 def test_same_seed_same_data_and_reset_replaces_only_generated_rows():

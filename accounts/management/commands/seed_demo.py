@@ -217,7 +217,7 @@ class Command(BaseCommand):
             department = user.department.name if user.department else "局领导"
             rows.append((username, user.display_name, department, user.title, role))
         widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-        lines = ["Demo logins (password for all: %s):" % DEMO_PASSWORD]
+        lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]
         for n, row in enumerate(rows):
             lines.append("  " + "  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip())
             if n == 0:

@@ -47,10 +47,15 @@ SIZES = {
     "XS": Size(users=12, departments=3, items=300, notifications=60),
 }
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏"
+    "魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红文辉鹏飞宇浩然晨阳雪梅海燕玉兰德成斌俊峰琳颖欣怡婷晓春"
-UNITS = "综合 财务 人事 法规 政策研究 规划 审批服务 监督检查 宣传 信息 后勤保障 档案 统计 科技 安全生产 行政审批 督查 机关党委 离退休干部 应急管理"
-UNITS_LIST = UNITS.split()
+UNITS_LIST = [
+    *["综合", "财务", "人事", "法规", "政策研究", "规划", "审批服务", "监督检查", "宣传", "信息"],
+    *["后勤保障", "档案", "统计", "科技", "安全生产", "行政审批", "督查", "机关党委", "离退休干部", "应急管理"],
+]
 TITLES = ["科员", "科员", "科员", "主任科员", "一级主任科员", "副处长"]
 VERBS = ["起草", "核对", "报送", "整理", "审核", "汇总", "修订", "落实", "答复", "准备"]
 OBJECTS = [
@@ -235,54 +240,56 @@ class Command(BaseCommand):
     def _work_items(
         self, size: Size, departments: list[Department], people: list[User], rng: random.Random, now: datetime
     ) -> None:
-        target_type = ContentType.objects.get_for_model(Department)
-        head_of = {d.pk: d.head for d in departments}
-        leaders = [p for p in people if p.is_leader]
+        target_type_id = ContentType.objects.get_for_model(Department).pk
+        department_ids = [d.pk for d in departments]
+        head_of = {d.pk: d.head_id for d in departments}
+        leader_ids = [p.pk for p in people if p.is_leader]
+        assignees = [(p.pk, p.department_id) for p in people]
         status_of = _picker(rng, STATUS_WEIGHTS)
         kind_of = _picker(rng, KIND_WEIGHTS)
         urgency_of = _picker(rng, URGENCY_WEIGHTS)
         priority_of = _picker(rng, PRIORITY_WEIGHTS)
         classification_of = _picker(rng, CLASSIFICATION_WEIGHTS)
+        hour = timedelta(hours=1)
 
         def rows() -> Iterator[WorkItem]:
+            # Plain ids, not model instances: at millions of rows the ORM's descriptors cost minutes.
             for n in range(size.items):
-                assignee = rng.choice(people)
+                assignee_id, department_id = rng.choice(assignees)
                 status = status_of()
-                head = head_of.get(assignee.department_id)
-                if head is not None and head.pk != assignee.pk and rng.random() < 0.6:
-                    assigned_by: User | None = head
+                head_id = head_of.get(department_id)
+                if head_id is not None and head_id != assignee_id and rng.random() < 0.6:
+                    assigned_by_id: int | None = head_id
                 elif rng.random() < 0.5:
-                    assigned_by = rng.choice(leaders)
+                    assigned_by_id = rng.choice(leader_ids)
                 else:
-                    assigned_by = None  # opened by the system (a workflow step)
+                    assigned_by_id = None  # opened by the system (a workflow step)
                 if status == WorkItemStatus.OPEN:
-                    created = now - timedelta(hours=rng.randint(1, 24 * 30))
+                    created = now - hour * rng.randint(1, 24 * 30)
                     roll = rng.random()
                     if roll < 0.3:  # overdue
-                        due: datetime | None = now - timedelta(hours=rng.randint(1, 24 * 20))
+                        due: datetime | None = now - hour * rng.randint(1, 24 * 20)
                     elif roll < 0.4:
                         due = None
                     else:
-                        due = now + timedelta(hours=rng.randint(1, 24 * 30))
+                        due = now + hour * rng.randint(1, 24 * 30)
                     completed = None
                 else:
-                    created = now - timedelta(hours=rng.randint(24 * 2, 24 * 365))
-                    due = created + timedelta(days=rng.randint(1, 15))
+                    created = now - hour * rng.randint(24 * 2, 24 * 365)
+                    due = created + hour * (24 * rng.randint(1, 15))
                     # Most finished on time, some late.
-                    completed = created + timedelta(hours=rng.randint(1, 24 * 18))
-                    completed = min(completed, now)
-                target = rng.choice(departments)
+                    completed = min(created + hour * rng.randint(1, 24 * 18), now)
                 yield WorkItem(
-                    assignee=assignee,
-                    department_id=assignee.department_id,
+                    assignee_id=assignee_id,
+                    department_id=department_id,
                     kind=kind_of(),
-                    target_type=target_type,
-                    target_id=target.pk,
+                    target_type_id=target_type_id,
+                    target_id=rng.choice(department_ids),
                     title=f"{rng.choice(VERBS)}{rng.choice(OBJECTS)}（{n + 1}）",
                     priority=priority_of(),
                     urgency=urgency_of(),
                     classification=classification_of(),
-                    assigned_by=assigned_by,
+                    assigned_by_id=assigned_by_id,
                     created_at=created,
                     due_at=due,
                     completed_at=completed,
@@ -295,18 +302,20 @@ class Command(BaseCommand):
     def _notifications(
         self, size: Size, people: list[User], departments: list[Department], rng: random.Random, now: datetime
     ) -> None:
-        target_type = ContentType.objects.get_for_model(Department)
+        target_type_id = ContentType.objects.get_for_model(Department).pk
+        department_ids = [d.pk for d in departments]
+        recipient_ids = [p.pk for p in people]
         kind_of = _picker(rng, NOTIFICATION_KIND_WEIGHTS)
 
         def rows() -> Iterator[Notification]:
             for _ in range(size.notifications):
                 read = rng.random() < 0.7
                 yield Notification(
-                    recipient=rng.choice(people),
+                    recipient_id=rng.choice(recipient_ids),
                     kind=kind_of(),
                     title=f"{rng.choice(VERBS)}{rng.choice(OBJECTS)}",
-                    target_type=target_type,
-                    target_id=rng.choice(departments).pk,
+                    target_type_id=target_type_id,
+                    target_id=rng.choice(department_ids),
                     read_at=now - timedelta(hours=rng.randint(0, 24 * 30)) if read else None,
                 )
 

@@ -1,0 +1,113 @@
+# Xietong (协同). The two commands: `make run` (try it) and `make test` (what CI runs). GNU make.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+PG_URL := postgres://postgres@127.0.0.1:5432/xietong
+REDIS_TEST_URL := redis://127.0.0.1:6379/15
+
+# Install stamps are named after the requirement files' content: edit a file, get a new install;
+# run again unchanged, skip it.
+req_hash = $(shell cat $(1) 2>/dev/null | sha256sum | cut -c1-16)
+RUN_STAMP := $(VENV)/.req-run-$(call req_hash,requirements.txt)
+DEV_STAMP := $(VENV)/.req-dev-$(call req_hash,requirements.txt requirements-dev.txt)
+PIP := $(PY) -m pip install --disable-pip-version-check --quiet
+
+# Both PostgreSQL (5432) and Redis (6379) answer on 127.0.0.1: no extra tools, a socket each.
+SERVICES_UP := $(PY) -c 'import socket; [socket.create_connection(("127.0.0.1", p), timeout=2).close() for p in (5432, 6379)]'
+# The development database of the PostgreSQL pass; the test database is created beside it.
+CREATE_PG_DB := $(PY) -c 'import psycopg; c = psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True); c.execute("SELECT 1 FROM pg_database WHERE datname = %s", ("xietong",)).fetchone() or c.execute("CREATE DATABASE xietong")'
+# Two workers when pytest-xdist is there (it is in requirements-dev.txt).
+XDIST := -n 2
+
+.PHONY: help run test lint bench demo setup setup-dev translations migrate clean distclean
+
+help:
+	@echo "make run    set up (first time: venv, packages, database, demo data) and start web, worker and beat"
+	@echo "make test   lint, then the whole test suite on SQLite, then on PostgreSQL + Redis if reachable"
+	@echo "make lint   ruff check, ruff format --check, mypy"
+	@echo "make bench  benchmarks (BENCH_SIZES=S,M by default; add L for the large size)"
+	@echo "make demo   create the demo bureau and print the logins"
+	@echo "make clean  remove caches and build output (make distclean: also .venv and var/)"
+
+# --- set-up ---------------------------------------------------------------------------------------
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(RUN_STAMP): | $(PY)
+	$(PIP) -r requirements.txt
+	rm -f $(VENV)/.req-run-*
+	touch $@
+
+$(DEV_STAMP): $(RUN_STAMP)
+	$(PIP) -r requirements-dev.txt
+	rm -f $(VENV)/.req-dev-*
+	touch $@
+
+.env:
+	printf 'DEBUG=true\n' > $@
+
+setup: $(RUN_STAMP) .env migrate translations
+
+setup-dev: $(DEV_STAMP) translations
+
+migrate: $(RUN_STAMP) .env
+	$(PY) manage.py migrate --noinput -v 0
+
+translations: $(RUN_STAMP) .env
+	$(PY) manage.py compile_translations -v 0
+
+# --- the two commands -----------------------------------------------------------------------------
+run: setup
+	$(PY) manage.py seed_demo
+	@echo
+	@echo "Xietong: open http://$(HOST):$(PORT)/ and log in with a demo login above (e.g. zhangwt / demo12345)."
+	@if [ -n "$${REDIS_URL:-}" ]; then echo "Celery broker: Redis ($$REDIS_URL)"; \
+	  else echo "Celery broker: file system under var/broker (set REDIS_URL to use Redis)"; fi
+	@echo "Starting web, Celery worker and beat (Ctrl-C stops all three)."
+	@echo
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(BIN)/honcho start -f Procfile -p $(PORT)
+
+test: setup-dev
+	@$(MAKE) --no-print-directory lint
+	@echo "== Tests on SQLite with the file-system broker"
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 REDIS_URL= $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
+	@if $(SERVICES_UP) 2>/dev/null; then \
+	  echo "== Tests on PostgreSQL + Redis"; \
+	  $(CREATE_PG_DB); \
+	  DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest $(XDIST) --create-db $(PYTEST_ARGS); \
+	elif [ "$${CI:-}" = "true" ]; then \
+	  echo "PostgreSQL (127.0.0.1:5432) or Redis (127.0.0.1:6379) is unreachable; CI requires both." >&2; \
+	  exit 1; \
+	else \
+	  echo "== Skipping the PostgreSQL + Redis pass: 127.0.0.1:5432 or 127.0.0.1:6379 is unreachable."; \
+	fi
+
+# --- the rest -------------------------------------------------------------------------------------
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+bench: $(RUN_STAMP) .env
+	$(PY) benchmarks/run.py
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+clean:
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+	find locale -name '*.mo' -delete
+	rm -rf .pytest_cache .mypy_cache .ruff_cache staticfiles var/bench var/test.sqlite3*
+
+distclean: clean
+	rm -rf $(VENV) var

@@ -1,0 +1,122 @@
+"""Every URL needs a login, except an explicit allow-list.
+
+The sweep walks every pattern of the root URLconf, fills path converters with sample values and
+requests the URL anonymously: a page must redirect to the login page, an API endpoint must answer
+401. A new URL outside ``ALLOWED`` that answers anything else fails this test: protect the view
+(the default) or, if it truly must be public, add it here with the reason.
+"""
+
+import re
+import uuid
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter, PathConverter, SlugConverter, StringConverter, UUIDConverter
+from django.urls.resolvers import RegexPattern, RoutePattern
+
+pytestmark = pytest.mark.django_db
+
+# URL names (with namespace) that anyone may open, and why.
+ALLOWED = {
+    "login": "the sign-in page itself",
+    "accounts:login": "the sign-in page itself",
+    "accounts:logout": "signing out needs no session (POST only)",
+    "admin:login": "the admin's own sign-in page",
+    "password_reset": "resetting a forgotten password",
+    "password_reset_done": "resetting a forgotten password",
+    "password_reset_confirm": "resetting a forgotten password",
+    "password_reset_complete": "resetting a forgotten password",
+    "healthz": "load balancers and monitoring poll it",
+    "set_language": "the login page offers the language switch",
+    "api:auth-token": "exchanging a username and password for a token",
+    "static": "CSS and scripts of the login page (DEBUG only)",
+}
+
+CONVERTER_SAMPLES = {
+    IntConverter: "1",
+    StringConverter: "sample",
+    SlugConverter: "sample-slug",
+    UUIDConverter: str(uuid.UUID(int=1)),
+    PathConverter: "sample/path",
+}
+
+
+def _route_sample(pattern: RoutePattern) -> str:
+    route = str(pattern._route)
+
+    def fill(match: re.Match[str]) -> str:
+        converter = pattern.converters[match.group("name")]
+        for kind, sample in CONVERTER_SAMPLES.items():
+            if isinstance(converter, kind):
+                return sample
+        raise AssertionError(f"No sample value for converter {converter!r} in {route!r}; add one to this test.")
+
+    return re.sub(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>", fill, route)
+
+
+def _regex_sample(pattern: RegexPattern) -> str:
+    regex = str(pattern._regex)
+
+    def fill(match: re.Match[str]) -> str:
+        body = match.group("body")
+        if re.fullmatch(r"[\w|-]+", body):  # an alternation of literals: take the first
+            return body.split("|")[0]
+        return "1" if "\\d" in body else "sample"
+
+    sample = re.sub(r"\(\?P<\w+>(?P<body>[^()]*)\)", fill, regex)
+    sample = sample.removeprefix("^").removesuffix("$").removesuffix(r"\Z")
+    sample = re.sub(r"\\(.)", r"\1", sample)
+    if not re.match(regex, sample):
+        raise AssertionError(f"Could not build a sample path for {regex!r}; add a case to this test.")
+    return sample
+
+
+def walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    """(full URL name, sample path) of every pattern below ``resolver``."""
+    for entry in resolver.url_patterns:
+        pattern = entry.pattern
+        piece = _route_sample(pattern) if isinstance(pattern, RoutePattern) else _regex_sample(pattern)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry, prefix + piece, inner)
+        else:
+            assert isinstance(entry, URLPattern)
+            name = f"{namespace}{entry.name}" if entry.name else f"{namespace}<unnamed {prefix + piece}>"
+            yield name, "/" + prefix + piece
+
+
+ALL_URLS = sorted(set(walk(get_resolver())))
+
+
+def test_the_sweep_sees_the_application():
+    names = {name for name, _ in ALL_URLS}
+    assert {"login", "healthz", "set_language", "workload:desk"} <= names
+    assert any(path.startswith("/api/v1/") for _, path in ALL_URLS)
+    assert any(path.startswith("/admin/") for _, path in ALL_URLS)
+
+
+@pytest.mark.parametrize(("name", "path"), [u for u in ALL_URLS if u[0] not in ALLOWED], ids=lambda v: str(v))
+def test_anonymous_request_is_refused(client, name, path):
+    response = client.get(path)
+
+    if path.startswith("/api/v1/"):
+        assert response.status_code == 401, f"{name} ({path}) answered {response.status_code} without a login"
+        assert response["Content-Type"].startswith("application/json")
+        return
+    assert response.status_code == 302, f"{name} ({path}) answered {response.status_code} without a login"
+    target = urlsplit(response["Location"])
+    # The admin sends people to its own sign-in page (which then needs a staff account).
+    login_pages = {reverse(settings.LOGIN_URL)} | ({reverse("admin:login")} if name.startswith("admin:") else set())
+    assert target.path in login_pages, f"{name} ({path}) redirects to {response['Location']}"
+    assert "next=" in target.query
+
+
+def test_allowed_pages_answer_anonymously(client):
+    assert client.get(reverse("login")).status_code == 200
+    assert client.get(reverse("healthz")).status_code in (200, 503)
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    assert response.status_code == 302
+    assert urlsplit(response["Location"]).path == reverse("login")
