@@ -12,7 +12,7 @@ from affairs.api import (
     ReceptionViewSet,
     WorkPlanViewSet,
 )
-from notifications.api import NotificationViewSet
+from notifications.api import NotificationViewSet, WorkItemUrgeView
 from workload.api import WorkItemViewSet
 
 # Ids match DRF's default ``[^/.]+``, so that the schema types them from the model (integer);
@@ -33,5 +33,6 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
+    path("work-items/<int:pk>/urge/", WorkItemUrgeView.as_view(), name="work-item-urge"),
     *router.urls,
 ]
