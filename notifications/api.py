@@ -7,7 +7,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import error_responses, object_id
-
 from workload.selectors import workitem_get
 
 from . import selectors, services
