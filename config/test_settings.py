@@ -24,3 +24,7 @@ CSRF_COOKIE_SECURE = False
 # Serve static files straight from the app folders (no collectstatic before tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tasks enqueued by tests go to an in-process broker unless Redis is configured (the PostgreSQL +
+# Redis pass and the reliability tests use the real one); nothing lands in var/broker.
+if not REDIS_URL:  # noqa: F405
+    CELERY_BROKER_URL = "memory://"
