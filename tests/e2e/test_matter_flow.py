@@ -4,6 +4,7 @@ owner reports progress and completes it, the leader confirms."""
 import re
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
 from affairs.models import Matter, MatterStatus
@@ -64,7 +65,8 @@ def test_leader_assigns_owner_completes_leader_confirms(live_server, browser):
     matter.refresh_from_db()
     assert matter.status == MatterStatus.DONE
     # Nothing is left open on the ledger for this matter.
-    assert not WorkItem.objects.filter(target_id=matter.pk, status=WorkItemStatus.OPEN).exists()
+    matter_type = ContentType.objects.get_for_model(Matter)
+    assert not WorkItem.objects.filter(target_type=matter_type, target_id=matter.pk, status=WorkItemStatus.OPEN).exists()
 
     owner_context.close()
     leader_context.close()
