@@ -83,7 +83,7 @@ def test_page_shows_the_facts_and_links_to_the_target(client_of, user, head, dep
     assert "李处长" in facts  # assigned by
     assert "综合处" in facts  # department
     assert timezone.localtime(item.due_at).strftime("%Y-%m-%d %H:%M") in facts
-    assert "Open" in facts
+    assert "In progress" in facts
     assert "Level 1: the department head has been told" in body
     assert f'href="{reverse("accounts:person", args=[department.pk])}"' in body
 
