@@ -150,6 +150,10 @@ if REDIS_URL:
         "visibility_timeout": 3600,
         "socket_connect_timeout": 0.5,
         "socket_timeout": 2,
+        # Connect once when publishing; kombu would otherwise retry for broker_connection_timeout
+        # (about 6 s per enqueue with Redis down). Publishers that pass a retry policy keep it, and
+        # the worker and beat connect with their own broker_connection_max_retries.
+        "max_retries": 0,
     }
 else:
     # Kombu's file-system transport: no server, good for one machine.

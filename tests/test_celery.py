@@ -2,6 +2,7 @@
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -31,9 +32,12 @@ def test_scheduled_tasks_run(settings):
 
 
 def broker_settings(**env: str) -> dict[str, object]:
-    """The broker a fresh process configures from the given environment."""
+    """The broker a fresh process configures from the given environment, with the real settings
+    (the test settings swap in an in-memory broker)."""
     environment = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")}
-    environment.update(env, DJANGO_SETTINGS_MODULE="config.test_settings")
+    environment.update(
+        env, DJANGO_SETTINGS_MODULE="config.settings", DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50)
+    )
     code = (
         "import json, django; django.setup()\n"
         "from django.conf import settings\n"

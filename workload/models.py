@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.enums import Classification, Priority, Urgency
 
@@ -32,9 +33,10 @@ class WorkItemKind(models.TextChoices):
 
 
 class WorkItemStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    DONE = "done", _("Done")
-    CANCELLED = "cancelled", _("Cancelled")
+    # Contexts: "Open" and "Done" are also button and tab labels elsewhere.
+    OPEN = "open", pgettext_lazy("work item status", "Open")
+    DONE = "done", pgettext_lazy("work item status", "Done")
+    CANCELLED = "cancelled", pgettext_lazy("work item status", "Cancelled")
 
 
 class WorkItem(models.Model):

@@ -1,9 +1,13 @@
 """Compile ``locale/*/LC_MESSAGES/*.po`` to ``.mo`` with polib, so no gettext tools are needed.
 
 Django's own ``compilemessages`` calls GNU ``msgfmt``, which a fresh machine may not have. Only
-catalogues whose ``.po`` is newer than their ``.mo`` are compiled, so a second run is instant.
+catalogues whose ``.po`` is newer than their ``.mo`` are compiled, so a second run is instant. The
+``.mo`` is written beside and then renamed into place, so a process reading it (a parallel test
+worker, a running server) never sees half a file.
 """
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +31,15 @@ class Command(BaseCommand):
                     continue
                 catalogue = polib.pofile(str(po_path))
                 # Like msgfmt without --use-fuzzy: fuzzy entries stay untranslated.
-                catalogue.save_as_mofile(str(mo_path))
+                fd, tmp_name = tempfile.mkstemp(dir=mo_path.parent, prefix=".", suffix=".mo.tmp")
+                os.close(fd)
+                try:
+                    catalogue.save_as_mofile(tmp_name)
+                    os.chmod(tmp_name, 0o644)  # mkstemp makes it private; a catalogue is for every reader
+                    os.replace(tmp_name, mo_path)
+                finally:
+                    if os.path.exists(tmp_name):
+                        os.unlink(tmp_name)
                 compiled += 1
                 if options["verbosity"] >= 2:
                     self.stdout.write(f"compiled {po_path}")

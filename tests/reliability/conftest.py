@@ -1,0 +1,117 @@
+"""Reliability of reminders and e-mail (issue 3, item 6): real PostgreSQL, real Redis, real workers.
+
+How to run (PostgreSQL and Redis on 127.0.0.1, ``redis-server`` on the PATH)::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/xietong REDIS_URL=redis://127.0.0.1:6379/15 \\
+        .venv/bin/pytest tests/reliability -q
+
+``make test`` runs them in its PostgreSQL + Redis pass. On SQLite, or without ``REDIS_URL`` or a
+``redis-server`` binary, the tests marked ``postgres`` are skipped with the reason.
+
+What they do, in short: data is committed (``transaction=True``) because worker threads and
+processes read it through their own connections. Each test starts its own ``redis-server`` on a free
+port and points Celery at it, so that it can stop Redis at will and so that other test processes
+(pytest-xdist) flushing the shared ``REDIS_URL`` database never touch its queue; the Redis settings
+of ``REDIS_URL`` (transport, socket timeouts, retry policy) still apply. Workers are either embedded
+(``celery.contrib.testing.worker.start_worker``, a thread of the test process, sending through
+Django's in-memory outbox) or real ``celery worker`` subprocesses on the same test database, which
+send through ``tests.reliability.mailbox.FileBackend`` (one file per e-mail) so that they can be
+killed mid-task and their e-mail counted.
+"""
+
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.db import connection
+
+from config.celery import app
+from tests.reliability.support import RedisServer, TaskLog, WorkerProcess, broker_at
+
+
+@pytest.fixture(autouse=True)
+def _postgres_and_redis_only(request):
+    """Skip the tests marked ``postgres`` unless PostgreSQL, REDIS_URL and redis-server are there."""
+    if request.node.get_closest_marker("postgres") is None:
+        return
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "reliability tests need PostgreSQL and Redis: DATABASE_URL=postgres://postgres@127.0.0.1:5432/xietong "
+            "REDIS_URL=redis://127.0.0.1:6379/15 .venv/bin/pytest tests/reliability"
+        )
+    if not settings.REDIS_URL:
+        pytest.skip("reliability tests need the Redis broker settings: set REDIS_URL")
+    if shutil.which("redis-server") is None:
+        pytest.skip("reliability tests start their own redis-server, which is not on the PATH")
+
+
+@pytest.fixture
+def redis_server(tmp_path) -> Iterator[RedisServer]:
+    """A private redis-server, running; stopped at the end whatever happened."""
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def broker(redis_server) -> Iterator[RedisServer]:
+    """Celery in this process publishes to (and embedded workers consume from) the private Redis."""
+    with broker_at(redis_server.url):
+        yield redis_server
+
+
+@pytest.fixture
+def task_log() -> Iterator[TaskLog]:
+    with TaskLog().recording() as log:
+        yield log
+
+
+@pytest.fixture
+def embedded_worker() -> Callable[[], AbstractContextManager[object]]:
+    """``with embedded_worker(): ...`` runs a solo-pool worker in a thread of this process."""
+
+    @contextmanager
+    def run() -> Iterator[object]:
+        hijack = app.conf.worker_hijack_root_logger
+        app.conf.worker_hijack_root_logger = False  # leave pytest's log capture alone
+        try:
+            with start_worker(
+                app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30
+            ) as worker:
+                yield worker
+        finally:
+            app.conf.worker_hijack_root_logger = hijack
+
+    return run
+
+
+@pytest.fixture
+def mail_dir(tmp_path) -> Path:
+    directory = tmp_path / "mail"
+    directory.mkdir()
+    return directory
+
+
+@pytest.fixture
+def worker_process(broker, tmp_path, mail_dir) -> Iterator[Callable[..., WorkerProcess]]:
+    """``worker_process("name", **env)`` starts a real worker subprocess and waits until it is ready."""
+    started: list[WorkerProcess] = []
+
+    def start(name: str, **env: str) -> WorkerProcess:
+        worker = WorkerProcess(
+            name, broker_url=broker.url, logdir=tmp_path, env={"RELIABILITY_MAIL_DIR": str(mail_dir), **env}
+        )
+        started.append(worker)
+        worker.wait_ready()
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
