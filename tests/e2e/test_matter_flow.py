@@ -66,7 +66,9 @@ def test_leader_assigns_owner_completes_leader_confirms(live_server, browser):
     assert matter.status == MatterStatus.DONE
     # Nothing is left open on the ledger for this matter.
     matter_type = ContentType.objects.get_for_model(Matter)
-    assert not WorkItem.objects.filter(target_type=matter_type, target_id=matter.pk, status=WorkItemStatus.OPEN).exists()
+    assert not WorkItem.objects.filter(
+        target_type=matter_type, target_id=matter.pk, status=WorkItemStatus.OPEN
+    ).exists()
 
     owner_context.close()
     leader_context.close()
