@@ -65,8 +65,8 @@ def test_gives_the_demo_desk_real_work_some_of_it_overdue():
     assert items.filter(status=WorkItemStatus.OPEN).count() >= 2
     assert items.filter(status=WorkItemStatus.OPEN, due_at__lt=timezone.now()).exists()
     assert items.filter(status=WorkItemStatus.DONE).exists()
-    # Items point at rows that exist (departments), never at a feature that does not exist yet.
-    assert {i.target_type.model for i in WorkItem.objects.all()} == {"department"}
+    # Items point at real matters and reception arrangements, each with a page to open.
+    assert {i.target_type.model for i in WorkItem.objects.all()} == {"matter", "arrangement"}
     assert Notification.objects.filter(recipient=zhang, read_at__isnull=True).count() >= 2
     # The department head sees what they assigned (我交办的).
     assert WorkItem.objects.filter(assigned_by__username="limh").exists()
@@ -92,3 +92,17 @@ def test_leaves_existing_people_alone():
 
     assert User.objects.get(username="zhangwt").check_password("my-own-Secret-1")
     assert User.objects.filter(username="zhangwt").count() == 1
+
+
+def test_demo_affairs_cover_every_matter_state_a_reception_and_a_plan():
+    from affairs.models import Matter, MatterStatus, Reception, WorkPlan
+
+    seed()
+    assert set(Matter.objects.values_list("status", flat=True)) == set(MatterStatus.values)
+    assert Matter.objects.filter(transfer_count__gt=0).exists()
+    assert Matter.objects.filter(return_count__gt=0).exists()
+    assert Matter.objects.filter(status=MatterStatus.IN_PROGRESS, due_at__lt=timezone.now()).exists()
+    reception = Reception.objects.get()
+    assert reception.arrangements.count() == 3
+    plan = WorkPlan.objects.get()
+    assert plan.items.filter(matter__isnull=False).count() == 1

@@ -1,26 +1,26 @@
 """``manage.py seed_demo``: a believable bureau to log in to, and the demo logins.
 
-Idempotent: whatever already exists (a department by code, a person by username, a work item by
-assignee and title) is left as it is, so a second run creates nothing and changes nothing.
+Idempotent: whatever already exists (a department by code, a person by username, an app's demo
+object by its title) is left as it is, so a second run creates nothing and changes nothing.
 Everything goes through the services, so the audit log shows the set-up like any other change.
 """
 
+import importlib
+import importlib.util
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import Department, User
 from accounts.services import department_create, department_update, user_create, user_update
-from core import calendar
-from core.enums import Classification, Priority, Urgency
+from core.enums import Classification
 from notifications.models import NotificationKind
 from notifications.services import notification_create
-from workload.models import WorkItem, WorkItemKind, WorkItemStatus
-from workload.services import workitem_complete, workitem_open
+from workload.models import WorkItem, WorkItemStatus
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105  (the published demo password, documented in README.md)
 ADMIN_USERNAME = "admin"
@@ -69,21 +69,6 @@ PEOPLE: list[Person] = [
     Person("xul", "徐磊", "info", "工程师"),
 ]
 
-# assignee, assigned by, target department code, title, due in working days (negative: overdue),
-# urgency, done already
-TASKS: list[tuple[str, str, str, str, int, str, bool]] = [
-    ("zhangwt", "limh", "general", "起草综合处年度工作总结", 3, Urgency.NORMAL, False),
-    ("zhangwt", "limh", "general", "核对第三季度会议室使用登记", -2, Urgency.URGENT, False),
-    ("zhangwt", "chenjg", "office", "报送本处室下月重点工作安排", 1, Urgency.NORMAL, False),
-    ("zhangwt", "limh", "general", "整理办公用品申领台账", -5, Urgency.NORMAL, True),
-    ("zhaolj", "limh", "general", "修订处室内部工作规程", 8, Urgency.NORMAL, False),
-    ("maxy", "sunzq", "finance", "核对第三季度办公经费支出明细", -1, Urgency.URGENT, False),
-    ("guot", "huangw", "personnel", "汇总年度考核材料", 5, Urgency.NORMAL, False),
-    ("hexm", "linht", "legal", "审查合同文本合法性意见", 2, Urgency.EXTRA_URGENT, False),
-    ("xul", "luoj", "info", "排查办公网络终端安全隐患", -3, Urgency.NORMAL, False),
-    ("zhoum", "chenjg", "office", "准备局务会会务材料", 1, Urgency.URGENT, False),
-    ("limh", "chenjg", "office", "提交综合处季度工作进展", 4, Urgency.NORMAL, False),
-]
 
 WELCOME_TITLE = "欢迎使用协同办公平台"
 WELCOME_BODY = "这是演示数据：工作台列出交给您办理的事项，逾期事项排在最前。"
@@ -158,34 +143,12 @@ class Command(BaseCommand):
         return created
 
     def _seed_work(self, people: dict[str, User], departments: dict[str, Department]) -> int:
+        """Each app that has demo content seeds it (``<app>/demo.py``: ``seed(people, departments)``)."""
         created = 0
-        now = timezone.now()
-        for assignee, assigner, target, title, due_in, urgency, done in TASKS:
-            person = people[assignee]
-            if WorkItem.objects.filter(assignee=person, title=title, kind=WorkItemKind.TASK).exists():
+        for config in apps.get_app_configs():
+            if importlib.util.find_spec(f"{config.name}.demo") is None:
                 continue
-            item = workitem_open(
-                assignee=person,
-                kind=WorkItemKind.TASK,
-                target=departments[target],
-                title=title,
-                due_at=calendar.due_at_for(now, working_days=due_in),
-                urgency=urgency,
-                priority=Priority.KEY if urgency != Urgency.NORMAL else Priority.ROUTINE,
-                assigned_by=people[assigner],
-            )
-            created += 1
-            if done:
-                workitem_complete(item=item, actor=person)
-            elif item.due_at is not None and item.due_at < now:
-                created += self._notify(
-                    recipient=person,
-                    kind=NotificationKind.OVERDUE,
-                    title=f"已逾期：{title}",
-                    body="该事项已超过办理期限，请尽快办理。",
-                    target=departments[target],
-                    key=f"demo:overdue:{item.pk}",
-                )
+            created += importlib.import_module(f"{config.name}.demo").seed(people, departments)
         for user in people.values():
             created += self._notify(
                 recipient=user,
