@@ -19,6 +19,7 @@ send through ``tests.reliability.mailbox.FileBackend`` (one file per e-mail) so 
 killed mid-task and their e-mail counted.
 """
 
+import importlib
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -26,11 +27,29 @@ from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import connection
+from django.db.models.signals import post_migrate
 
 from config.celery import app
 from tests.reliability.support import RedisServer, TaskLog, WorkerProcess, broker_at
+
+
+def _reseed_after_flush(sender, apps=None, **kwargs):
+    """Put back the default reminder policies (a data migration's rows) after a flush.
+
+    A ``transaction=True`` test ends by flushing every table, so the tests after it, and the next
+    run on the kept (``--reuse-db``) database, would find no policies. The flush emits
+    ``post_migrate``; this receiver re-runs the migration's idempotent seeding.
+    """
+    if sender.name != "notifications":
+        return
+    seed = importlib.import_module("notifications.migrations.0003_default_policies")
+    seed.create(apps or django_apps, None)  # flush sends no ``apps``: the project's registry then
+
+
+post_migrate.connect(_reseed_after_flush, dispatch_uid="tests.reliability.reseed_after_flush")
 
 
 @pytest.fixture(autouse=True)

@@ -26,15 +26,19 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 CELERY = Path(sys.executable).with_name("celery")
 
 
-def wait_until(condition: Callable[[], Any], *, timeout: float = 20, interval: float = 0.05, what: str = "") -> Any:
-    """Poll ``condition`` until it returns something true; fail the test after ``timeout`` seconds."""
+def wait_until(
+    condition: Callable[[], Any], *, timeout: float = 20, interval: float = 0.05, what: str | Callable[[], str] = ""
+) -> Any:
+    """Poll ``condition`` until it returns something true; fail the test after ``timeout`` seconds
+    (``what`` says what was awaited; a callable is asked at that moment, e.g. for a worker's log)."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what or condition}")
+            described = what() if callable(what) else what
+            raise AssertionError(f"timed out after {timeout} s waiting for {described or condition}")
         time.sleep(interval)
 
 

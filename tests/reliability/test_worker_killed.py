@@ -53,7 +53,7 @@ def test_worker_killed_mid_send_still_delivers_once(user, worker_process, mail_d
     scan_reminders.delay()  # the beat task: scanner, then dispatch_unsent
     wait_until(
         lambda: EmailDelivery.objects.filter(pk=row.pk, status=DeliveryStatus.SENT).exists(),
-        what=f"the second worker to send the e-mail; its log:\n{second.output()}",
+        what=lambda: f"the second worker to send the e-mail; its log:\n{second.output()}",
     )
     row.refresh_from_db()
     assert row.attempts == 2
