@@ -38,8 +38,17 @@ class Policy:
     escalate_to_office_after_days: int = 4
 
 
+# The built-in defaults by urgency, used where the policy table has no matching row (the data
+# migration writes the same values into the table for administrators to edit).
+BUILT_IN: dict[str, Policy] = {
+    "": Policy(remind_before_hours=8, escalate_to_head_after_days=2, escalate_to_office_after_days=4),
+    "urgent": Policy(remind_before_hours=4, escalate_to_head_after_days=1, escalate_to_office_after_days=2),
+    "extra_urgent": Policy(remind_before_hours=2, escalate_to_head_after_days=1, escalate_to_office_after_days=1),
+}
+
+
 def policy_for(kind: str, urgency: str, policies: list[ReminderPolicy] | None = None) -> Policy:
-    """The most specific policy: (kind, urgency), (kind, any), (any, urgency), (any, any)."""
+    """The most specific policy: (kind, urgency), (kind, any), (any, urgency), (any, any), then built-in."""
     rows = policies if policies is not None else list(ReminderPolicy.objects.all())
     by_key = {(p.kind, p.urgency): p for p in rows}
     for key in ((kind, urgency), (kind, ""), ("", urgency), ("", "")):
@@ -52,7 +61,7 @@ def policy_for(kind: str, urgency: str, policies: list[ReminderPolicy] | None = 
                 escalate_to_head_after_days=row.escalate_to_head_after_days,
                 escalate_to_office_after_days=row.escalate_to_office_after_days,
             )
-    return Policy()
+    return BUILT_IN.get(urgency, BUILT_IN[""])
 
 
 def first_reminder_at(item: WorkItem, *, now: datetime, policy: Policy) -> datetime | None:

@@ -152,3 +152,10 @@ def test_scheduled_reminders_for_a_meeting(user, head, department):
     assert scan_scheduled(now=at(10, 9)) == 1
     assert sent(NotificationKind.REMINDER, user) == 2
     assert sent(NotificationKind.REMINDER, head) == 1
+
+
+def test_built_in_defaults_apply_when_the_policy_table_is_empty():
+    ReminderPolicy.objects.all().delete()
+    assert policy_for("matter", "extra_urgent").remind_before_hours == 2
+    assert policy_for("matter", "urgent").escalate_to_office_after_days == 2
+    assert policy_for("matter", "normal").remind_before_hours == 8
