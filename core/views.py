@@ -23,7 +23,7 @@ def _broker_ok() -> bool:
 
     try:
         with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=1)
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=1)
         return True
     except Exception:  # noqa: BLE001
         return False
