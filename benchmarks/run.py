@@ -1,14 +1,27 @@
-"""Benchmarks of 我的工作台 and ``GET /api/v1/work-items/`` against data volume (``make bench``).
+"""Benchmarks against data volume (``make bench``): 我的工作台, the work-item and matter lists, the
+matter page, and the reminder scanner.
 
 For each size (``BENCH_SIZES``, default ``S,M``; ``L`` is optional and takes longer) a child process
-generates data into a benchmark database of its own (a SQLite file under ``var/bench/``, or the
-PostgreSQL database ``xietong_bench`` when ``DATABASE_URL`` is PostgreSQL) and measures, in-process
-with Django's test client, the median server time over ``BENCH_RUNS`` requests (default 30) and the
-query count of each page for a typical person, beside a minimal login-required view. The table
-compares them with the targets: equal query counts at every size, time at M ≤ 1.2 × time at S,
-and each page ≤ 3 × the minimal view.
+generates data (``manage.py generate_data``) into a benchmark database of its own (a SQLite file
+under ``var/bench/``, or the PostgreSQL database ``xietong_bench_<size>`` when ``DATABASE_URL`` is
+PostgreSQL), kept between runs, and measures in-process with Django's test client the median server
+time over ``BENCH_RUNS`` requests (default 30) and the query count of each page:
 
-Usage: ``.venv/bin/python benchmarks/run.py [--sizes S,M,L] [--runs 30]``.
+- 我的工作台 and ``GET /api/v1/work-items/`` for a typical person (staff with the median number of
+  open items), beside a minimal login-required view;
+- the matter list (``/affairs/matters/``) and ``GET /api/v1/matters/`` for a leader, who sees every
+  matter: page 1 and a deep page (the keyset cursor at 90 % of the visible rows, ``?after=<id>``
+  on the page, ``?cursor=`` on the API); the typical person's own matter list; a matter's page for
+  its lead owner;
+- the reminder scanner: one ``scan_work_items(batch=1000)`` pass at the generation moment, when
+  about 1,000 items are due, inside a transaction rolled back after each run (every run sees the
+  same due items), and the query plan of its claim query.
+
+Targets (PASS/MISS): equal query counts at every size; time at M ≤ 1.2 × time at S; deep page ≤
+1.2 × page 1; 我的工作台 and the work-item API ≤ 3 × the minimal view; the scanner at L ≤ 1.2 × M,
+its claim query through the index ``wi_open_next_reminder``.
+
+Usage: ``.venv/bin/python benchmarks/run.py [--sizes S,M,L] [--runs 30] [--scan-runs 5]``.
 """
 
 import argparse
@@ -18,31 +31,49 @@ import statistics
 import subprocess
 import sys
 import time
+from base64 import b64encode
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
-PG_BENCH_DB = "xietong_bench"
+PG_BENCH_DB = "xietong_bench_{size}"
 
-# (key, label, path)
+# (key, label): the rows of the table, in order. Paths and people are chosen in the child.
 ENDPOINTS = [
-    ("minimal", "minimal login-required view", "/bench/minimal/"),
-    ("desk", "我的工作台 (my desk) /", "/"),
-    ("api", "GET /api/v1/work-items/", "/api/v1/work-items/"),
+    ("minimal", "minimal login-required view"),
+    ("desk", "我的工作台 (my desk) /"),
+    ("api", "GET /api/v1/work-items/"),
+    ("matters", "matter list, leader, page 1"),
+    ("matters_deep", "matter list, leader, deep"),
+    ("matters_staff", "matter list, typical person"),
+    ("matter", "matter page, lead owner"),
+    ("matters_api", "GET /api/v1/matters/ page 1"),
+    ("matters_api_deep", "GET /api/v1/matters/ deep"),
 ]
-PAGES = ["desk", "api"]
+LABELS = dict(ENDPOINTS)
+# Pages held to "equal query counts" and "M within 1.2 × S".
+PAGES = [key for key, _label in ENDPOINTS if key != "minimal"]
+# Pages also held to "≤ 3 × the minimal view".
+NEAR_MINIMAL = ["desk", "api"]
+# (deep page, its page 1): held to "deep within 1.2 × page 1".
+DEEP = [("matters_deep", "matters"), ("matters_api_deep", "matters_api")]
 TARGET_M_OVER_S = 1.2
 TARGET_OVER_MINIMAL = 3.0
+TARGET_DEEP_OVER_FIRST = 1.2
+TARGET_SCAN_L_OVER_M = 1.2
+SCAN_BATCH = 1000
+SCANNER_INDEX = "wi_open_next_reminder"
+DEEP_SHARE = 0.9
 
 
 # --- the child: one size, one database ------------------------------------------------------------
-def bench_database_url() -> str:
+def bench_database_url(size: str) -> str:
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://", "pgsql://")):
         parts = urlsplit(url)
-        return urlunsplit(parts._replace(path="/" + PG_BENCH_DB))
+        return urlunsplit(parts._replace(path="/" + PG_BENCH_DB.format(size=size.lower())))
     return ""
 
 
@@ -51,14 +82,93 @@ def ensure_postgres_database(url: str) -> None:
     import psycopg.sql
 
     parts = urlsplit(url)
+    name = parts.path.lstrip("/")
     admin_url = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (PG_BENCH_DB,)).fetchone():
-            conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(PG_BENCH_DB)))
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
 
 
-def measure(size: str, runs: int) -> dict[str, Any]:
-    url = bench_database_url()
+def drf_cursor(position: int) -> str:
+    """The ``?cursor=`` value of DRF's cursor pagination that starts after ``position`` (an id)."""
+    return b64encode(urlencode({"p": str(position)}).encode("ascii")).decode("ascii")
+
+
+def time_get(client: Any, path: str, runs: int) -> dict[str, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(3):  # warm-up: templates, content types, connections
+        response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"{path} answered {response.status_code}")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    # Counted now: the next request clears the connection's query log.
+    query_count = len(queries.captured_queries)
+    timings = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        client.get(path)
+        timings.append((time.perf_counter() - t0) * 1000)
+    return {"median_ms": statistics.median(timings), "queries": query_count, "path": path}
+
+
+def measure_scanner(scan_runs: int) -> dict[str, Any]:
+    """One scanner pass at the generation moment, rolled back each time; and its claim query's plan."""
+    from django.db import connection, transaction
+
+    from notifications.reminders import due_work_items_query, scan_work_items
+    from workload.management.commands.generate_data import generation_moment
+    from workload.models import WorkItem
+
+    now = generation_moment()
+    if now is None:
+        raise SystemExit("no generated data")
+    due = WorkItem.objects.filter(due_work_items_query(now)).count()
+    # The scanner's claim query (notifications.reminders._claim_batch), as it runs.
+    with transaction.atomic():
+        claim = (
+            WorkItem.objects.filter(due_work_items_query(now))
+            .select_related("assignee", "assigned_by")
+            .order_by("next_reminder_at", "id")
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            claim = claim.select_for_update(skip_locked=True, of=("self",))
+        plan = claim[:SCAN_BATCH].explain()
+
+    executed = 0
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        nonlocal executed
+        executed += 1
+        return execute(sql, params, many, context)
+
+    def one_pass() -> tuple[float, int]:
+        with transaction.atomic():
+            t0 = time.perf_counter()
+            handled = scan_work_items(now=now, batch=SCAN_BATCH)
+            elapsed = (time.perf_counter() - t0) * 1000
+            transaction.set_rollback(True)  # the next run finds the same items due
+        return elapsed, handled
+
+    one_pass()  # warm-up
+    with connection.execute_wrapper(count):  # thousands of queries: more than the debug query log keeps
+        _ms, handled = one_pass()
+    query_count = executed
+    timings = [one_pass()[0] for _ in range(scan_runs)]
+    return {
+        "due": due,
+        "handled": handled,
+        "queries": query_count,
+        "median_ms": statistics.median(timings),
+        "plan": plan,
+        "uses_index": SCANNER_INDEX in plan,
+    }
+
+
+def measure(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
+    url = bench_database_url(size)
     if url:
         ensure_postgres_database(url)
     else:
@@ -75,19 +185,29 @@ def measure(size: str, runs: int) -> dict[str, Any]:
 
     from django.core.management import call_command
     from django.db import connection
-    from django.db.models import Count, Q
+    from django.db.models import Count, Exists, OuterRef, Q
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
-    from workload.management.commands.generate_data import SIZES, USERNAME_PREFIX
+    from affairs.models import Matter, MatterAssistant, MatterEvent, MatterEventKind, MatterStatus
+    from affairs.selectors import matter_list
+    from notifications.reminders import due_work_items_query
+    from workload.management.commands.generate_data import SIZES, USERNAME_PREFIX, generation_moment
     from workload.models import WorkItem
 
     call_command("migrate", verbosity=0)
     wanted = SIZES[size]
     generated = User.objects.filter(username__startswith=USERNAME_PREFIX)
     started = time.monotonic()
-    if generated.count() != wanted.users or WorkItem.objects.count() != wanted.items:
+    moment = generation_moment()
+    current = (
+        generated.count() == wanted.users
+        and WorkItem.objects.count() == wanted.items
+        and Matter.objects.count() == wanted.matters
+        and moment is not None
+        and WorkItem.objects.filter(due_work_items_query(moment)).count() == wanted.due
+    )
+    if not current:
         call_command("generate_data", size=size, reset=True, verbosity=1, stdout=sys.stderr)
     generation_s = time.monotonic() - started
 
@@ -100,41 +220,77 @@ def measure(size: str, runs: int) -> dict[str, Any]:
     )
     username, open_items = staff[len(staff) // 2]
     user = User.objects.get(username=username)
+    # A leader sees every matter: the longest list, where a deep page is deep.
+    leader = generated.filter(is_leader=True).order_by("username").first()
+    if leader is None:
+        raise SystemExit("the generated data has no leader")
+    visible = matter_list(user=leader).values_list("pk", flat=True)
+    visible_count = visible.count()
+    deep_after = visible[int(visible_count * DEEP_SHARE)]  # one OFFSET query, outside the timings
+    # A matter page with every part filled: assistants, progress reports, a transfer.
+    matter = (
+        Matter.objects.filter(status=MatterStatus.IN_PROGRESS, transfer_count__gte=1)
+        .filter(Exists(MatterAssistant.objects.filter(matter=OuterRef("pk"))))
+        .filter(Exists(MatterEvent.objects.filter(matter=OuterRef("pk"), kind=MatterEventKind.PROGRESS)))
+        .select_related("lead")
+        .order_by("-id")
+        .first()
+    )
+    if matter is None:
+        raise SystemExit("no matter in progress with assistants, progress and a transfer")
 
-    client = Client()
-    client.force_login(user)
-    results: dict[str, Any] = {}
-    for key, _label, path in ENDPOINTS:
-        for _ in range(3):  # warm-up: templates, content types, connections
-            response = client.get(path)
-            if response.status_code != 200:
-                raise SystemExit(f"{path} answered {response.status_code}")
-        with CaptureQueriesContext(connection) as queries:
-            client.get(path)
-        # Counted now: the next request clears the connection's query log.
-        query_count = len(queries.captured_queries)
-        timings = []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            client.get(path)
-            timings.append((time.perf_counter() - t0) * 1000)
-        results[key] = {"median_ms": statistics.median(timings), "queries": query_count}
+    def client_of(person: Any) -> Client:
+        client = Client()
+        client.force_login(person)
+        return client
+
+    as_user, as_leader, as_lead = client_of(user), client_of(leader), client_of(matter.lead)
+    plan = [
+        ("minimal", as_user, "/bench/minimal/"),
+        ("desk", as_user, "/"),
+        ("api", as_user, "/api/v1/work-items/"),
+        ("matters", as_leader, "/affairs/matters/"),
+        ("matters_deep", as_leader, f"/affairs/matters/?after={deep_after}"),
+        ("matters_staff", as_user, "/affairs/matters/"),
+        ("matter", as_lead, f"/affairs/matters/{matter.pk}/"),
+        ("matters_api", as_leader, "/api/v1/matters/"),
+        ("matters_api_deep", as_leader, f"/api/v1/matters/?{urlencode({'cursor': drf_cursor(deep_after)})}"),
+    ]
+    results = {key: time_get(client, path, runs) for key, client, path in plan}
+    deep_rows = as_leader.get(plan[-1][2]).json()["results"]
+    if not deep_rows or deep_rows[0]["id"] >= deep_after:
+        raise SystemExit("the deep API cursor did not start after the chosen id")
     return {
         "size": size,
         "vendor": connection.vendor,
         "user": username,
         "open_items": open_items,
+        "leader": leader.username,
+        "visible_matters": visible_count,
+        "deep_after": deep_after,
+        "matter": matter.pk,
         "items": WorkItem.objects.count(),
+        "matters": Matter.objects.count(),
         "generation_s": generation_s,
         "endpoints": results,
+        "scanner": measure_scanner(scan_runs),
     }
 
 
 # --- the parent: run every size, print the table ------------------------------------------------
-def run_size(size: str, runs: int) -> dict[str, Any]:
+def run_size(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
     print(f"… size {size}: generating data (first time) and measuring", file=sys.stderr, flush=True)
     result = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--child", size, "--runs", str(runs)],
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--child",
+            size,
+            "--runs",
+            str(runs),
+            "--scan-runs",
+            str(scan_runs),
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -149,73 +305,129 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
-def report(results: list[dict[str, Any]], runs: int) -> list[str]:
+def pad(text: str, width: int) -> str:
+    """Left-align ``text`` in ``width`` columns, counting CJK characters as two."""
+    return text + " " * max(width - sum(2 if ord(ch) > 0x2E80 else 1 for ch in text), 1)
+
+
+def report(results: list[dict[str, Any]], runs: int, scan_runs: int) -> list[str]:
     lines = []
     first = results[0]
+    by_size = {r["size"]: r for r in results}
     lines.append(f"Xietong benchmarks on {first['vendor']}: median of {runs} requests, server time in-process")
     for r in results:
         lines.append(
-            f"  size {r['size']}: {r['items']:,} work items; typical person {r['user']} ({r['open_items']} open items)"
+            f"  size {r['size']}: {r['items']:,} work items, {r['matters']:,} matters; typical person {r['user']} "
+            f"({r['open_items']} open items); leader {r['leader']} sees {r['visible_matters']:,} matters, "
+            f"deep page after #{r['deep_after']}; matter page #{r['matter']}"
         )
     lines.append("")
-    header = f"{'size':<5} {'endpoint':<30} {'median ms':>10} {'queries':>8} {'× minimal':>10} {'M/S time':>9}"
+    header = (
+        f"{'size':<5} {pad('endpoint', 32)}{'median ms':>10} {'queries':>8} {'× minimal':>10} "
+        f"{'M/S time':>9} {'deep/p1':>8}"
+    )
     lines.append(header)
     lines.append("-" * len(header))
-    by_size = {r["size"]: r["endpoints"] for r in results}
-    labels = {key: label for key, label, _ in ENDPOINTS}
+    deep_of = dict(DEEP)
     for r in results:
-        minimal = r["endpoints"]["minimal"]["median_ms"]
-        for key, _label, _path in ENDPOINTS:
-            e = r["endpoints"][key]
+        endpoints = r["endpoints"]
+        minimal = endpoints["minimal"]["median_ms"]
+        for key, label in ENDPOINTS:
+            e = endpoints[key]
             ratio_m_s = ""
             if r["size"] == "M" and "S" in by_size:
-                ratio_m_s = f"{e['median_ms'] / by_size['S'][key]['median_ms']:.2f}"
-            label = labels[key]
-            pad = 30 - sum(2 if ord(ch) > 0x2E80 else 1 for ch in label)
+                ratio_m_s = f"{e['median_ms'] / by_size['S']['endpoints'][key]['median_ms']:.2f}"
+            deep = f"{e['median_ms'] / endpoints[deep_of[key]]['median_ms']:.2f}" if key in deep_of else ""
             lines.append(
-                f"{r['size']:<5} {label}{' ' * max(pad, 1)} {e['median_ms']:>10.2f} {e['queries']:>8} "
-                f"{e['median_ms'] / minimal:>10.2f} {ratio_m_s:>9}"
+                f"{r['size']:<5} {pad(label, 32)}{e['median_ms']:>10.2f} {e['queries']:>8} "
+                f"{e['median_ms'] / minimal:>10.2f} {ratio_m_s:>9} {deep:>8}"
             )
     lines.append("")
-    lines.append("Targets")
-    for key in PAGES:
-        counts = [by_size[s][key]["queries"] for s in by_size]
+    lines.append(f"Reminder scanner: one scan_work_items(batch={SCAN_BATCH}) pass, median of {scan_runs} (rolled back)")
+    header = f"{'size':<5} {'work items':>12} {'due':>6} {'handled':>8} {'median ms':>10} {'queries':>8}  claim query"
+    lines.append(header)
+    lines.append("-" * len(header))
+    for r in results:
+        sc = r["scanner"]
+        index = f"uses {SCANNER_INDEX}" if sc["uses_index"] else f"does NOT use {SCANNER_INDEX}"
         lines.append(
-            f"  {labels[key]}: equal query counts at every size ({', '.join(map(str, counts))})"
-            f"  {verdict(len(set(counts)) == 1)}"
+            f"{r['size']:<5} {r['items']:>12,} {sc['due']:>6} {sc['handled']:>8} {sc['median_ms']:>10.1f} "
+            f"{sc['queries']:>8}  {index}"
         )
+
+    targets: list[tuple[str, bool]] = []
+    for key in PAGES:
+        counts = [r["endpoints"][key]["queries"] for r in results]
+        targets.append((f"{LABELS[key]}: equal query counts ({', '.join(map(str, counts))})", len(set(counts)) == 1))
         if "S" in by_size and "M" in by_size:
-            ratio = by_size["M"][key]["median_ms"] / by_size["S"][key]["median_ms"]
-            lines.append(
-                f"  {labels[key]}: time at M / time at S = {ratio:.2f} (≤ {TARGET_M_OVER_S})"
-                f"  {verdict(ratio <= TARGET_M_OVER_S)}"
+            ratio = by_size["M"]["endpoints"][key]["median_ms"] / by_size["S"]["endpoints"][key]["median_ms"]
+            targets.append((f"{LABELS[key]}: time M/S = {ratio:.2f} (≤ {TARGET_M_OVER_S})", ratio <= TARGET_M_OVER_S))
+    for deep, page_one in DEEP:
+        for r in results:
+            e = r["endpoints"]
+            ratio = e[deep]["median_ms"] / e[page_one]["median_ms"]
+            targets.append(
+                (
+                    f"{LABELS[deep]}: {r['size']} deep/page 1 = {ratio:.2f} (≤ {TARGET_DEEP_OVER_FIRST})",
+                    ratio <= TARGET_DEEP_OVER_FIRST,
+                )
             )
-        for size, endpoints in by_size.items():
-            ratio = endpoints[key]["median_ms"] / endpoints["minimal"]["median_ms"]
-            lines.append(
-                f"  {labels[key]}: {size} = {ratio:.2f} × minimal view (≤ {TARGET_OVER_MINIMAL:g})"
-                f"  {verdict(ratio <= TARGET_OVER_MINIMAL)}"
+    for key in NEAR_MINIMAL:
+        for r in results:
+            ratio = r["endpoints"][key]["median_ms"] / r["endpoints"]["minimal"]["median_ms"]
+            targets.append(
+                (
+                    f"{LABELS[key]}: {r['size']} = {ratio:.2f} × minimal view (≤ {TARGET_OVER_MINIMAL:g})",
+                    ratio <= TARGET_OVER_MINIMAL,
+                )
             )
+    for r in results:
+        sc = r["scanner"]
+        targets.append((f"scanner: {r['size']} claim query uses the index {SCANNER_INDEX}", sc["uses_index"]))
+    if "L" in by_size and "M" in by_size:
+        ratio = by_size["L"]["scanner"]["median_ms"] / by_size["M"]["scanner"]["median_ms"]
+        targets.append((f"scanner: time L/M = {ratio:.2f} (≤ {TARGET_SCAN_L_OVER_M})", ratio <= TARGET_SCAN_L_OVER_M))
+
+    lines.append("")
+    lines.append("Targets")
+    width = max(len(text) for text, _ok in targets) + 2
+    for text, ok in targets:
+        lines.append(f"  {pad(text, width)}{verdict(ok)}")
+    notes = []
     if "S" not in by_size or "M" not in by_size:
-        lines.append("  (time at M / time at S needs both S and M in BENCH_SIZES)")
+        notes.append("time at M / time at S needs both S and M in BENCH_SIZES")
+    if "L" not in by_size:
+        sizes = ", ".join(f"{r['size']} {r['scanner']['median_ms']:.1f} ms" for r in results)
+        notes.append(f"scanner time L/M: L was not run (BENCH_SIZES=S,M,L adds it); measured {sizes}")
+    for note in notes:
+        lines.append(f"  ({note})")
+    misses = sum(1 for _text, ok in targets if not ok)
+    lines.append(f"  {len(targets) - misses} PASS, {misses} MISS")
+
+    largest = results[-1]
+    lines.append("")
+    lines.append(f"Query plan of the scanner's claim query at size {largest['size']} ({largest['vendor']}):")
+    lines.extend(f"  {line}" for line in largest["scanner"]["plan"].splitlines())
     return lines
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "S,M"), help="e.g. S,M or S,M,L")
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "30")))
+    parser.add_argument("--scan-runs", type=int, default=int(os.environ.get("BENCH_SCAN_RUNS", "5")))
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(args.child, args.runs)))
+        print(json.dumps(measure(args.child, args.runs, args.scan_runs)))
         return
     sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in sizes if s not in ("S", "M", "L")]
     if unknown or not sizes:
         parser.error(f"sizes are S, M and L (got {args.sizes!r})")
-    results = [run_size(size, args.runs) for size in sizes]
-    print("\n".join(report(results, args.runs)))
+    sizes = sorted(set(sizes), key="SML".index)
+    results = [run_size(size, args.runs, args.scan_runs) for size in sizes]
+    print("\n".join(report(results, args.runs, args.scan_runs)))
 
 
 if __name__ == "__main__":

@@ -9,9 +9,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Department, User
+from affairs.models import Matter, MatterAssistant, MatterEvent, MatterEventKind, MatterStatus
 from notifications.models import Notification
+from notifications.reminders import due_work_items_query, scan_work_items
 from tests.factories import UserFactory, WorkItemFactory
-from workload.models import WorkItem, WorkItemStatus
+from workload.management.commands.generate_data import generation_moment
+from workload.models import WorkItem, WorkItemKind, WorkItemStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +35,14 @@ def fingerprint() -> list[tuple]:
 
 
 def test_generates_the_requested_volume():
-    generate("--users", "20", "--items", "400", "--notifications", "80")
+    generate("--users", "20", "--items", "400", "--notifications", "80", "--matters", "90", "--due", "25")
 
     assert User.objects.filter(username__startswith="gen").count() == 20
     assert WorkItem.objects.count() == 400
     assert Notification.objects.count() == 80
+    assert Matter.objects.count() == 90
+    assert MatterEvent.objects.count() >= 2 * 90  # assigned, and at least how it ended or went on
+    assert WorkItem.objects.filter(due_work_items_query(generation_moment())).count() == 25
     departments = Department.objects.filter(code__startswith="gen-")
     assert departments.exists()
     assert all(d.head is not None for d in departments)
@@ -85,3 +91,80 @@ def test_another_seed_gives_other_data():
     first = fingerprint()
     generate("--reset", "--seed", "7")
     assert fingerprint() != first
+
+
+def test_matters_come_in_every_state_with_owners_timelines_and_matching_ledger_rows():
+    generate("--matters", "400", "--items", "1500")
+    now = generation_moment()
+
+    statuses = Counter(Matter.objects.values_list("status", flat=True))
+    assert set(statuses) == set(MatterStatus.values)
+    assert statuses[MatterStatus.DONE] > statuses[MatterStatus.IN_PROGRESS]
+    assert Matter.objects.filter(status=MatterStatus.IN_PROGRESS, due_at__lt=now).exists()  # some overdue
+    assert Matter.objects.filter(status=MatterStatus.IN_PROGRESS, due_at__gt=now).exists()
+    assert MatterAssistant.objects.exists()
+    assert Matter.objects.filter(transfer_count__gt=0).exists()
+    # Newest ids are the most recent matters (the list pages on ``-id``).
+    created = list(Matter.objects.order_by("id").values_list("created_at", flat=True))
+    assert created[0] < created[len(created) // 2] < created[-1] <= now
+    # Every matter's timeline starts with its assignment; transfers and closings are recorded.
+    kinds = Counter(MatterEvent.objects.values_list("kind", flat=True))
+    assert kinds[MatterEventKind.CREATED] == 400
+    assert kinds[MatterEventKind.TRANSFERRED] >= Matter.objects.filter(transfer_count__gt=0).count()
+    assert kinds[MatterEventKind.CONFIRMED] == statuses[MatterStatus.DONE]
+    assert kinds[MatterEventKind.PROGRESS] > 0
+
+    # The ledger matches: each owner of a matter in progress has an open item, the assigner of a
+    # matter awaiting confirmation has one, and no closed matter has an open item.
+    open_items = WorkItem.objects.filter(status=WorkItemStatus.OPEN)
+    for matter in Matter.objects.prefetch_related("assistants"):
+        owed = set(open_items.filter(target_id=matter.pk, kind=WorkItemKind.MATTER).values_list("assignee", flat=True))
+        confirming = set(
+            open_items.filter(target_id=matter.pk, kind=WorkItemKind.MATTER_CONFIRMATION).values_list(
+                "assignee", flat=True
+            )
+        )
+        if matter.status == MatterStatus.IN_PROGRESS:
+            assert owed == {matter.lead_id, *(a.user_id for a in matter.assistants.all())}
+            assert not confirming
+        elif matter.status == MatterStatus.AWAITING_CONFIRMATION:
+            assert (owed, confirming) == (set(), {matter.assigner_id})
+        else:
+            assert not owed and not confirming
+    assert (
+        WorkItem.objects.filter(kind=WorkItemKind.MATTER, target_type__model="matter")
+        .exclude(status=WorkItemStatus.OPEN)
+        .exists()
+    )  # part of the history
+
+
+def test_exactly_the_chosen_items_are_due_for_the_scanner():
+    generate("--due", "15")
+    now = generation_moment()
+
+    due = WorkItem.objects.filter(due_work_items_query(now))
+    assert due.count() == 15
+    assert not due.filter(due_at=None).exists()
+    # Every other open item with a deadline is scheduled later; none is forgotten.
+    others = WorkItem.objects.filter(status=WorkItemStatus.OPEN).exclude(pk__in=due.values("pk"))
+    assert not others.exclude(due_at=None).filter(next_reminder_at=None).exists()
+    assert not others.filter(next_reminder_at__lte=now).exists()
+    assert scan_work_items(now=now, batch=1000) == 15
+
+
+def test_reset_removes_generated_matters_events_and_due_items():
+    generate()
+    assert Matter.objects.exists() and MatterEvent.objects.exists()
+
+    generate("--reset", "--matters", "0", "--due", "0")
+
+    assert not Matter.objects.exists()
+    assert not MatterEvent.objects.exists()
+    assert not MatterAssistant.objects.exists()
+    assert not WorkItem.objects.filter(due_work_items_query(generation_moment())).exists()
+    assert WorkItem.objects.count() == 300
+
+
+def test_too_few_items_for_the_matters_is_refused():
+    with pytest.raises(CommandError, match="--items"):
+        generate("--matters", "400", "--items", "10")
