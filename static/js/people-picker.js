@@ -130,6 +130,12 @@
       var person = results[index];
       if (!person) return;
       var option = options[String(person.id)];
+      if (!option) {
+        // The select holds only the chosen people; the server checks the choice on submit.
+        option = new Option(person.name, String(person.id));
+        select.add(option);
+        options[option.value] = option;
+      }
       if (!multiple) {
         Array.prototype.forEach.call(select.options, function (o) {
           o.selected = false;
@@ -148,9 +154,9 @@
       selectedOptions().forEach(function (o) {
         taken[o.value] = true;
       });
-      // Only people the field accepts (its queryset rendered the options), not already chosen.
+      // Everyone found who is not chosen already (the form checks the field's own rules on submit).
       results = people.filter(function (p) {
-        return options[String(p.id)] && !(multiple && taken[String(p.id)]);
+        return !(multiple && taken[String(p.id)]);
       });
       if (!results.length) {
         list.appendChild(make("li", "list-group-item small text-body-secondary", root.dataset.emptyText || ""));

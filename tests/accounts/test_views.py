@@ -360,6 +360,19 @@ def test_people_picker_renders_a_plain_select_inside_the_search_wrapper(user, he
     assert f'<option value="{head.pk}" selected>李处长</option>' in multiple
 
 
+def test_people_picker_renders_only_the_chosen_people_whatever_the_headcount(user, head, django_assert_num_queries):
+    UserFactory.create_batch(30)
+    with django_assert_num_queries(0):  # nothing chosen: no query, one empty option
+        empty = str(AssignForm()["assignee"])
+    assert empty.count("<option") == 1
+    with django_assert_num_queries(1):  # the chosen people's names
+        chosen = str(AssignForm(initial={"reviewers": [user.pk, head.pk]})["reviewers"])
+    assert chosen.count("<option") == 2
+    # Someone never rendered as an option is still a valid choice: the queryset decides.
+    other = UserFactory(username="picked-by-search")
+    assert AssignForm(data={"assignee": other.pk}).is_valid()
+
+
 def test_people_picker_with_crispy_marks_errors_and_names_its_script(user):
     form = AssignForm(data={})
     assert not form.is_valid()

@@ -667,9 +667,9 @@ def test_matter_list_queries_do_not_grow(client_of, leader, user, department, si
     client.get(MATTERS)
 
     # 1 session, 2 user, 3 is the viewer in the office (visibility), 4 the page of matters with lead,
-    # assigner and department joined, 5 the owner picker's people, 6 the department filter's options,
-    # 7 the unread notification badge.
-    with django_assert_num_queries(7):
+    # assigner and department joined, 5 the department filter's options, 6 the unread notification
+    # badge. (The owner picker holds only the chosen person: none here, so no query.)
+    with django_assert_num_queries(6):
         response = client.get(MATTERS)
     assert len(ids(response, "matter")) == min(size, 25)
 
@@ -691,8 +691,9 @@ def test_matter_detail_queries_do_not_grow(client_of, matter, user, assistant, s
     # 1 session, 2 user, 3 is the viewer in the office, 4 the departments they head (both for
     # visibility; the answers are kept for "may they transfer?"), 5 the matter with lead, department,
     # assigner and source type joined, 6 assisting owners with their departments, 7 the timeline with
-    # actors, 8 the timeline's attachments, 9 the unread notification badge, 10 the transfer picker's people.
-    with django_assert_num_queries(10):
+    # actors, 8 the timeline's attachments, 9 the unread notification badge. (The transfer picker
+    # starts empty: no query however many people there are.)
+    with django_assert_num_queries(9):
         response = client.get(url("matter_detail", matter.pk))
     assert len(ids(response, "event")) == size + 1
 
@@ -731,9 +732,9 @@ def test_reception_detail_queries_do_not_grow(client_of, office_member, size, dj
         client.get(url(page, reception.pk))
 
     # 1 session, 2 user, 3 is the viewer in the office, 4 the reception with host, organizer and
-    # department joined, 5 visitors, 6 accompanying staff, 7 arrangements with owners, 8 the add-
-    # arrangement picker's people, 9 the unread notification badge.
-    with django_assert_num_queries(9):
+    # department joined, 5 visitors, 6 accompanying staff, 7 arrangements with owners, 8 the unread
+    # notification badge. (The add-arrangement picker starts empty: no query.)
+    with django_assert_num_queries(8):
         response = client.get(url("reception_detail", reception.pk))
     assert len(ids(response, "arrangement")) == size
     # The printed plan: the same reads without the picker and without the navigation's badge.
@@ -770,8 +771,8 @@ def test_plan_detail_queries_do_not_grow(client_of, plan, head, user, size, djan
 
     # 1 session, 2 user, 3 is the viewer in the office, 4 the departments they head (visibility and
     # may they plan), 5 the plan with department and author joined, 6 its items with owners and
-    # matters, 7 the add-item picker's people, 8 the unread notification badge.
-    with django_assert_num_queries(8):
+    # matters, 7 the unread notification badge. (The add-item picker starts empty: no query.)
+    with django_assert_num_queries(7):
         response = client.get(url("plan_detail", plan.pk))
     assert len(ids(response, "item")) == size
 
