@@ -50,6 +50,25 @@ def record(notification: Notification) -> EmailDelivery | None:
     return delivery
 
 
+def record_many(notifications: list[Notification]) -> list[EmailDelivery]:
+    """``record`` for a batch: one query for the preferences, one insert, one nudge per e-mail."""
+    recipients = {n.recipient_id: n.recipient for n in notifications}
+    modes = dict(
+        NotificationPreference.objects.filter(user_id__in=list(recipients)).values_list("user_id", "email_mode")
+    )
+    rows = []
+    for notification in notifications:
+        person = recipients[notification.recipient_id]
+        mode = modes.get(person.pk, EmailMode.IMMEDIATE) if person.email else EmailMode.NONE
+        if mode != EmailMode.NONE:
+            rows.append(EmailDelivery(notification=notification, recipient=person, mode=mode))
+    created = EmailDelivery.objects.bulk_create(rows)
+    immediate = [d.pk for d in created if d.mode == EmailMode.IMMEDIATE]
+    if immediate:
+        transaction.on_commit(lambda: [enqueue(pk) for pk in immediate])
+    return created
+
+
 def enqueue(delivery_id: int) -> bool:
     """Hand the delivery to a worker; if the broker is down, leave it for the scanner (never raise)."""
     from .tasks import deliver_email

@@ -18,13 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from accounts.access import head_of, office_heads
-from accounts.models import User
+from accounts.access import office_heads
+from accounts.models import Department, User
 from core import calendar
 from workload.models import WorkItem, WorkItemStatus
 
 from .models import NotificationKind, ReminderPolicy, ScheduledReminder
-from .services import notification_create
+from .services import NotificationSpec, notification_create, notifications_create_many
 
 logger = logging.getLogger(__name__)
 
@@ -86,81 +86,87 @@ def _next_morning(now: datetime) -> datetime:
     return calendar.start_of_working_day(calendar.next_workday(timezone.localdate(now)))
 
 
-def _escalation_recipients(item: WorkItem, level: int) -> list[User]:
-    if level == 1:
-        head = head_of(item.assignee)
-        return [head] if head is not None else list(office_heads())
-    people = {u.pk: u for u in office_heads()}
-    if item.assigned_by is not None and item.assigned_by_id != item.assignee_id:
-        people.setdefault(item.assigned_by.pk, item.assigned_by)
-    people.pop(item.assignee_id, None)
-    return list(people.values())
+@dataclass
+class _Org:
+    """Who to escalate to, loaded once per scan: department heads and the office's heads."""
+
+    heads: dict[int, User]
+    office: list[User]
+
+    @classmethod
+    def load(cls) -> "_Org":
+        heads = {
+            d.pk: d.head
+            for d in Department.objects.filter(head__isnull=False, head__is_active=True).select_related("head")
+            if d.head is not None
+        }
+        return cls(heads=heads, office=list(office_heads()))
+
+    def recipients(self, item: WorkItem, level: int) -> list[User]:
+        if level == 1:
+            head = self.heads.get(item.department_id or item.assignee.department_id or 0)
+            if head is not None and head.pk != item.assignee_id:
+                return [head]
+            return [u for u in self.office if u.pk != item.assignee_id]
+        people = {u.pk: u for u in self.office}
+        if item.assigned_by is not None and item.assigned_by_id != item.assignee_id:
+            people.setdefault(item.assigned_by.pk, item.assigned_by)
+        people.pop(item.assignee_id, None)
+        return list(people.values())
 
 
-def process_item(item: WorkItem, *, now: datetime, policy: Policy) -> datetime | None:
-    """Send what is due for ``item`` at ``now`` (each at most once) and return its next moment."""
+def _spec(item: WorkItem, recipient: User, kind: str, body: str, stage: str) -> NotificationSpec:
+    return NotificationSpec(
+        recipient=recipient,
+        kind=kind,
+        title=item.title,
+        body=body,
+        target_ref=(item.target_type_id, item.target_id),
+        work_item=item,
+        key=f"wi:{item.pk}:{stage}:{recipient.pk}",
+    )
+
+
+def process_item(
+    item: WorkItem, *, now: datetime, policy: Policy, org: _Org
+) -> tuple[list[NotificationSpec], datetime | None, int]:
+    """What is due for ``item`` at ``now``: the notifications, its next moment, its escalation level.
+
+    Pure: it writes nothing; the scanner writes what every item of the batch needs at once.
+    """
     due = item.due_at
     if due is None:  # only items with a deadline are scheduled
-        return None
+        return [], None, item.escalation_level
+    specs: list[NotificationSpec] = []
     with override(settings.LANGUAGE_CODE):
         if now < due:
-            notification_create(
-                recipient=item.assignee,
-                kind=NotificationKind.REMINDER,
-                title=item.title,
-                body=_("Due %(due)s.") % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")},
-                target_ref=(item.target_type_id, item.target_id),
-                work_item=item,
-                key=f"wi:{item.pk}:before:{item.assignee_id}",
-            )
-            if policy.remind_at_due:
-                return due
-            return _next_morning(due)
+            body = _("Due %(due)s.") % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")}
+            specs.append(_spec(item, item.assignee, NotificationKind.REMINDER, body, "before"))
+            return specs, (due if policy.remind_at_due else _next_morning(due)), item.escalation_level
         days_over = calendar.working_days_between(timezone.localdate(due), timezone.localdate(now))
         if days_over <= 0:
             if policy.remind_at_due:
-                notification_create(
-                    recipient=item.assignee,
-                    kind=NotificationKind.OVERDUE,
-                    title=item.title,
-                    body=_("Due now."),
-                    target_ref=(item.target_type_id, item.target_id),
-                    work_item=item,
-                    key=f"wi:{item.pk}:due:{item.assignee_id}",
-                )
+                specs.append(_spec(item, item.assignee, NotificationKind.OVERDUE, _("Due now."), "due"))
         elif policy.remind_daily_overdue:
-            notification_create(
-                recipient=item.assignee,
-                kind=NotificationKind.OVERDUE,
-                title=item.title,
-                body=_("Overdue by %(days)d working day(s).") % {"days": days_over},
-                target_ref=(item.target_type_id, item.target_id),
-                work_item=item,
-                key=f"wi:{item.pk}:overdue:{timezone.localdate(now).isoformat()}:{item.assignee_id}",
-            )
+            body = _("Overdue by %(days)d working day(s).") % {"days": days_over}
+            stage = f"overdue:{timezone.localdate(now).isoformat()}"
+            specs.append(_spec(item, item.assignee, NotificationKind.OVERDUE, body, stage))
         level = 0
-        if days_over >= policy.escalate_to_head_after_days and days_over >= 1:
+        if days_over >= 1 and days_over >= policy.escalate_to_head_after_days:
             level = 1
-        if days_over >= policy.escalate_to_office_after_days and days_over >= 1:
+        if days_over >= 1 and days_over >= policy.escalate_to_office_after_days:
             level = 2
         for new_level in range(item.escalation_level + 1, level + 1):
-            for recipient in _escalation_recipients(item, new_level):
-                notification_create(
-                    recipient=recipient,
-                    kind=NotificationKind.ESCALATION,
-                    title=item.title,
-                    body=_("%(name)s is %(days)d working day(s) late with this.")
-                    % {"name": item.assignee.display_name, "days": days_over},
-                    target_ref=(item.target_type_id, item.target_id),
-                    work_item=item,
-                    key=f"wi:{item.pk}:escalation{new_level}:{recipient.pk}",
-                )
-        if level > item.escalation_level:
-            WorkItem.objects.filter(pk=item.pk, escalation_level__lt=level).update(escalation_level=level)
-            item.escalation_level = level
-        if not policy.remind_daily_overdue and item.escalation_level >= 2:
-            return None  # nothing more will ever be sent
-        return _next_morning(now)
+            body = _("%(name)s is %(days)d working day(s) late with this.") % {
+                "name": item.assignee.display_name,
+                "days": days_over,
+            }
+            for recipient in org.recipients(item, new_level):
+                specs.append(_spec(item, recipient, NotificationKind.ESCALATION, body, f"escalation{new_level}"))
+        level = max(level, item.escalation_level)
+        if not policy.remind_daily_overdue and level >= 2:
+            return specs, None, level  # nothing more will ever be sent
+        return specs, _next_morning(now), level
 
 
 def _claim_batch(now: datetime, batch: int) -> list[WorkItem]:
@@ -170,25 +176,46 @@ def _claim_batch(now: datetime, batch: int) -> list[WorkItem]:
         .order_by("next_reminder_at", "id")
     )
     if connection.features.has_select_for_update_skip_locked:
-        # Two scanners take disjoint rows instead of waiting on each other.
+        # Two scanners take disjoint rows instead of waiting on each other. (SQLite has no row
+        # locks, but its IMMEDIATE transactions let only one scanner write at a time.)
         qs = qs.select_for_update(skip_locked=True, of=("self",))
     return list(qs[:batch])
 
 
 def scan_work_items(*, now: datetime | None = None, batch: int = 500) -> int:
-    """One pass of the scanner over due work items; returns how many items it handled."""
+    """One pass of the scanner over due work items; returns how many items it moved on.
+
+    With row locks (PostgreSQL: SKIP LOCKED) a constant number of queries per batch: claim the
+    rows, load the organization and the policies, then write every notification, e-mail and next
+    moment of the batch together. Without them (SQLite) each item is moved on by a conditional
+    update, so a second scanner that read the same rows moves none of them again; the unique
+    notification keys already keep its notifications from being created twice.
+    """
     now = now or timezone.now()
-    policies = list(ReminderPolicy.objects.all())
-    handled = 0
+    row_locks = connection.features.has_select_for_update_skip_locked
     with transaction.atomic():
-        for item in _claim_batch(now, batch):
-            previous = item.next_reminder_at
-            next_at = process_item(item, now=now, policy=policy_for(item.kind, item.urgency, policies))
-            # Conditional: where row locks are not available (SQLite), a second scanner that read
-            # the same row finds it moved on and its (already deduplicated) work changes nothing.
-            moved = WorkItem.objects.filter(pk=item.pk, next_reminder_at=previous).update(next_reminder_at=next_at)
-            handled += moved
-    return handled
+        items = _claim_batch(now, batch)
+        if not items:
+            return 0
+        previous = {item.pk: item.next_reminder_at for item in items}
+        policies = list(ReminderPolicy.objects.all())
+        org = _Org.load()
+        specs: list[NotificationSpec] = []
+        for item in items:
+            item_specs, item.next_reminder_at, item.escalation_level = process_item(
+                item, now=now, policy=policy_for(item.kind, item.urgency, policies), org=org
+            )
+            specs.extend(item_specs)
+        notifications_create_many(specs)
+        if row_locks:
+            WorkItem.objects.bulk_update(items, ["next_reminder_at", "escalation_level"], batch_size=500)
+            return len(items)
+        return sum(
+            WorkItem.objects.filter(pk=item.pk, next_reminder_at=previous[item.pk]).update(
+                next_reminder_at=item.next_reminder_at, escalation_level=item.escalation_level
+            )
+            for item in items
+        )
 
 
 # --- Scheduled reminders (meetings and other timed events) -----------------------------------

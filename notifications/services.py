@@ -1,6 +1,7 @@
 """Writes of notifications: create (at most once per key), mark read, urge, schedule, preferences."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -66,6 +67,74 @@ def notification_create(
     # The e-mail, if the person wants one, is recorded in the same transaction and sent after commit.
     delivery.record(notification)
     return notification
+
+
+@dataclass(frozen=True)
+class NotificationSpec:
+    """One notification to create (for ``notifications_create_many``)."""
+
+    recipient: User
+    kind: str
+    title: str
+    body: str = ""
+    target_ref: tuple[int, int] | None = None
+    work_item: WorkItem | None = None
+    key: str | None = None
+
+
+@transaction.atomic
+def notifications_create_many(specs: Sequence[NotificationSpec]) -> list[Notification]:
+    """Create many notifications in a few queries, each keyed one at most once (as ``notification_create``).
+
+    Keys already present are skipped. The rows are inserted together; if another writer inserted
+    one of the same keys meanwhile, the batch falls back to one-by-one creation, which skips it.
+    """
+    keys = [s.key for s in specs if s.key is not None]
+    existing = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True)) if keys else set()
+    fresh: list[NotificationSpec] = []
+    seen: set[str] = set()
+    for spec in specs:
+        if spec.kind not in NotificationKind.values:
+            raise ValueError(f"unknown notification kind {spec.kind!r}")
+        if spec.key is not None:
+            if spec.key in existing or spec.key in seen:
+                continue
+            seen.add(spec.key)
+        fresh.append(spec)
+    if not fresh:
+        return []
+    rows = [
+        Notification(
+            recipient=spec.recipient,
+            kind=spec.kind,
+            title=str(spec.title)[:300],
+            body=str(spec.body),
+            target_type_id=spec.target_ref[0] if spec.target_ref else None,
+            target_id=spec.target_ref[1] if spec.target_ref else None,
+            key=spec.key,
+            work_item=spec.work_item,
+        )
+        for spec in fresh
+    ]
+    try:
+        with transaction.atomic():
+            created = Notification.objects.bulk_create(rows)
+    except IntegrityError:
+        made = [
+            notification_create(
+                recipient=spec.recipient,
+                kind=spec.kind,
+                title=spec.title,
+                body=spec.body,
+                target_ref=spec.target_ref,
+                work_item=spec.work_item,
+                key=spec.key,
+            )
+            for spec in fresh
+        ]
+        return [n for n in made if n is not None]
+    delivery.record_many(created)
+    return created
 
 
 @transaction.atomic
