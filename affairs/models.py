@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.enums import Classification, Priority, Urgency
 
@@ -169,7 +170,7 @@ class MatterEvent(models.Model):
 class ReceptionStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     CONFIRMED = "confirmed", _("Confirmed")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("reception status", "Done")
     CANCELLED = "cancelled", _("Cancelled")
 
 
