@@ -78,7 +78,12 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="members",
     )
-    title = models.CharField(_("job title"), max_length=50, blank=True, help_text=_("For example: division head, deputy director, staff member."))
+    title = models.CharField(
+        _("job title"),
+        max_length=50,
+        blank=True,
+        help_text=_("For example: division head, deputy director, staff member."),
+    )
     is_leader = models.BooleanField(
         _("leader"), default=False, help_text=_("Bureau leadership (局领导): signs off and gives instructions.")
     )

@@ -1,5 +1,7 @@
 """REST endpoints of the work-item ledger (API.md, Work items): the list and one item."""
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.request import Request
@@ -8,7 +10,7 @@ from rest_framework.response import Response
 from core.api import error_responses, object_id
 
 from . import selectors
-from .models import WorkItem
+from .models import WorkItem, WorkItemKind, WorkItemStatus
 from .serializers import WorkItemFilterSerializer, WorkItemSerializer
 
 
@@ -26,10 +28,23 @@ class WorkItemViewSet(viewsets.GenericViewSet):
     ordering = ("-id",)
 
     def list(self, request: Request) -> Response:
-        params = WorkItemFilterSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        page = self.paginate_queryset(selectors.workitem_list(user=request.user, **params.validated_data))
+        page = self.paginate_queryset(selectors.workitem_rows(user=request.user, **_filters(request)))
         return self.get_paginated_response(WorkItemSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(WorkItemSerializer(selectors.workitem_get(user=request.user, pk=object_id(pk))).data)
+
+
+_CHOICES = {"status": set(WorkItemStatus.values), "kind": set(WorkItemKind.values), "scope": set(selectors.SCOPES)}
+
+
+def _filters(request: Request) -> dict[str, Any]:
+    """The list's filters (WorkItemFilterSerializer). Plain valid choices, the usual case, are
+    taken as they are; anything else goes through the serializer, which explains what is wrong."""
+    params = request.query_params
+    given = {name: params[name] for name in _CHOICES if name in params}
+    if all(value in _CHOICES[name] for name, value in given.items()):
+        return {"scope": "mine", **given}
+    serializer = WorkItemFilterSerializer(data=params)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)

@@ -89,6 +89,9 @@ class WorkItem(models.Model):
             # 我的待办 / 已办: one person's items by status, by due date.
             models.Index(fields=["assignee", "status", "due_at"], name="wi_assignee_status_due"),
             models.Index(fields=["assignee", "status", "-completed_at"], name="wi_assignee_done"),
+            # The API's lists page by id (cursor pagination), for one person's items or assignments.
+            models.Index(fields=["assignee", "-id"], name="wi_assignee_id"),
+            models.Index(fields=["assigned_by", "-id"], name="wi_assigned_by_id"),
             # 我交办的: what a person assigned, newest first.
             models.Index(fields=["assigned_by", "status", "-created_at"], name="wi_assigned_by"),
             # Department dashboards: open and overdue by department.

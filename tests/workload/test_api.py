@@ -1,5 +1,6 @@
 """Work-item API: own items and those one assigned, filters, overdue, targets, 404s, query budget."""
 
+import base64
 from datetime import timedelta
 
 import pytest
@@ -153,6 +154,23 @@ def test_list_pages_with_a_cursor_newest_first(user_api, user):
     assert [r["id"] for r in second["results"] + third["results"]] == [items[2].pk, items[1].pk, items[0].pk]
     assert third["next"] is None
     assert third["previous"] is not None
+
+
+def test_previous_goes_back_to_the_page_before(user_api, user):
+    items = WorkItemFactory.create_batch(5, assignee=user)
+    first = user_api.get(URL, {"page_size": 2}).json()
+    second = user_api.get(first["next"]).json()
+    back = user_api.get(second["previous"]).json()
+    assert [r["id"] for r in back["results"]] == [items[4].pk, items[3].pk]
+    assert back["previous"] is None
+
+
+def test_cursor_with_a_made_up_position_is_404(user_api, user):
+    WorkItemFactory(assignee=user)
+    cursor = base64.b64encode(b"p=abc").decode()
+    response = user_api.get(URL, {"cursor": cursor})
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
 
 
 @pytest.mark.parametrize("scope", ["mine", "assigned"])

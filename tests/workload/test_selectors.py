@@ -8,10 +8,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.enums import Priority, Urgency
-from tests.factories import UserFactory, WorkItemFactory
-from workload.models import WorkItemStatus
+from tests.factories import NotificationFactory, UserFactory, WorkItemFactory
+from workload import selectors
+from workload.models import WorkItem, WorkItemStatus
 from workload.selectors import (
     desk_counts,
+    desk_rows,
+    desk_summary,
     workitem_get,
     workitems_assigned_by,
     workitems_done,
@@ -108,6 +111,65 @@ def test_desk_counts_in_one_query(user, head, now, django_assert_num_queries):
 
 def test_desk_counts_of_a_newcomer_are_zero(user):
     assert desk_counts(user=user) == {"todo": 0, "overdue": 0, "done": 0, "assigned": 0}
+
+
+def test_desk_summary_adds_the_pagers_totals_and_the_bell_in_the_same_query(user, head, now, django_assert_num_queries):
+    WorkItemFactory.create_batch(2, assignee=user, kind="task")
+    WorkItemFactory(assignee=user, kind="meeting", due_at=now - timedelta(hours=1))
+    WorkItemFactory(assignee=user, kind="task", status=WorkItemStatus.DONE, completed_at=now)
+    WorkItemFactory(assignee=head, assigned_by=user, kind="task")
+    WorkItemFactory(assignee=head, assigned_by=user, kind="task", status=WorkItemStatus.CANCELLED, completed_at=now)
+    NotificationFactory.create_batch(2, recipient=user)
+    NotificationFactory(recipient=user, read_at=now)
+
+    with django_assert_num_queries(1):
+        everything = desk_summary(user=user, now=now)
+    with django_assert_num_queries(1):
+        tasks = desk_summary(user=user, now=now, kind="task")
+
+    badges = {"todo": 3, "overdue": 1, "done": 1, "assigned": 1, "unread": 2}
+    assert everything == {**badges, "listed_todo": 3, "listed_done": 1, "listed_assigned": 2}
+    assert tasks == {**badges, "listed_todo": 2, "listed_done": 1, "listed_assigned": 2}
+
+
+@pytest.mark.parametrize("kind", [None, "task"])
+@pytest.mark.parametrize("tab", ["todo", "done", "assigned"])
+def test_desk_rows_are_the_lists_rows_in_the_lists_order(user, head, now, tab, kind):
+    day = timedelta(days=1)
+    for n in range(12):
+        WorkItemFactory(
+            assignee=user,
+            assigned_by=head if n % 3 else None,
+            kind="task" if n % 2 else "meeting",
+            due_at=None if n % 5 == 0 else now + (n - 6) * day,
+            urgency=Urgency.values[n % 3],
+            priority=Priority.values[n % 3],
+        )
+        WorkItemFactory(assignee=user, kind="task", status=WorkItemStatus.DONE, completed_at=now - n * day)
+        WorkItemFactory(assignee=head, assigned_by=user, kind="task" if n % 2 else "meeting")
+    lists = {
+        "todo": workitems_todo(user=user, kind=kind, now=now),
+        "done": workitems_done(user=user, kind=kind),
+        "assigned": workitems_assigned_by(user=user, kind=kind),
+    }
+    expected = [item.pk for item in lists[tab]]
+
+    pages = [desk_rows(user=user, tab=tab, kind=kind, now=now, limit=5, offset=start) for start in (0, 5, 10)]
+
+    assert [row["id"] for page in pages for row in page] == expected
+    first = pages[0][0]
+    item = WorkItem.objects.select_related("assigned_by").get(pk=first["id"])
+    assert (first["title"], first["due_at"], first["status"]) == (item.title, item.due_at, item.status)
+    assert selectors.person_name(first, "assigned_by") == (item.assigned_by.display_name if item.assigned_by else None)
+
+
+def test_a_marker_must_reach_the_sql_as_a_parameter_of_its_own():
+    # title__contains turns the kind's marker into a LIKE pattern: run as it is, it would match nothing.
+    with pytest.raises(RuntimeError, match="not a parameter of its own"):
+        selectors._prepared(
+            ("a test of the guard",),
+            lambda: WorkItem.objects.filter(title__contains=selectors._MARKS["kind"]).values("id"),
+        )
 
 
 def test_workitem_get_is_404_for_outsiders(user, head):

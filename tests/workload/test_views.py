@@ -8,10 +8,12 @@ import time_machine
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.timesince import timesince, timeuntil
+from django.utils.translation import gettext
 
 from core.enums import Urgency
-from tests.factories import UserFactory, WorkItemFactory
+from tests.factories import NotificationFactory, UserFactory, WorkItemFactory
 from workload import targets
 from workload.models import WorkItem, WorkItemStatus
 
@@ -183,12 +185,99 @@ def test_query_count_does_not_grow_with_items(client_of, user, head, now, size, 
     client = client_of(user)
     client.get(DESK)  # warms the per-process content-type cache that links each row
 
-    # 1 session, 2 user, 3 desk_counts (tab badges), 4 paginator count, 5 the page of items with
-    # assigner and assignee joined, 6 the unread notification badge.
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 desk_summary (tab badges, the pager's total and the unread notification
+    # badge in one aggregate), 4 the page of items with assigner and assignee joined.
+    with django_assert_num_queries(4):
         response = client.get(DESK, {"tab": tab})
     assert len(item_ids(response)) == min(size, 25)
     assert WorkItem.objects.filter(assignee=user).count() == 2 * size
+
+
+@pytest.mark.parametrize("size", [5, 50])
+@pytest.mark.parametrize("params", [{"kind": "task"}, {"tab": "assigned", "page": "2"}])
+def test_filtered_and_htmx_query_counts_do_not_grow(
+    client_of, user, head, now, size, params, django_assert_num_queries
+):
+    for _ in range(size):
+        WorkItemFactory(assignee=user, kind="task")
+        WorkItemFactory(assignee=head, assigned_by=user)
+    client = client_of(user)
+    client.get(DESK)  # warms the per-process content-type cache that links each row
+
+    # 1 session, 2 user, 3 desk_summary (badges, the filtered total for the pager, the bell),
+    # 4 the page of items; the htmx partial runs the same queries and skips the navigation.
+    with django_assert_num_queries(4):
+        client.get(DESK, params)
+    with django_assert_num_queries(4):
+        client.get(DESK, params, headers={"hx-request": "true"})
+
+
+@pytest.mark.parametrize(
+    ("due_in", "says"),
+    [
+        (timedelta(seconds=30), "in 0\xa0minutes"),
+        (timedelta(minutes=1, seconds=59), "in 1\xa0minute"),
+        (timedelta(hours=3, minutes=5), "in 3\xa0hours, 5\xa0minutes"),
+        (timedelta(days=1, minutes=7), "in 1\xa0day"),
+        (timedelta(days=15, hours=2), "in 2\xa0weeks, 1\xa0day"),
+        (timedelta(days=45), "in 1\xa0month, 2\xa0weeks"),
+        (-timedelta(days=2, hours=5), "by 2\xa0days, 5\xa0hours"),
+        (-timedelta(days=400), "by 1\xa0year, 1\xa0month"),
+    ],
+)
+def test_row_says_how_long_in_djangos_words(desk, user, now, due_in, says):
+    item = WorkItemFactory(assignee=user, due_at=now + due_in)
+    body = desk().content.decode()
+    # The very words of Django's timeuntil/timesince filters, which the row used to call.
+    expected = f"in {timeuntil(item.due_at, now)}" if due_in > timedelta(0) else f"by {timesince(item.due_at, now)}"
+    assert says == expected
+    assert says in body
+
+
+def test_row_durations_are_translated(client_of, user, now):
+    WorkItemFactory(assignee=user, due_at=now + timedelta(days=3, hours=2))
+    body = client_of(user).get(DESK, headers={"accept-language": "zh-hans"}).content.decode()
+    with translation.override("zh-hans"):
+        assert gettext("in %(duration)s") % {"duration": timeuntil(now + timedelta(days=3, hours=2), now)} in body
+
+
+def test_kind_filter_pages_by_the_filtered_total(desk, user):
+    WorkItemFactory.create_batch(30, assignee=user, kind="task")
+    WorkItemFactory.create_batch(5, assignee=user, kind="meeting")
+    tasks = desk(kind="task").content.decode()
+    assert "Page 1 of 2" in tasks
+    assert "?tab=todo&amp;kind=task&amp;page=2" in tasks
+    assert len(item_ids(desk(kind="task", page=2))) == 5
+    assert "Page 1 of" not in desk(kind="meeting").content.decode()
+
+
+def test_assigned_tab_pages_over_closed_items_too(client_of, user, head, now):
+    WorkItemFactory.create_batch(20, assignee=head, assigned_by=user)
+    WorkItemFactory.create_batch(10, assignee=head, assigned_by=user, status=WorkItemStatus.DONE, completed_at=now)
+    client = client_of(user)
+    first = client.get(DESK, {"tab": "assigned"}, headers={"accept-language": "en"})
+    assert "Page 1 of 2" in first.content.decode()
+    assert len(item_ids(client.get(DESK, {"tab": "assigned", "page": 2}))) == 5
+    # The badge counts what is still open.
+    tab = first.content.decode()[first.content.decode().index('id="tab-assigned"') :]
+    assert re.match(r'id="tab-assigned">\s*[^<]+<span class="badge[^"]*"[^>]*>20</span>', tab)
+
+
+def test_desk_shows_the_unread_notifications_without_a_query_of_its_own(desk, user):
+    NotificationFactory.create_batch(3, recipient=user)
+    NotificationFactory(recipient=user, read_at=timezone.now())
+    NotificationFactory()  # someone else's
+    assert re.search(r'id="unread-badge">3</span>', desk().content.decode())
+
+
+def test_row_escapes_what_people_typed(desk, user, head):
+    head.name = "<b>李处长</b>"
+    head.save()
+    WorkItemFactory(assignee=user, assigned_by=head, title='<script>alert("x")</script>')
+    body = desk().content.decode()
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
+    assert "Assigned by &lt;b&gt;李处长&lt;/b&gt;" in body
 
 
 def test_admin_lists_work_items_and_cannot_add(client_of, admin_user, user, head):
