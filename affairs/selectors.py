@@ -43,13 +43,22 @@ def matter_visibility(user: Any) -> Q:
     cleared = Q(classification__in=Classification.up_to(user.clearance))
     if _oversees(user):
         return involved | cleared
+    # Everyone else sees few matters among many: collect their ids through the indexes (lead,
+    # assigner, assistant, department) instead of testing every matter, so that a page costs the
+    # same in a year's data as in ten.
+    ids = (
+        Matter.objects.filter(lead=user).values("pk")
+        .union(Matter.objects.filter(assigner=user).values("pk"))
+        .union(MatterAssistant.objects.filter(user=user).values("matter_id"))
+    )  # fmt: skip
     headed = headed_department_ids(user)
     if headed:
-        in_my_departments = Q(department__in=headed) | Q(
-            Exists(MatterAssistant.objects.filter(matter=OuterRef("pk"), user__department__in=headed))
-        )
-        return involved | (cleared & in_my_departments)
-    return involved
+        in_my_departments = (
+            Matter.objects.filter(department__in=headed).values("pk")
+            .union(MatterAssistant.objects.filter(user__department__in=headed).values("matter_id"))
+        )  # fmt: skip
+        return Q(pk__in=ids) | (cleared & Q(pk__in=in_my_departments))
+    return Q(pk__in=ids)
 
 
 def matters_visible(*, user: Any) -> QuerySet[Matter]:

@@ -94,24 +94,34 @@ def drf_cursor(position: int) -> str:
     return b64encode(urlencode({"p": str(position)}).encode("ascii")).decode("ascii")
 
 
-def time_get(client: Any, path: str, runs: int) -> dict[str, Any]:
+def time_all(plan: list[tuple[str, Any, str]], runs: int) -> dict[str, dict[str, Any]]:
+    """Median time and query count of each endpoint, timed in interleaved rounds.
+
+    Each round requests every endpoint once, in turn, so that no endpoint (the tiny minimal view
+    above all) is timed in a loop of its own with every cache hot: they share the conditions of
+    the run, and the ratios compare like with like.
+    """
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for _ in range(3):  # warm-up: templates, content types, connections
-        response = client.get(path)
-        if response.status_code != 200:
-            raise SystemExit(f"{path} answered {response.status_code}")
-    with CaptureQueriesContext(connection) as queries:
-        client.get(path)
-    # Counted now: the next request clears the connection's query log.
-    query_count = len(queries.captured_queries)
-    timings = []
+    results: dict[str, dict[str, Any]] = {}
+    for key, client, path in plan:
+        for _ in range(3):  # warm-up: templates, content types, connections
+            response = client.get(path)
+            if response.status_code != 200:
+                raise SystemExit(f"{path} answered {response.status_code}")
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        # Counted now: the next request clears the connection's query log.
+        results[key] = {"queries": len(queries.captured_queries), "path": path, "timings": []}
     for _ in range(runs):
-        t0 = time.perf_counter()
-        client.get(path)
-        timings.append((time.perf_counter() - t0) * 1000)
-    return {"median_ms": statistics.median(timings), "queries": query_count, "path": path}
+        for key, client, path in plan:
+            t0 = time.perf_counter()
+            client.get(path)
+            results[key]["timings"].append((time.perf_counter() - t0) * 1000)
+    for result in results.values():
+        result["median_ms"] = statistics.median(result.pop("timings"))
+    return results
 
 
 def measure_scanner(scan_runs: int) -> dict[str, Any]:
@@ -256,7 +266,7 @@ def measure(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
         ("matters_api", as_leader, "/api/v1/matters/"),
         ("matters_api_deep", as_leader, f"/api/v1/matters/?{urlencode({'cursor': drf_cursor(deep_after)})}"),
     ]
-    results = {key: time_get(client, path, runs) for key, client, path in plan}
+    results = time_all(plan, runs)
     deep_rows = as_leader.get(plan[-1][2]).json()["results"]
     if not deep_rows or deep_rows[0]["id"] >= deep_after:
         raise SystemExit("the deep API cursor did not start after the chosen id")
