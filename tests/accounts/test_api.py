@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Department, User
 from core.models import AuditEvent
+from tests.api import as_, assert_error
 from tests.factories import DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,23 +18,6 @@ ME = "/api/v1/me/"
 USERS = "/api/v1/users/"
 DEPARTMENTS = "/api/v1/departments/"
 PASSWORD = "pass-Word-123"  # tests.factories.UserFactory's password
-
-
-def as_(person):
-    client = APIClient()
-    client.force_authenticate(person)
-    return client
-
-
-def assert_error(response, status, code=None):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert isinstance(body["detail"], str)
-    assert body["detail"]
-    assert isinstance(body["code"], str)
-    if code:
-        assert body["code"] == code
-    return body
 
 
 # --- token ----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from affairs.services import matter_create
+from affairs.services import ArrangementSpec, matter_create, reception_create
 from tests.factories import UserFactory
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -39,4 +39,23 @@ def matter(leader, user, assistant):
         lead=user,
         assisting=[assistant],
         due_on=date(2026, 3, 6),
+    )
+
+
+@pytest.fixture
+def reception(office_member, leader, user, assistant):
+    """A planned reception with two arrangements (meals for the user, the room for the assistant)."""
+    return reception_create(
+        actor=office_member,
+        visiting_org="兄弟单位考察团",
+        purpose="交流协同办公经验",
+        arrival=datetime(2026, 3, 10, 9, tzinfo=SH),
+        departure=datetime(2026, 3, 10, 17, tzinfo=SH),
+        visitors=[("钱主任", "主任")],
+        visitor_count=4,
+        host_leader=leader,
+        arrangements=[
+            ArrangementSpec(kind="meals", owner=user, description="午餐工作餐 6 人"),
+            ArrangementSpec(kind="meeting_room", owner=assistant, description="三楼会议室"),
+        ],
     )

@@ -5,9 +5,7 @@ from datetime import date, datetime
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.test import APIClient
 
-from accounts.models import User
 from affairs.models import Matter, MatterStatus, Reception, ReceptionStatus, WorkPlan
 from affairs.services import (
     ArrangementSpec,
@@ -20,6 +18,7 @@ from affairs.services import (
     reception_create,
 )
 from tests.affairs.conftest import SH
+from tests.api import as_, assert_error
 from tests.factories import UserFactory
 from workload.models import WorkItem, WorkItemKind, WorkItemStatus
 
@@ -30,24 +29,6 @@ RECEPTIONS = "/api/v1/receptions/"
 ARRANGEMENTS = "/api/v1/arrangements/"
 PLANS = "/api/v1/work-plans/"
 PLAN_ITEMS = "/api/v1/plan-items/"
-
-
-def as_(person):
-    """An API client of ``person``, as loaded fresh from the database (no per-request caches carried over)."""
-    client = APIClient()
-    client.force_authenticate(User.objects.get(pk=person.pk))
-    return client
-
-
-def assert_error(response, status, code=None):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert isinstance(body["detail"], str)
-    assert body["detail"]
-    assert isinstance(body["code"], str)
-    if code:
-        assert body["code"] == code
-    return body
 
 
 def names(body, field):

@@ -6,7 +6,6 @@ import pytest
 
 from affairs.models import ArrangementStatus, MatterSource, ReceptionStatus
 from affairs.services import (
-    ArrangementSpec,
     arrangement_add,
     arrangement_mark_arranged,
     plan_create,
@@ -20,24 +19,6 @@ from tests.affairs.conftest import SH
 from workload.models import WorkItem, WorkItemKind, WorkItemStatus
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reception(office_member, leader, user, assistant):
-    return reception_create(
-        actor=office_member,
-        visiting_org="兄弟单位考察团",
-        purpose="交流协同办公经验",
-        arrival=datetime(2026, 3, 10, 9, tzinfo=SH),
-        departure=datetime(2026, 3, 10, 17, tzinfo=SH),
-        visitors=[("钱主任", "主任")],
-        visitor_count=4,
-        host_leader=leader,
-        arrangements=[
-            ArrangementSpec(kind="meals", owner=user, description="午餐工作餐 6 人"),
-            ArrangementSpec(kind="meeting_room", owner=assistant, description="三楼会议室"),
-        ],
-    )
 
 
 def test_each_arrangement_owner_gets_an_item_due_before_arrival(reception, user, assistant):

@@ -24,12 +24,10 @@ from affairs.models import (
     WorkPlanItem,
 )
 from affairs.services import (
-    ArrangementSpec,
     matter_complete,
     matter_report_progress,
     plan_create,
     plan_item_add,
-    reception_create,
 )
 from core.models import Attachment
 from tests.affairs.conftest import SH
@@ -388,24 +386,6 @@ def test_actions_accept_post_only(client_of, matter, user):
 
 
 # --- Receptions -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def reception(office_member, leader, user, assistant):
-    return reception_create(
-        actor=office_member,
-        visiting_org="兄弟单位考察团",
-        purpose="交流协同办公经验",
-        arrival=datetime(2026, 3, 10, 9, tzinfo=SH),
-        departure=datetime(2026, 3, 10, 17, tzinfo=SH),
-        visitors=[("钱主任", "主任")],
-        visitor_count=4,
-        host_leader=leader,
-        arrangements=[
-            ArrangementSpec(kind="meals", owner=user, description="午餐工作餐 6 人"),
-            ArrangementSpec(kind="meeting_room", owner=assistant, description="三楼会议室"),
-        ],
-    )
 
 
 def test_office_plans_a_reception_from_the_form(client_of, office_member, leader, user, assistant):

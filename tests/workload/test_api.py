@@ -7,10 +7,10 @@ import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from accounts.models import Department
 from core.enums import Priority, Urgency
+from tests.api import as_
 from tests.factories import UserFactory, WorkItemFactory
 from workload.models import WorkItemKind, WorkItemStatus
 
@@ -24,12 +24,6 @@ def now():
     start = timezone.now().replace(microsecond=0)
     with time_machine.travel(start, tick=False):
         yield start
-
-
-def as_(person):
-    client = APIClient()
-    client.force_authenticate(person)
-    return client
 
 
 def ids(response):
