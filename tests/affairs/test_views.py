@@ -143,7 +143,7 @@ def test_list_shows_badges_progress_and_links(client_of, leader, user):
     row = body[body.index(f'id="matter-{overdue.pk}"') :]
     assert url("matter_detail", overdue.pk) in row
     assert "data-overdue" in row[:2000]
-    assert 'class="badge text-bg-danger">Key' in row[:2000]
+    assert 'class="badge text-bg-primary">Key' in row[:2000]
     assert 'value="40"' in row[:2000]
 
 
