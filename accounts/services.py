@@ -209,3 +209,12 @@ def api_token_issue(*, user: User) -> str:
     token, created = Token.objects.get_or_create(user=user)
     audit_record(actor=user, verb="auth.token", target=user, data={"created": created})
     return token.key
+
+
+@transaction.atomic
+def password_change(*, user: User, new_password: str) -> User:
+    """A person sets a new password (the form has checked the old one and the validators)."""
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit_record(actor=user, verb="auth.password_change", target=user)
+    return user

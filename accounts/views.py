@@ -3,11 +3,12 @@
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from notifications.services import preference_update
 from .forms import PeopleFilterForm, ProfileForm
 from .models import User
 from .selectors import department_tree, people_search, person_get
-from .services import profile_update
+from .services import password_change, profile_update
 
 PEOPLE_PAGE_SIZE = 50
 SEARCH_LIMIT = 20
@@ -40,6 +41,12 @@ class LoginView(auth_views.LoginView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # Through the service, so that the change is in the audit log; the session stays valid.
+        password_change(user=form.user, new_password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, form.user)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):

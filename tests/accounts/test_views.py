@@ -122,6 +122,9 @@ def test_password_change_works_and_keeps_the_session(client_of, user):
     user.refresh_from_db()
     assert user.check_password("n3w-Secret-Pass")
     assert client.get(reverse("accounts:profile")).status_code == 200
+    # The change is in the audit log (without the password, of course).
+    event = AuditEvent.objects.get(verb="auth.password_change")
+    assert (event.actor_id, event.target_id, event.data) == (user.pk, user.pk, {})
 
 
 def test_password_change_refuses_a_wrong_old_password(client_of, user):
@@ -133,6 +136,7 @@ def test_password_change_refuses_a_wrong_old_password(client_of, user):
     assert "old_password" in response.context["form"].errors
     user.refresh_from_db()
     assert user.check_password("pass-Word-123")
+    assert not AuditEvent.objects.filter(verb="auth.password_change").exists()
 
 
 # --- Profile ------------------------------------------------------------------------------------
