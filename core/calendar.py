@@ -234,3 +234,28 @@ def working_hours_between(start: datetime, end: datetime) -> float:
 def due_at_for(start: datetime, *, working_days: int) -> datetime:
     """The close of business ``working_days`` working days after ``start`` (the usual deadline)."""
     return end_of_working_day(add_working_days(timezone.localtime(start, _tz()).date(), working_days))
+
+
+def working_elapsed(start: datetime, end: datetime) -> timedelta:
+    """Time from ``start`` to ``end`` that falls on working days (zero when ``end`` is not later).
+
+    Each working day counts its whole 24 hours and a day off counts nothing, so "overdue by N
+    working days" reads the way people count: an item due Friday 17:30 is, on Tuesday 14:05, one
+    working day and 20 hours 35 minutes overdue (the weekend, a statutory holiday or a local day off
+    does not count; a 调休 working Saturday does).
+    """
+    if end <= start:
+        return timedelta(0)
+    tz = _tz()
+    current = timezone.localtime(start, tz)
+    end_local = timezone.localtime(end, tz)
+    total = timedelta(0)
+    day = current.date()
+    while day <= end_local.date():
+        if is_workday(day):
+            lo = max(_at(day, time(0)), current)
+            hi = min(_at(day + timedelta(days=1), time(0)), end_local)
+            if hi > lo:
+                total += hi - lo
+        day += timedelta(days=1)
+    return total
