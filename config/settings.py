@@ -200,8 +200,16 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Against password spraying: an address that fails for this many different usernames within the
+# cool-off is locked out for all of them (0 turns the rule off). accounts/lockout.py explains.
+AXES_ADDRESS_USERNAME_LIMIT = env.int("AXES_ADDRESS_USERNAME_LIMIT", default=10)
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+# Reverse proxies in front of the application. Each appends the address it received the request
+# from to X-Forwarded-For, so the client is the PROXY_COUNT-th entry from the right; entries further
+# left are the client's own and may be forged. The audit log and axes read it the same way.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "core.middleware.client_address"
 
 # --- Internationalization -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
