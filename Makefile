@@ -70,7 +70,7 @@ translations: $(RUN_STAMP) .env
 run: setup
 	$(PY) manage.py seed_demo
 	@echo
-	@echo "Xietong: open http://$(HOST):$(PORT)/ and log in with a demo login above (e.g. zhangwt / demo12345)."
+	@echo "Xietong: open http://$(HOST):$(PORT)/ and log in with a demo login above (e.g. zhangwt / xietong-demo)."
 	@if [ -n "$${REDIS_URL:-}" ]; then echo "Celery broker: Redis ($$REDIS_URL)"; \
 	  else echo "Celery broker: file system under var/broker (set REDIS_URL to use Redis)"; fi
 	@echo "Starting web, Celery worker and beat (Ctrl-C stops all three)."

@@ -7,7 +7,7 @@ SQLite and again on PostgreSQL with Redis.
 import os
 
 os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "test-only-" + "k3y-" * 12 + "n0t-f0r-pr0duct10n")
+os.environ.setdefault("SECRET_KEY", "test-only-not-for-production-8frh6MFffllQULoiN9zrQHe5iNPDoUI-ZrNWk2HZ")
 
 from config.settings import *  # noqa: F403
 from config.settings import STORAGES
