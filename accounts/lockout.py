@@ -13,6 +13,7 @@ from typing import Any
 
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
@@ -54,6 +55,6 @@ class LockoutHandler(AxesDatabaseHandler):
             user_locked_out.send(
                 "axes",
                 request=request,
-                username=credentials.get(settings.AXES_USERNAME_FORM_FIELD) if credentials else None,
+                username=get_client_username(request, credentials),
                 ip_address=getattr(request, "axes_ip_address", None),
             )

@@ -60,7 +60,10 @@ elif not DEBUG and (_weakness := _secret_key_weakness(SECRET_KEY)):
         'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
     )
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
+# In development also the host `make run HOST=…` serves on (the Makefile passes it as RUN_HOST).
+_RUN_HOST = env.str("RUN_HOST", default="127.0.0.1")
+_DEV_HOSTS = ["localhost", "127.0.0.1", "[::1]"] + ([_RUN_HOST] if _RUN_HOST not in ("0.0.0.0", "::") else [])  # noqa: S104
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=_DEV_HOSTS if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -185,7 +188,9 @@ else:
     # https://docs.celeryq.dev/projects/kombu/en/stable/reference/kombu.transport.filesystem.html
     for sub in ("out", "processed", "control"):
         (CELERY_BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    # A host name, though the transport has no use for it: without one kombu warns "No hostname was
+    # supplied" at every connection.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "out"),
         "data_folder_out": str(CELERY_BROKER_DIR / "out"),
@@ -272,8 +277,18 @@ MEDIA_URL = "/media/"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="xietong@localhost")
-# The portal's address as people reach it; e-mails link to it.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The portal's address as people reach it; e-mails link to it. In development it follows the address
+# `make run HOST=… PORT=…` serves on (the Makefile passes them as RUN_HOST and RUN_PORT, since honcho
+# gives each process a PORT of its own).
+SITE_URL = env.str(
+    "SITE_URL",
+    default=(
+        # A wildcard address (0.0.0.0) serves everyone but is no address to link to.
+        f"http://{_RUN_HOST if _RUN_HOST not in ('0.0.0.0', '::') else '127.0.0.1'}:{env.int('RUN_PORT', default=8000)}"  # noqa: S104
+        if DEBUG
+        else "http://127.0.0.1:8000"
+    ),
+)
 # A claimed e-mail whose worker died is sent again after this long (seconds).
 NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", default=600)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

