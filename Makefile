@@ -12,8 +12,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-PG_URL := postgres://postgres@127.0.0.1:5432/xietong
-REDIS_TEST_URL := redis://127.0.0.1:6379/15
+# The PostgreSQL pass's database is named after this checkout's directory, so that two checkouts
+# on one machine can run their tests at once (pytest-django creates test_<name> beside it).
+# Override with `make test PG_URL=postgres://user@host:5432/name`.
+PG_URL ?= postgres://postgres@127.0.0.1:5432/xietong_$(shell printf '%s' '$(CURDIR)' | sha256sum | cut -c1-8)
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
 # Install stamps are named after the requirement files' content: edit a file, get a new install;
 # run again unchanged, skip it.
@@ -24,8 +27,8 @@ PIP := $(PY) -m pip install --disable-pip-version-check --quiet
 
 # Both PostgreSQL (5432) and Redis (6379) answer on 127.0.0.1: no extra tools, a socket each.
 SERVICES_UP := $(PY) -c 'import socket; [socket.create_connection(("127.0.0.1", p), timeout=2).close() for p in (5432, 6379)]'
-# The development database of the PostgreSQL pass; the test database is created beside it.
-CREATE_PG_DB := $(PY) -c 'import psycopg; c = psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True); c.execute("SELECT 1 FROM pg_database WHERE datname = %s", ("xietong",)).fetchone() or c.execute("CREATE DATABASE xietong")'
+# Creates PG_URL's database if it is missing (connecting to the server's "postgres" database).
+CREATE_PG_DB := $(PY) -c 'import sys, psycopg; from psycopg import sql; from urllib.parse import urlsplit; u = urlsplit(sys.argv[1]); name = u.path.lstrip("/"); c = psycopg.connect(u._replace(scheme="postgresql", path="/postgres").geturl(), autocommit=True); c.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() or c.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))' '$(PG_URL)'
 # Two workers when pytest-xdist is there (it is in requirements-dev.txt).
 XDIST := -n 2
 
@@ -33,6 +36,7 @@ XDIST := -n 2
 
 help:
 	@echo "make run    set up (first time: venv, packages, database, demo data) and start web, worker and beat"
+	@echo "           (PORT=8000 HOST=127.0.0.1 by default: make run PORT=8001 HOST=0.0.0.0)"
 	@echo "make test   lint, then the whole test suite on SQLite, then on PostgreSQL + Redis if reachable"
 	@echo "make lint   ruff check, ruff format --check, mypy"
 	@echo "make bench  benchmarks (BENCH_SIZES=S,M by default; add L for the large size)"
@@ -70,12 +74,15 @@ translations: $(RUN_STAMP) .env
 run: setup
 	$(PY) manage.py seed_demo
 	@echo
-	@echo "Xietong: open http://$(HOST):$(PORT)/ and log in with a demo login above (e.g. zhangwt / demo12345)."
+	@echo "Xietong: open http://$(HOST):$(PORT)/ and log in with a demo login above (e.g. zhangwt / xietong-demo)."
 	@if [ -n "$${REDIS_URL:-}" ]; then echo "Celery broker: Redis ($$REDIS_URL)"; \
 	  else echo "Celery broker: file system under var/broker (set REDIS_URL to use Redis)"; fi
 	@echo "Starting web, Celery worker and beat (Ctrl-C stops all three)."
 	@echo
-	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(BIN)/honcho start -f Procfile -p $(PORT)
+	@# honcho answers Ctrl-C by stopping the three (SIGTERM) and exits 130, or 143 on SIGTERM: that is
+	@# the normal way to stop, not a failure for make to report. RUN_HOST and RUN_PORT give SITE_URL.
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) RUN_HOST=$(HOST) RUN_PORT=$(PORT) \
+	  $(BIN)/honcho start -f Procfile -p $(PORT) || { rc=$$?; [ $$rc -eq 130 ] || [ $$rc -eq 143 ] || exit $$rc; }
 
 test: setup-dev
 	@$(MAKE) --no-print-directory lint

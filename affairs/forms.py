@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
 from accounts.widgets import PeopleMultiplePicker, PeoplePicker
+from core.attachments import files_count_error
 from core.enums import Classification, Priority, Urgency
 
 from .models import ArrangementKind, MatterStatus, PlanKind, PlanPeriod, ReceptionStatus
@@ -51,6 +52,10 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         if isinstance(data, list | tuple):
+            # The same cap as the API's (core.attachments.MAX_FILES_PER_REQUEST).
+            too_many = files_count_error(len([d for d in data if d]))
+            if too_many:
+                raise forms.ValidationError(too_many, code="too_many_files")
             return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
         return [super().clean(data, initial)] if data else []
 

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from accounts.models import Department, User
 from accounts.serializers import DepartmentRefSerializer, PersonRefSerializer
 from core.api import StrictSerializer, TargetSerializer
+from core.attachments import MAX_FILES_PER_REQUEST
 from core.enums import Classification, Priority, Urgency
 from workload.targets import target_ref
 
@@ -224,7 +225,7 @@ class MatterProgressInputSerializer(StrictSerializer):
     text = serializers.CharField(max_length=20000)
     percent = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True, default=None)
     files = serializers.ListField(
-        child=serializers.FileField(), required=False, default=list, max_length=20,
+        child=serializers.FileField(), required=False, default=list, max_length=MAX_FILES_PER_REQUEST,
         help_text=_("Attachments (multipart/form-data only)."),
     )  # fmt: skip
 

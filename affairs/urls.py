@@ -4,11 +4,14 @@ The work-item ledger links to ``matter_detail`` and ``arrangement_detail`` (see 
 """
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "affairs"
 urlpatterns = [
+    # /affairs/ itself: the matter list, the section's first page in the navigation.
+    path("", RedirectView.as_view(pattern_name="affairs:matter_list"), name="index"),
     # Matters (交办/督办事项)
     path("matters/", views.matter_list, name="matter_list"),
     path("matters/new/", views.matter_create, name="matter_create"),

@@ -5,6 +5,8 @@ Production sets ``DEBUG=false`` and must then supply a real ``SECRET_KEY``; see 
 https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 """
 
+import math
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,6 +26,26 @@ DEBUG = env.bool("DEBUG", default=False)
 
 # Django's own placeholder prefix; a key that starts with it is never accepted in production.
 _INSECURE_PREFIX = "django-insecure-"
+
+
+def _secret_key_weakness(key: str) -> str | None:
+    """Why ``key`` is not a random key, or None. Django's own check only counts 5 distinct characters,
+    which ``"abcde" * 10`` passes; generated keys (token_urlsafe, token_hex, Django's) have 3.2+ bits
+    of Shannon entropy per character and almost no repeated three-character sequence."""
+    if key.startswith(_INSECURE_PREFIX):
+        return "it is Django's placeholder (django-insecure-)"
+    if len(key) < 50:
+        return "it is shorter than 50 characters"
+    counts = Counter(key)
+    bits = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
+    if bits < 3.0:
+        return "it uses too few different characters (low entropy)"
+    triples = {key[i : i + 3] for i in range(len(key) - 2)}
+    if len(triples) < 0.75 * (len(key) - 2):
+        return "it repeats a pattern"
+    return None
+
+
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
@@ -32,10 +54,16 @@ if not SECRET_KEY:
             'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
         )
     SECRET_KEY = _INSECURE_PREFIX + "xietong-development-only-key-not-for-production-use"
-elif not DEBUG and (SECRET_KEY.startswith(_INSECURE_PREFIX) or len(set(SECRET_KEY)) < 5 or len(SECRET_KEY) < 50):
-    raise ImproperlyConfigured("SECRET_KEY is a default or weak key; production needs 50+ random characters.")
+elif not DEBUG and (_weakness := _secret_key_weakness(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is a default or weak key ({_weakness}); production needs 50+ random characters. "
+        'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
+# In development also the host `make run HOST=…` serves on (the Makefile passes it as RUN_HOST).
+_RUN_HOST = env.str("RUN_HOST", default="127.0.0.1")
+_DEV_HOSTS = ["localhost", "127.0.0.1", "[::1]"] + ([_RUN_HOST] if _RUN_HOST not in ("0.0.0.0", "::") else [])  # noqa: S104
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=_DEV_HOSTS if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -160,7 +188,9 @@ else:
     # https://docs.celeryq.dev/projects/kombu/en/stable/reference/kombu.transport.filesystem.html
     for sub in ("out", "processed", "control"):
         (CELERY_BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    # A host name, though the transport has no use for it: without one kombu warns "No hostname was
+    # supplied" at every connection.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "out"),
         "data_folder_out": str(CELERY_BROKER_DIR / "out"),
@@ -188,7 +218,11 @@ LOGIN_REDIRECT_URL = "workload:desk"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # 12 characters at least (NIST SP 800-63B favours length over composition rules).
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -200,8 +234,16 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Against password spraying: an address that fails for this many different usernames within the
+# cool-off is locked out for all of them (0 turns the rule off). accounts/lockout.py explains.
+AXES_ADDRESS_USERNAME_LIMIT = env.int("AXES_ADDRESS_USERNAME_LIMIT", default=10)
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+# Reverse proxies in front of the application. Each appends the address it received the request
+# from to X-Forwarded-For, so the client is the PROXY_COUNT-th entry from the right; entries further
+# left are the client's own and may be forged. The audit log and axes read it the same way.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "core.middleware.client_address"
 
 # --- Internationalization -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -235,8 +277,18 @@ MEDIA_URL = "/media/"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="xietong@localhost")
-# The portal's address as people reach it; e-mails link to it.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The portal's address as people reach it; e-mails link to it. In development it follows the address
+# `make run HOST=… PORT=…` serves on (the Makefile passes them as RUN_HOST and RUN_PORT, since honcho
+# gives each process a PORT of its own).
+SITE_URL = env.str(
+    "SITE_URL",
+    default=(
+        # A wildcard address (0.0.0.0) serves everyone but is no address to link to.
+        f"http://{_RUN_HOST if _RUN_HOST not in ('0.0.0.0', '::') else '127.0.0.1'}:{env.int('RUN_PORT', default=8000)}"  # noqa: S104
+        if DEBUG
+        else "http://127.0.0.1:8000"
+    ),
+)
 # A claimed e-mail whose worker died is sent again after this long (seconds).
 NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", default=600)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -7,7 +7,7 @@ SQLite and again on PostgreSQL with Redis.
 import os
 
 os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "test-only-" + "k3y-" * 12 + "n0t-f0r-pr0duct10n")
+os.environ.setdefault("SECRET_KEY", "test-only-not-for-production-8frh6MFffllQULoiN9zrQHe5iNPDoUI-ZrNWk2HZ")
 
 from config.settings import *  # noqa: F403
 from config.settings import STORAGES
@@ -27,4 +27,4 @@ WHITENOISE_AUTOREFRESH = True
 # Tasks enqueued by tests go to an in-process broker unless Redis is configured (the PostgreSQL +
 # Redis pass and the reliability tests use the real one); nothing lands in var/broker.
 if not REDIS_URL:  # noqa: F405
-    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_URL = "memory://localhost/"

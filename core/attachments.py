@@ -1,6 +1,8 @@
 """Storing and serving attachments safely: content-sniffed type, size limit, permission-checked serving."""
 
+import codecs
 import mimetypes
+import re
 from pathlib import PurePath
 from typing import Any
 
@@ -42,10 +44,57 @@ def max_bytes() -> int:
     return int(getattr(settings, "ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
 
 
+# How many files one request may carry, on the pages and in the API alike.
+MAX_FILES_PER_REQUEST = 20
+
+_HEAD = 8192
+_CHUNK = 64 * 1024
+# A C0 control other than tab, line feed, vertical tab, form feed and carriage return, or DEL,
+# means binary content.
+_BINARY = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+# A line that starts a program: a script's interpreter line or PHP's opening tag.
+_PROGRAM_LINE = re.compile(r"\n[ \t]*(?:#!\s*/|<\?php)", re.IGNORECASE)
+
+
+def files_count_error(count: int) -> str | None:
+    """The message when a request carries more files than allowed, else None (forms and API)."""
+    if count > MAX_FILES_PER_REQUEST:
+        return _("Attach at most %(max)d files at a time.") % {"max": MAX_FILES_PER_REQUEST}
+    return None
+
+
+def _is_plain_text(upload: UploadedFile) -> bool:
+    """Whether the whole file is UTF-8 text with no binary bytes and no program in it.
+
+    The file is decoded in chunks with an incremental decoder, so a character split by a chunk
+    boundary is joined rather than refused; and every part is looked at, the tail included, so a
+    program appended to some text (an executable's bytes or a script) does not pass as text.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    carry = "\n"  # so that a program line at the very start is found like any other
+    upload.seek(0)
+    try:
+        for chunk in upload.chunks(_CHUNK):
+            text = decoder.decode(chunk)
+            if _BINARY.search(text):
+                return False
+            # Carry the end of the last chunk over, so a "#!/" split by the boundary is still seen.
+            window = carry + text
+            if _PROGRAM_LINE.search(window):
+                return False
+            carry = window[-16:]
+        decoder.decode(b"", final=True)  # a truncated character at the very end is an error
+    except UnicodeDecodeError:
+        return False
+    finally:
+        upload.seek(0)
+    return True
+
+
 def sniff_type(upload: UploadedFile) -> str | None:
     """The type the content says it is, or None when it is not one we accept."""
     upload.seek(0)
-    head = upload.read(8192)
+    head = upload.read(_HEAD)
     upload.seek(0)
     kind = filetype.guess(head)
     if kind is not None:
@@ -56,11 +105,7 @@ def sniff_type(upload: UploadedFile) -> str | None:
             if guessed in ALLOWED_TYPES and guessed and "openxmlformats" in guessed:
                 return guessed
         return mime if mime in ALLOWED_TYPES else None
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return "text/plain" if b"\x00" not in head else None
+    return "text/plain" if _is_plain_text(upload) else None
 
 
 def attachment_store(*, owner: models.Model, upload: UploadedFile, uploaded_by: Any) -> Attachment:

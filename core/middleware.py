@@ -16,8 +16,14 @@ _address: contextvars.ContextVar[str | None] = contextvars.ContextVar("xietong_a
 
 
 def client_address(request: HttpRequest) -> str | None:
-    """The caller's address: REMOTE_ADDR, or the n-th from the right of X-Forwarded-For behind proxies."""
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None) or 0
+    """The caller's address: REMOTE_ADDR, or the n-th from the right of X-Forwarded-For behind proxies.
+
+    The one place the address is read: the audit log uses it, and so does django-axes
+    (``AXES_CLIENT_IP_CALLABLE``). Each of ``PROXY_COUNT`` proxies appends the address it received
+    the request from, so the client's own address is the ``PROXY_COUNT``-th entry from the right;
+    anything further left was written by the client and is ignored.
+    """
+    proxies = getattr(settings, "PROXY_COUNT", 0) or 0
     candidate = request.META.get("REMOTE_ADDR")
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
     if proxies and forwarded:

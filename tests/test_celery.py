@@ -55,7 +55,7 @@ def broker_settings(**env: str) -> dict[str, object]:
 def test_file_system_broker_without_redis_url():
     # REDIS_URL set but empty counts as unset (the environment wins over .env).
     found = broker_settings(REDIS_URL="")
-    assert found["url"] == "filesystem://"
+    assert found["url"] == "filesystem://localhost/"
     assert found["transport"] == "filesystem"
     assert found["cache"].endswith("LocMemCache")
 

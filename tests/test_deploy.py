@@ -61,8 +61,11 @@ def test_wsgi_application_loads_under_production_settings():
         "",
         "django-insecure-" + "x7#k2m9q" * 7,  # Django's placeholder prefix
         "short-key",
+        "abcde" * 10,  # 50 characters, but only five different ones
+        "abcdefghij" * 6,  # enough different characters, but a repeated pattern
+        "a" * 45 + "bcdefghij",
     ],
-    ids=["missing", "empty", "django-insecure", "weak"],
+    ids=["missing", "empty", "django-insecure", "weak", "five-letters", "repeated", "mostly-one-letter"],
 )
 def test_production_refuses_to_start_without_a_real_secret_key(secret_key):
     dotenv = ROOT / ".env"
@@ -73,3 +76,21 @@ def test_production_refuses_to_start_without_a_real_secret_key(secret_key):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "SECRET_KEY" in result.stderr
+
+
+def test_generated_keys_pass_the_strength_check():
+    from django.core.management.utils import get_random_secret_key
+
+    from config.settings import _secret_key_weakness
+
+    for _ in range(2000):
+        assert _secret_key_weakness(secrets.token_urlsafe(50)) is None
+        assert _secret_key_weakness(secrets.token_hex(32)) is None
+        assert _secret_key_weakness(get_random_secret_key()) is None
+    assert _secret_key_weakness("abcde" * 10) is not None
+
+
+def test_the_refusal_says_why():
+    result = manage("check", env=production_env(SECRET_KEY="abcde" * 10))
+    assert result.returncode != 0
+    assert "low entropy" in result.stderr

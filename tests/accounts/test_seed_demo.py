@@ -46,15 +46,15 @@ def test_builds_a_bureau_with_office_departments_leaders_and_staff():
     zhang = User.objects.get(username="zhangwt")
     assert zhang.name == "张文涛"
     assert zhang.name_initials == "zwt"
-    assert zhang.check_password("demo12345")
+    assert zhang.check_password("xietong-demo")
     admin = User.objects.get(username="admin")
     assert admin.is_superuser
-    assert admin.check_password("demo12345")
+    assert admin.check_password("xietong-demo")
 
     # The logins table names each person with department and role.
     assert "zhangwt" in output
     assert "张文涛" in output
-    assert "demo12345" in output
+    assert "xietong-demo" in output
     assert "leader" in output
 
 

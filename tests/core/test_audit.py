@@ -57,10 +57,10 @@ def test_address_comes_from_the_request(rf, admin_user):
 
 def test_forwarded_address_is_used_only_behind_configured_proxies(rf, settings):
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.7, 10.0.0.1")
-    settings.AXES_IPWARE_PROXY_COUNT = None
+    settings.PROXY_COUNT = 0
     assert client_address(request) == "10.0.0.1"
-    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.PROXY_COUNT = 1
     assert client_address(request) == "10.0.0.1"
-    settings.AXES_IPWARE_PROXY_COUNT = 2
+    settings.PROXY_COUNT = 2
     assert client_address(request) == "192.0.2.7"
     assert client_address(rf.get("/", REMOTE_ADDR="not-an-address")) is None

@@ -13,7 +13,7 @@ def test_demo_user_signs_in_sees_the_chinese_desk_and_switches_to_english(live_s
     # Not signed in: the desk sends the visitor to the sign-in page.
     assert "/accounts/login/" in page.url
     page.fill("input[name=username]", "zhangwt")
-    page.fill("input[name=password]", "demo12345")
+    page.fill("input[name=password]", "xietong-demo")
     page.click("#login-submit")
     page.wait_for_url(f"{live_server.url}/")
 

@@ -19,7 +19,7 @@ def sign_in(browser, base_url, username):
     page = context.new_page()
     page.goto(f"{base_url}/accounts/login/")
     page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo12345")
+    page.fill("input[name=password]", "xietong-demo")
     page.click("#login-submit")
     page.wait_for_url(f"{base_url}/")
     return context, page

@@ -22,7 +22,7 @@ from notifications.models import NotificationKind
 from notifications.services import notification_create
 from workload.models import WorkItem, WorkItemStatus
 
-DEMO_PASSWORD = "demo12345"  # noqa: S105  (the published demo password, documented in README.md)
+DEMO_PASSWORD = "xietong-demo"  # noqa: S105  (the published demo password, documented in README.md)
 ADMIN_USERNAME = "admin"
 
 # code, name, document number prefix, is the office
