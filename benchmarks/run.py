@@ -128,15 +128,15 @@ def measure_scanner(scan_runs: int) -> dict[str, Any]:
     """One scanner pass at the generation moment, rolled back each time; and its claim query's plan."""
     from django.db import connection, transaction
 
-    from notifications.reminders import due_work_items_query, scan_work_items
     from workload.management.commands.generate_data import generation_moment
     from workload.models import WorkItem
+    from workload.reminders import due_work_items_query, scan_work_items
 
     now = generation_moment()
     if now is None:
         raise SystemExit("no generated data")
     due = WorkItem.objects.filter(due_work_items_query(now)).count()
-    # The scanner's claim query (notifications.reminders._claim_batch), as it runs.
+    # The scanner's claim query (workload.reminders._claim_batch), as it runs.
     with transaction.atomic():
         claim = (
             WorkItem.objects.filter(due_work_items_query(now))
@@ -201,9 +201,9 @@ def measure(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
     from accounts.models import User
     from affairs.models import Matter, MatterAssistant, MatterEvent, MatterEventKind, MatterStatus
     from affairs.selectors import matter_list
-    from notifications.reminders import due_work_items_query
     from workload.management.commands.generate_data import SIZES, USERNAME_PREFIX, generation_moment
     from workload.models import WorkItem
+    from workload.reminders import due_work_items_query
 
     call_command("migrate", verbosity=0)
     wanted = SIZES[size]

@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from notifications import delivery
 from notifications.models import DeliveryStatus, EmailDelivery, Notification, NotificationKind
-from notifications.reminders import scan_work_items
 from notifications.services import notification_create
 from notifications.tasks import deliver_email
 from tests.factories import UserFactory, WorkItemFactory
 from tests.reliability.support import run_together
+from workload.reminders import scan_work_items
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

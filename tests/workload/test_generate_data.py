@@ -11,10 +11,10 @@ from django.utils import timezone
 from accounts.models import Department, User
 from affairs.models import Matter, MatterAssistant, MatterEvent, MatterEventKind, MatterStatus
 from notifications.models import Notification
-from notifications.reminders import due_work_items_query, scan_work_items
 from tests.factories import UserFactory, WorkItemFactory
 from workload.management.commands.generate_data import generation_moment
 from workload.models import WorkItem, WorkItemKind, WorkItemStatus
+from workload.reminders import due_work_items_query, scan_work_items
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.models import Notification, NotificationKind, Urge
-from notifications.reminders import scan_work_items
+from notifications.models import Notification, NotificationKind
 from tests.factories import NotificationFactory, UserFactory, WorkItemFactory
 from workload import targets
-from workload.models import WorkItemKind, WorkItemStatus
+from workload.models import Urge, WorkItemKind, WorkItemStatus
+from workload.reminders import scan_work_items
 from workload.services import workitem_open
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -34,8 +34,8 @@ from accounts.models import Department, User, pinyin_keys
 from affairs.models import Matter, MatterAssistant, MatterEvent, MatterEventKind, MatterSource, MatterStatus
 from core import calendar
 from core.enums import Classification, Priority, Urgency
-from notifications.models import EmailDelivery, Notification, NotificationKind, Urge
-from workload.models import WorkItem, WorkItemKind, WorkItemStatus
+from notifications.models import EmailDelivery, Notification, NotificationKind
+from workload.models import Urge, WorkItem, WorkItemKind, WorkItemStatus
 
 USERNAME_PREFIX = "gen"
 DEPARTMENT_PREFIX = "gen-"

@@ -7,10 +7,10 @@ import time_machine
 from django.utils import timezone
 
 from core.errors import Conflict, PermissionDenied, RateLimited
-from notifications.models import Notification, NotificationKind, Urge
-from notifications.services import workitem_urge
-from workload.models import WorkItemKind
+from notifications.models import Notification, NotificationKind
+from workload.models import Urge, WorkItemKind
 from workload.services import workitem_complete, workitem_open
+from workload.urging import workitem_urge
 
 pytestmark = pytest.mark.django_db
 

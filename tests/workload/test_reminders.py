@@ -7,11 +7,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from notifications.models import Notification, NotificationKind, ReminderPolicy
-from notifications.reminders import meeting_reminder_times, policy_for, scan_scheduled, scan_work_items
-from notifications.services import reminder_schedule, reminders_cancel
-from workload.models import WorkItem, WorkItemKind
+from notifications.models import Notification, NotificationKind
+from workload.models import ReminderPolicy, WorkItem, WorkItemKind
+from workload.reminders import meeting_reminder_times, policy_for, scan_scheduled, scan_work_items
 from workload.services import workitem_complete, workitem_open, workitem_reassign
+from workload.urging import reminder_schedule, reminders_cancel
 
 SH = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db

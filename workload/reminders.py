@@ -21,10 +21,10 @@ from django.utils.translation import override
 from accounts.access import office_heads
 from accounts.models import Department, User
 from core import calendar
-from workload.models import WorkItem, WorkItemStatus
+from notifications.models import NotificationKind
+from notifications.services import NotificationSpec, notification_create, notifications_create_many
 
-from .models import NotificationKind, ReminderPolicy, ScheduledReminder
-from .services import NotificationSpec, notification_create, notifications_create_many
+from .models import ReminderPolicy, ScheduledReminder, WorkItem, WorkItemStatus
 
 logger = logging.getLogger(__name__)
 

@@ -5,12 +5,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from workload.models import WorkItem
-from workload.signals import workitem_opened, workitem_reassigned, workitems_cancelled
+from notifications.models import NotificationKind
+from notifications.services import notification_create
 
-from .models import NotificationKind
+from .models import WorkItem
 from .reminders import schedule_item
-from .services import notification_create
+from .signals import workitem_opened, workitem_reassigned, workitems_cancelled
 
 
 def _target(item: WorkItem) -> tuple[int, int]:
