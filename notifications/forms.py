@@ -9,9 +9,6 @@ from .models import EmailMode
 class PreferenceForm(forms.Form):
     """How a person wants to be told by e-mail (``notifications.services.preference_update``)."""
 
-    # Tells the profile page which of its two forms was sent.
-    FORM_NAME = "preferences"
-
     email_mode = forms.ChoiceField(label=_("E-mail"), choices=EmailMode.choices, widget=forms.RadioSelect)
     digest_hour = forms.TypedChoiceField(
         label=_("Digest hour"),

@@ -8,8 +8,8 @@ from rest_framework import serializers
 
 from accounts.serializers import PersonRefSerializer
 from core.api import TargetSerializer
-from workload.targets import target_ref
 
+from .links import target_ref
 from .models import Notification, NotificationKind
 
 

@@ -9,4 +9,9 @@ class WorkloadConfig(AppConfig):
     verbose_name = _("Workload")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (listens to the ledger's signals)
+        from notifications import links
+
+        from . import receivers  # noqa: F401  (the reminder engine listens to the ledger's signals)
+        from .targets import target_ref
+
+        links.set_resolver(target_ref)  # notifications link to their targets through the ledger
