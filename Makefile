@@ -29,13 +29,14 @@ CREATE_PG_DB := $(PY) -c 'import psycopg; c = psycopg.connect("postgresql://post
 # Two workers when pytest-xdist is there (it is in requirements-dev.txt).
 XDIST := -n 2
 
-.PHONY: help run test lint bench demo setup setup-dev translations migrate clean distclean
+.PHONY: help run test lint bench generate demo setup setup-dev translations migrate clean distclean
 
 help:
 	@echo "make run    set up (first time: venv, packages, database, demo data) and start web, worker and beat"
 	@echo "make test   lint, then the whole test suite on SQLite, then on PostgreSQL + Redis if reachable"
 	@echo "make lint   ruff check, ruff format --check, mypy"
 	@echo "make bench  benchmarks (BENCH_SIZES=S,M by default; add L for the large size)"
+	@echo "make generate SIZE=S  volume data (S, M or L) in the development database, replacing earlier generated rows"
 	@echo "make demo   create the demo bureau and print the logins"
 	@echo "make clean  remove caches and build output (make distclean: also .venv and var/)"
 
@@ -100,6 +101,10 @@ lint: $(DEV_STAMP)
 
 bench: $(RUN_STAMP) .env
 	$(PY) benchmarks/run.py
+
+SIZE ?= S
+generate: migrate
+	$(PY) benchmarks/generate.py --size $(SIZE) --reset
 
 demo: migrate
 	$(PY) manage.py seed_demo
