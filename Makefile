@@ -34,7 +34,7 @@ XDIST := -n 2
 help:
 	@echo "make run    set up (first time: venv, packages, database, demo data) and start web, worker and beat"
 	@echo "make test   lint, then the whole test suite on SQLite, then on PostgreSQL + Redis if reachable"
-	@echo "make lint   ruff check, ruff format --check, mypy"
+	@echo "make lint   ruff check, ruff format --check, mypy, import-linter (the layers)"
 	@echo "make bench  benchmarks (BENCH_SIZES=S,M by default; add L for the large size)"
 	@echo "make generate SIZE=S  volume data (S, M or L) in the development database, replacing earlier generated rows"
 	@echo "make demo   create the demo bureau and print the logins"
@@ -98,6 +98,7 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(RUN_STAMP) .env
 	$(PY) benchmarks/run.py
@@ -112,7 +113,7 @@ demo: migrate
 clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 	find locale -name '*.mo' -delete
-	rm -rf .pytest_cache .mypy_cache .ruff_cache staticfiles var/bench var/test.sqlite3*
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .import_linter_cache staticfiles var/bench var/test.sqlite3*
 
 distclean: clean
 	rm -rf $(VENV) var

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.audit import audit_record
 from core.errors import NotFound, ValidationError
-from workload.models import WorkItem
 
 from . import delivery
 from .models import EmailMode, Notification, NotificationKind, NotificationPreference
@@ -29,7 +28,7 @@ def notification_create(
     actor: Any = None,
     key: str | None = None,
     target_ref: tuple[int, int] | None = None,
-    work_item: WorkItem | None = None,
+    work_item: models.Model | None = None,
 ) -> Notification | None:
     """Tell ``recipient`` something. With ``key``, a second call with the same key creates nothing
     and returns None (reminders rely on this to be sent exactly once). ``target_ref`` is
@@ -49,7 +48,7 @@ def notification_create(
         target_id=target.pk if target is not None else target_ref and target_ref[1],
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         key=key,
-        work_item=work_item,
+        work_item_id=work_item.pk if work_item is not None else None,
     )
     try:
         # A savepoint, so that losing a race on the key leaves the caller's transaction usable.
@@ -73,7 +72,7 @@ class NotificationSpec:
     title: str
     body: str = ""
     target_ref: tuple[int, int] | None = None
-    work_item: WorkItem | None = None
+    work_item: models.Model | None = None
     key: str | None = None
 
 
@@ -107,7 +106,7 @@ def notifications_create_many(specs: Sequence[NotificationSpec]) -> list[Notific
             target_type_id=spec.target_ref[0] if spec.target_ref else None,
             target_id=spec.target_ref[1] if spec.target_ref else None,
             key=spec.key,
-            work_item=spec.work_item,
+            work_item_id=spec.work_item.pk if spec.work_item is not None else None,
         )
         for spec in fresh
     ]
