@@ -280,7 +280,8 @@ class Command(BaseCommand):
         generated = User.objects.filter(username__startswith=USERNAME_PREFIX)
         with transaction.atomic():
             items = WorkItem.objects.filter(assignee__in=generated)
-            notifications = Notification.objects.filter(Q(recipient__in=generated) | Q(work_item__in=items))
+            about_items = Q(subject_type=ContentType.objects.get_for_model(WorkItem), subject_id__in=items.values("pk"))
+            notifications = Notification.objects.filter(Q(recipient__in=generated) | about_items)
             # What a scanner or a person may have added on top (usually nothing), then raw deletes:
             # millions of generated rows with no cascades to follow.
             EmailDelivery.objects.filter(notification__in=notifications).delete()

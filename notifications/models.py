@@ -38,15 +38,12 @@ class Notification(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # The ledger row a reminder, escalation or urge is about (its history on the item's page).
-    work_item = models.ForeignKey(
-        "workload.WorkItem",
-        verbose_name=_("work item"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="notifications",
+    # What the notification is part of, named by the layer that sent it (the ledger: the work item a
+    # reminder, escalation or urge is about, for the item's history). Notifications know nothing of it.
+    subject_type = models.ForeignKey(
+        ContentType, verbose_name=_("subject type"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    subject_id = models.PositiveBigIntegerField(_("subject id"), null=True, blank=True)
     # A notification that must exist at most once (a reminder stage of one item for one person)
     # carries a key; the unique constraint makes a second creation a no-op.
     key = models.CharField(_("deduplication key"), max_length=200, null=True, blank=True, editable=False)
@@ -61,6 +58,8 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "-created_at"], name="notif_recipient_recent"),
             # The unread badge counts only unread rows of one person.
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notif_unread"),
+            # The notifications about one subject (a work item's history).
+            models.Index(fields=["subject_type", "subject_id"], name="notif_subject"),
         ]
         constraints = [models.UniqueConstraint(fields=["key"], name="notif_unique_key")]
 

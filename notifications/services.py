@@ -28,11 +28,12 @@ def notification_create(
     actor: Any = None,
     key: str | None = None,
     target_ref: tuple[int, int] | None = None,
-    work_item: models.Model | None = None,
+    subject: models.Model | None = None,
 ) -> Notification | None:
     """Tell ``recipient`` something. With ``key``, a second call with the same key creates nothing
     and returns None (reminders rely on this to be sent exactly once). ``target_ref`` is
-    (content type id, object id), for callers that know the target without loading it."""
+    (content type id, object id), for callers that know the target without loading it. ``subject``
+    is what the notification is part of, for the sender to find it again (a work item's history)."""
     if kind not in NotificationKind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
     if key is not None and Notification.objects.filter(key=key).exists():
@@ -48,7 +49,8 @@ def notification_create(
         target_id=target.pk if target is not None else target_ref and target_ref[1],
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         key=key,
-        work_item_id=work_item.pk if work_item is not None else None,
+        subject_type_id=ContentType.objects.get_for_model(subject).pk if subject is not None else None,
+        subject_id=subject.pk if subject is not None else None,
     )
     try:
         # A savepoint, so that losing a race on the key leaves the caller's transaction usable.
@@ -72,7 +74,7 @@ class NotificationSpec:
     title: str
     body: str = ""
     target_ref: tuple[int, int] | None = None
-    work_item: models.Model | None = None
+    subject: models.Model | None = None
     key: str | None = None
 
 
@@ -106,7 +108,8 @@ def notifications_create_many(specs: Sequence[NotificationSpec]) -> list[Notific
             target_type_id=spec.target_ref[0] if spec.target_ref else None,
             target_id=spec.target_ref[1] if spec.target_ref else None,
             key=spec.key,
-            work_item_id=spec.work_item.pk if spec.work_item is not None else None,
+            subject_type_id=ContentType.objects.get_for_model(spec.subject).pk if spec.subject is not None else None,
+            subject_id=spec.subject.pk if spec.subject is not None else None,
         )
         for spec in fresh
     ]
@@ -121,7 +124,7 @@ def notifications_create_many(specs: Sequence[NotificationSpec]) -> list[Notific
                 title=spec.title,
                 body=spec.body,
                 target_ref=spec.target_ref,
-                work_item=spec.work_item,
+                subject=spec.subject,
                 key=spec.key,
             )
             for spec in fresh

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
+
 from notifications.models import Notification, NotificationKind
 
 from .models import Urge, WorkItem
@@ -50,7 +52,7 @@ def workitem_history(*, item: WorkItem) -> list[HistoryEntry]:
     """
     # 1: the notifications about the item with their recipients.
     notifications = (
-        Notification.objects.filter(work_item=item)
+        Notification.objects.filter(subject_type=ContentType.objects.get_for_model(WorkItem), subject_id=item.pk)
         .exclude(kind=NotificationKind.URGE)
         .select_related("recipient")
         .order_by("-created_at", "-id")[:HISTORY_LIMIT]

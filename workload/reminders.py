@@ -123,7 +123,7 @@ def _spec(item: WorkItem, recipient: User, kind: str, body: str, stage: str) -> 
         title=item.title,
         body=body,
         target_ref=(item.target_type_id, item.target_id),
-        work_item=item,
+        subject=item,
         key=f"wi:{item.pk}:{stage}:{recipient.pk}",
     )
 

@@ -54,7 +54,7 @@ def workitem_urge(*, actor: User, item: WorkItem, message: str = "") -> Urge:
             + (f" {urge.message}" if urge.message else ""),
             target_ref=(item.target_type_id, item.target_id),
             actor=actor,
-            work_item=item,
+            subject=item,
         )
     audit_record(actor=actor, verb="workitem.urge", target=item, data={"message": urge.message})
     return urge

@@ -43,7 +43,9 @@ def policies(db):
 def records(user, head, department, policies):
     """One of each record, so that every list and change page has something to show."""
     item = WorkItemFactory(assignee=user, assigned_by=head)
-    notification = NotificationFactory(recipient=user, work_item=item, kind="urge")
+    notification = NotificationFactory(
+        recipient=user, subject_type=ContentType.objects.get_for_model(item), subject_id=item.pk, kind="urge"
+    )
     NotificationPreference.objects.create(user=user, email_mode=EmailMode.DIGEST, digest_hour=8)
     EmailDelivery.objects.create(notification=notification, recipient=user, mode=EmailMode.DIGEST)
     Urge.objects.create(work_item=item, by=head, message="请尽快")

@@ -26,7 +26,7 @@ def test_assigner_urges_once_an_hour(item, user, leader):
     workitem_urge(actor=leader, item=item, message="明天上午前报送")
     note = Notification.objects.get(recipient=user, kind=NotificationKind.URGE)
     assert "明天上午前报送" in note.body
-    assert note.work_item_id == item.pk
+    assert (note.subject_type.model, note.subject_id) == ("workitem", item.pk)
     with pytest.raises(RateLimited):
         workitem_urge(actor=leader, item=item)
     with time_machine.travel(timezone.now() + timedelta(minutes=61)):
