@@ -65,6 +65,6 @@ def on_cancelled(sender: Any, items: list[WorkItem], actor: Any = None, reason: 
             )
 
 
-workitem_opened.connect(on_opened, dispatch_uid="notifications.on_opened")
-workitem_reassigned.connect(on_reassigned, dispatch_uid="notifications.on_reassigned")
-workitems_cancelled.connect(on_cancelled, dispatch_uid="notifications.on_cancelled")
+workitem_opened.connect(on_opened, dispatch_uid="workload.on_opened")
+workitem_reassigned.connect(on_reassigned, dispatch_uid="workload.on_reassigned")
+workitems_cancelled.connect(on_cancelled, dispatch_uid="workload.on_cancelled")
