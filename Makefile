@@ -32,14 +32,15 @@ CREATE_PG_DB := $(PY) -c 'import sys, psycopg; from psycopg import sql; from url
 # Two workers when pytest-xdist is there (it is in requirements-dev.txt).
 XDIST := -n 2
 
-.PHONY: help run test lint bench demo setup setup-dev translations migrate clean distclean
+.PHONY: help run test lint bench generate demo setup setup-dev translations migrate clean distclean
 
 help:
 	@echo "make run    set up (first time: venv, packages, database, demo data) and start web, worker and beat"
 	@echo "           (PORT=8000 HOST=127.0.0.1 by default: make run PORT=8001 HOST=0.0.0.0)"
 	@echo "make test   lint, then the whole test suite on SQLite, then on PostgreSQL + Redis if reachable"
-	@echo "make lint   ruff check, ruff format --check, mypy"
+	@echo "make lint   ruff check, ruff format --check, mypy, import-linter (the layers)"
 	@echo "make bench  benchmarks (BENCH_SIZES=S,M by default; add L for the large size)"
+	@echo "make generate SIZE=S  volume data (S, M or L) in the development database, replacing earlier generated rows"
 	@echo "make demo   create the demo bureau and print the logins"
 	@echo "make clean  remove caches and build output (make distclean: also .venv and var/)"
 
@@ -104,9 +105,14 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(RUN_STAMP) .env
 	$(PY) benchmarks/run.py
+
+SIZE ?= S
+generate: migrate
+	$(PY) benchmarks/generate.py --size $(SIZE) --reset
 
 demo: migrate
 	$(PY) manage.py seed_demo
@@ -114,7 +120,7 @@ demo: migrate
 clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 	find locale -name '*.mo' -delete
-	rm -rf .pytest_cache .mypy_cache .ruff_cache staticfiles var/bench var/test.sqlite3*
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .import_linter_cache staticfiles var/bench var/test.sqlite3*
 
 distclean: clean
 	rm -rf $(VENV) var

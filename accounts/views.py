@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -14,11 +13,6 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
-
-from core.errors import DomainError
-from notifications.forms import PreferenceForm
-from notifications.models import EmailMode
-from notifications.services import preference_update
 
 from .forms import PeopleFilterForm, ProfileForm
 from .models import User
@@ -55,43 +49,18 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    """The signed-in person's own card; contact details and notification preferences are editable,
-    the rest is the org chart's. Each of the two forms posts here on its own."""
-    # The person with department and notification preference in one query.
-    user = User.objects.select_related("department", "notification_preference").get(pk=request.user.pk)
+    """The signed-in person's own card; contact details are editable, the rest is the org chart's.
+    How notifications reach the person is chosen on the notification preferences page it links to."""
+    user = User.objects.select_related("department").get(pk=request.user.pk)
     sent = request.POST if request.method == "POST" else None
-    preferences_sent = sent is not None and sent.get("form") == PreferenceForm.FORM_NAME
-    form = ProfileForm(None if preferences_sent else sent, initial={"email": user.email, "phone": user.phone})
-    preference_form = PreferenceForm(sent if preferences_sent else None, initial=_preference_initial(user))
-    if preferences_sent:
-        if preference_form.is_valid():
-            try:
-                preference_update(user=user, **preference_form.cleaned_data)
-            except DomainError as error:
-                # The page is shown again with the service's reasons on the fields (as the contact form is).
-                for field, problems in error.fields.items():
-                    for problem in problems:
-                        preference_form.add_error(field if field in preference_form.fields else None, problem)
-                preference_form.add_error(None, error.message)
-            else:
-                messages.success(request, _("Your notification preferences are saved."))
-                return redirect("accounts:profile")
-    elif sent is not None and form.is_valid():
+    form = ProfileForm(sent, initial={"email": user.email, "phone": user.phone})
+    if sent is not None and form.is_valid():
         changes = {k: v for k, v in form.cleaned_data.items() if v != getattr(user, k)}
         if changes:
             profile_update(user=user, **changes)
         messages.success(request, _("Your contact details are saved."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"person": user, "form": form, "preference_form": preference_form})
-
-
-def _preference_initial(user: User) -> dict[str, Any]:
-    try:
-        preference = user.notification_preference
-    except ObjectDoesNotExist:
-        # What delivery does without a saved choice: e-mail at once, if there is an address.
-        return {"email_mode": EmailMode.IMMEDIATE if user.email else EmailMode.NONE, "digest_hour": 17}
-    return {"email_mode": preference.email_mode, "digest_hour": preference.digest_hour}
+    return render(request, "accounts/profile.html", {"person": user, "form": form})
 
 
 def _filtered_people(request: HttpRequest) -> tuple[PeopleFilterForm, QuerySet[User]]:

@@ -2,7 +2,7 @@
 matter page, and the reminder scanner.
 
 For each size (``BENCH_SIZES``, default ``S,M``; ``L`` is optional and takes longer) a child process
-generates data (``manage.py generate_data``) into a benchmark database of its own (a SQLite file
+generates data (``benchmarks/generate.py``) into a benchmark database of its own (a SQLite file
 under ``var/bench/``, or the PostgreSQL database ``xietong_bench_<size>`` when ``DATABASE_URL`` is
 PostgreSQL), kept between runs, and measures in-process with Django's test client the median server
 time over ``BENCH_RUNS`` requests (default 30) and the query count of each page:
@@ -128,15 +128,15 @@ def measure_scanner(scan_runs: int) -> dict[str, Any]:
     """One scanner pass at the generation moment, rolled back each time; and its claim query's plan."""
     from django.db import connection, transaction
 
-    from notifications.reminders import due_work_items_query, scan_work_items
-    from workload.management.commands.generate_data import generation_moment
+    from benchmarks.generate import generation_moment
     from workload.models import WorkItem
+    from workload.reminders import due_work_items_query, scan_work_items
 
     now = generation_moment()
     if now is None:
         raise SystemExit("no generated data")
     due = WorkItem.objects.filter(due_work_items_query(now)).count()
-    # The scanner's claim query (notifications.reminders._claim_batch), as it runs.
+    # The scanner's claim query (workload.reminders._claim_batch), as it runs.
     with transaction.atomic():
         claim = (
             WorkItem.objects.filter(due_work_items_query(now))
@@ -201,9 +201,9 @@ def measure(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
     from accounts.models import User
     from affairs.models import Matter, MatterAssistant, MatterEvent, MatterEventKind, MatterStatus
     from affairs.selectors import matter_list
-    from notifications.reminders import due_work_items_query
-    from workload.management.commands.generate_data import SIZES, USERNAME_PREFIX, generation_moment
+    from benchmarks.generate import SIZES, USERNAME_PREFIX, Command, generation_moment
     from workload.models import WorkItem
+    from workload.reminders import due_work_items_query
 
     call_command("migrate", verbosity=0)
     wanted = SIZES[size]
@@ -218,7 +218,7 @@ def measure(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
         and WorkItem.objects.filter(due_work_items_query(moment)).count() == wanted.due
     )
     if not current:
-        call_command("generate_data", size=size, reset=True, verbosity=1, stdout=sys.stderr)
+        call_command(Command(), size=size, reset=True, verbosity=1, stdout=sys.stderr)
     generation_s = time.monotonic() - started
 
     # A typical person: staff (not a leader, not a head) with the median number of open items.

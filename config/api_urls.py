@@ -12,8 +12,8 @@ from affairs.api import (
     ReceptionViewSet,
     WorkPlanViewSet,
 )
-from notifications.api import NotificationViewSet, WorkItemUrgeView
-from workload.api import WorkItemViewSet
+from notifications.api import NotificationViewSet
+from workload.api import WorkItemUrgeView, WorkItemViewSet
 
 # Ids match DRF's default ``[^/.]+``, so that the schema types them from the model (integer);
 # a non-numeric id still reaches the view, which answers 404 in the error format.

@@ -15,7 +15,7 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "scan-reminders": {
         # Reminders, escalations, scheduled reminders and lost e-mail nudges: one indexed scan.
-        "task": "notifications.tasks.scan_reminders",
+        "task": "workload.tasks.scan_reminders",
         "schedule": schedule(run_every=60),
         "options": {"expires": 55},
     },

@@ -19,7 +19,9 @@ def _database_ok() -> bool:
 
 
 def _broker_ok() -> bool:
-    from config.celery import app
+    # The project's Celery app (config/celery.py), current once Django's settings are loaded; the
+    # kernel does not import config (DESIGN.md, Layers).
+    from celery import current_app as app
 
     try:
         with app.connection_for_write() as conn:

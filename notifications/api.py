@@ -1,23 +1,16 @@
-"""REST endpoints of notifications (API.md): list, mark one read, mark all read; urge a work item."""
+"""REST endpoints of notifications (API.md): list, mark one read, mark all read."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import views, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import error_responses, object_id
-from workload.selectors import workitem_get
 
 from . import selectors, services
 from .models import Notification
-from .serializers import (
-    MarkedSerializer,
-    NotificationFilterSerializer,
-    NotificationSerializer,
-    UrgeRequestSerializer,
-    UrgeSerializer,
-)
+from .serializers import MarkedSerializer, NotificationFilterSerializer, NotificationSerializer
 
 
 @extend_schema_view(
@@ -48,19 +41,3 @@ class NotificationViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request: Request) -> Response:
         return Response({"marked": services.notifications_mark_all_read(user=request.user)})
-
-
-@extend_schema(
-    tags=["work-items"],
-    request=UrgeRequestSerializer,
-    responses={200: UrgeSerializer, **error_responses(400, 403, 404, 409, 429)},
-    description="催办: the item's assigner or the office presses the assignee (an `urge` notification). "
-    "Once per item per hour: a second urge within the hour is 429.",
-)
-class WorkItemUrgeView(views.APIView):
-    def post(self, request: Request, pk: str) -> Response:
-        item = workitem_get(user=request.user, pk=object_id(pk))
-        body = UrgeRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        urge = services.workitem_urge(actor=request.user, item=item, message=body.validated_data["message"])
-        return Response(UrgeSerializer(urge).data)

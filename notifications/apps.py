@@ -1,4 +1,4 @@
-"""Notifications: the in-app centre; reminders and e-mail delivery build on it."""
+"""Notifications: the in-app centre and e-mail delivery; the ledger's reminder engine calls it."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +7,3 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
-
-    def ready(self) -> None:
-        from . import receivers  # noqa: F401  (listens to the ledger's signals)

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from core import calendar
-from workload.targets import target_ref
 
+from .links import target_ref
 from .models import DeliveryStatus, EmailDelivery, EmailMode, Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)

@@ -1,30 +1,13 @@
-"""Forms of urging and notification preferences. They validate input; the services do the writing."""
+"""Forms of notification preferences. They validate input; the services do the writing."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import EmailMode
 
-URGE_MESSAGE_MAX_LENGTH = 500
-
-
-class UrgeForm(forms.Form):
-    """催办: an optional word to the assignee (``notifications.services.workitem_urge``)."""
-
-    message = forms.CharField(
-        label=_("Message"),
-        required=False,
-        max_length=URGE_MESSAGE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Optional. The assignee receives it with the urge."),
-    )
-
 
 class PreferenceForm(forms.Form):
     """How a person wants to be told by e-mail (``notifications.services.preference_update``)."""
-
-    # Tells the profile page which of its two forms was sent.
-    FORM_NAME = "preferences"
 
     email_mode = forms.ChoiceField(label=_("E-mail"), choices=EmailMode.choices, widget=forms.RadioSelect)
     digest_hour = forms.TypedChoiceField(

@@ -7,8 +7,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.enums import Urgency
-
 
 class NotificationKind(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned")
@@ -40,15 +38,12 @@ class Notification(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # The ledger row a reminder, escalation or urge is about (its history on the item's page).
-    work_item = models.ForeignKey(
-        "workload.WorkItem",
-        verbose_name=_("work item"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="notifications",
+    # What the notification is part of, named by the layer that sent it (the ledger: the work item a
+    # reminder, escalation or urge is about, for the item's history). Notifications know nothing of it.
+    subject_type = models.ForeignKey(
+        ContentType, verbose_name=_("subject type"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    subject_id = models.PositiveBigIntegerField(_("subject id"), null=True, blank=True)
     # A notification that must exist at most once (a reminder stage of one item for one person)
     # carries a key; the unique constraint makes a second creation a no-op.
     key = models.CharField(_("deduplication key"), max_length=200, null=True, blank=True, editable=False)
@@ -63,47 +58,13 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "-created_at"], name="notif_recipient_recent"),
             # The unread badge counts only unread rows of one person.
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notif_unread"),
+            # The notifications about one subject (a work item's history).
+            models.Index(fields=["subject_type", "subject_id"], name="notif_subject"),
         ]
         constraints = [models.UniqueConstraint(fields=["key"], name="notif_unique_key")]
 
     def __str__(self) -> str:
         return self.title
-
-
-class ReminderPolicy(models.Model):
-    """When to remind and escalate, per work-item kind and urgency (blank: any).
-
-    The most specific row wins: kind and urgency, then kind, then urgency, then the default row.
-    """
-
-    kind = models.CharField(_("work item kind"), max_length=32, blank=True, help_text=_("Blank: every kind."))
-    urgency = models.CharField(
-        _("urgency"), max_length=16, blank=True, choices=Urgency.choices, help_text=_("Blank: every urgency.")
-    )
-    remind_before_hours = models.PositiveSmallIntegerField(_("remind this many working hours before due"), default=8)
-    remind_at_due = models.BooleanField(_("remind when due"), default=True)
-    remind_daily_overdue = models.BooleanField(_("remind every working day while overdue"), default=True)
-    escalate_to_head_after_days = models.PositiveSmallIntegerField(
-        _("tell the department head after this many working days overdue"), default=2
-    )
-    escalate_to_office_after_days = models.PositiveSmallIntegerField(
-        _("tell the office and the assigner after this many working days overdue"), default=4
-    )
-
-    class Meta:
-        ordering = ["kind", "urgency"]
-        verbose_name = _("reminder policy")
-        verbose_name_plural = _("reminder policies")
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "urgency"], name="reminder_policy_unique"),
-            models.CheckConstraint(
-                condition=Q(escalate_to_office_after_days__gte=models.F("escalate_to_head_after_days")),
-                name="reminder_policy_office_after_head",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind or '*'} / {self.urgency or '*'}"
 
 
 class EmailMode(models.TextChoices):
@@ -165,50 +126,3 @@ class EmailDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notification_id} {self.status}"
-
-
-class Urge(models.Model):
-    """催办: someone pressed for a work item, with an optional message."""
-
-    work_item = models.ForeignKey("workload.WorkItem", on_delete=models.CASCADE, related_name="urges")
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("urged by"), on_delete=models.PROTECT, related_name="+"
-    )
-    message = models.TextField(_("message"), blank=True)
-    created_at = models.DateTimeField(_("time"), default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("urge")
-        verbose_name_plural = _("urges")
-        indexes = [models.Index(fields=["work_item", "-created_at"], name="urge_item")]
-
-    def __str__(self) -> str:
-        return f"{self.work_item_id} {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class ScheduledReminder(models.Model):
-    """Remind one person at one time about one object (meetings use it: a day and 30 minutes before)."""
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    target_id = models.PositiveBigIntegerField()
-    remind_at = models.DateTimeField()
-    title = models.CharField(max_length=300)
-    body = models.TextField(blank=True)
-    key = models.CharField(max_length=200, unique=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    cancelled = models.BooleanField(default=False)
-
-    class Meta:
-        verbose_name = _("scheduled reminder")
-        verbose_name_plural = _("scheduled reminders")
-        indexes = [
-            models.Index(
-                fields=["remind_at"], condition=Q(sent_at__isnull=True, cancelled=False), name="scheduled_reminder_due"
-            ),
-            models.Index(fields=["target_type", "target_id"], name="scheduled_reminder_target"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.remind_at:%Y-%m-%d %H:%M} {self.title}"

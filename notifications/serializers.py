@@ -7,10 +7,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import PersonRefSerializer
-from core.api import StrictSerializer, TargetSerializer
-from workload.targets import target_ref
+from core.api import TargetSerializer
 
-from .models import Notification, NotificationKind, Urge
+from .links import target_ref
+from .models import Notification, NotificationKind
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -40,16 +40,3 @@ class NotificationFilterSerializer(serializers.Serializer):
 
 class MarkedSerializer(serializers.Serializer):
     marked = serializers.IntegerField(read_only=True, help_text=_("How many notifications were marked read."))
-
-
-class UrgeRequestSerializer(StrictSerializer):
-    message = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
-
-
-class UrgeSerializer(serializers.ModelSerializer):
-    by = PersonRefSerializer(read_only=True)
-
-    class Meta:
-        model = Urge
-        fields = ["id", "work_item", "by", "message", "created_at"]
-        read_only_fields = fields

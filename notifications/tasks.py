@@ -12,20 +12,11 @@ from django.utils.translation import override
 from accounts.models import User
 from core import calendar
 
-from . import delivery, reminders
+from . import delivery
 from .models import NotificationKind
 from .services import notification_create
 
 logger = logging.getLogger(__name__)
-
-
-@shared_task(ignore_result=True)
-def scan_reminders() -> dict[str, int]:
-    """Every minute (beat): due work items, scheduled reminders, then e-mails whose nudge was lost."""
-    handled = reminders.scan_work_items()
-    scheduled = reminders.scan_scheduled()
-    redispatched = delivery.dispatch_unsent()
-    return {"work_items": handled, "scheduled": scheduled, "redispatched": redispatched}
 
 
 @shared_task(

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/open/", views.notification_open, name="open"),
     path("<int:pk>/read/", views.notification_read, name="read"),
     path("read-all/", views.notification_read_all, name="read_all"),
+    path("preferences/", views.preferences, name="preferences"),
 ]

@@ -14,12 +14,14 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from workload.targets import target_ref
+from core.errors import DomainError
 
 from . import selectors, services
-from .models import Notification, NotificationKind
+from .forms import PreferenceForm
+from .links import target_ref
+from .models import EmailMode, Notification, NotificationKind, NotificationPreference
 
 PAGE_SIZE = 25
 
@@ -118,3 +120,31 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
             % {"count": count},
         )
     return redirect(_back(request))
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    """How the person wants to be told by e-mail (linked from the profile page)."""
+    user = request.user
+    preference_form = PreferenceForm(request.POST if request.method == "POST" else None, initial=_initial(user))
+    if request.method == "POST" and preference_form.is_valid():
+        try:
+            services.preference_update(user=user, **preference_form.cleaned_data)
+        except DomainError as error:
+            # The page is shown again with the service's reasons on the fields.
+            for field, problems in error.fields.items():
+                for problem in problems:
+                    preference_form.add_error(field if field in preference_form.fields else None, problem)
+            preference_form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your notification preferences are saved."))
+            return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"preference_form": preference_form})
+
+
+def _initial(user: Any) -> dict[str, Any]:
+    preference = NotificationPreference.objects.filter(user=user).first()
+    if preference is None:
+        # What delivery does without a saved choice: e-mail at once, if there is an address.
+        return {"email_mode": EmailMode.IMMEDIATE if user.email else EmailMode.NONE, "digest_hour": 17}
+    return {"email_mode": preference.email_mode, "digest_hour": preference.digest_hour}

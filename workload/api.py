@@ -3,15 +3,15 @@
 from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import views, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import error_responses, object_id
 
-from . import selectors
+from . import selectors, urging
 from .models import WorkItem, WorkItemKind, WorkItemStatus
-from .serializers import WorkItemFilterSerializer, WorkItemSerializer
+from .serializers import UrgeRequestSerializer, UrgeSerializer, WorkItemFilterSerializer, WorkItemSerializer
 
 
 @extend_schema_view(
@@ -48,3 +48,19 @@ def _filters(request: Request) -> dict[str, Any]:
     serializer = WorkItemFilterSerializer(data=params)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+@extend_schema(
+    tags=["work-items"],
+    request=UrgeRequestSerializer,
+    responses={200: UrgeSerializer, **error_responses(400, 403, 404, 409, 429)},
+    description="催办: the item's assigner or the office presses the assignee (an `urge` notification). "
+    "Once per item per hour: a second urge within the hour is 429.",
+)
+class WorkItemUrgeView(views.APIView):
+    def post(self, request: Request, pk: str) -> Response:
+        item = selectors.workitem_get(user=request.user, pk=object_id(pk))
+        body = UrgeRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        urge = urging.workitem_urge(actor=request.user, item=item, message=body.validated_data["message"])
+        return Response(UrgeSerializer(urge).data)

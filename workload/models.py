@@ -77,7 +77,7 @@ class WorkItem(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=WorkItemStatus.choices, default=WorkItemStatus.OPEN)
     outcome = models.CharField(_("outcome"), max_length=64, blank=True)
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
-    # When the reminder scanner should next look at this item (set by notifications.reminders;
+    # When the reminder scanner should next look at this item (set by workload.reminders;
     # None: nothing more to remind). The scanner reads only open rows due by now, via an index.
     next_reminder_at = models.DateTimeField(_("next reminder"), null=True, blank=True)
     last_urged_at = models.DateTimeField(_("last urged at"), null=True, blank=True)
@@ -116,3 +116,89 @@ class WorkItem(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status == WorkItemStatus.OPEN and self.due_at is not None and self.due_at < timezone.now()
+
+
+class ReminderPolicy(models.Model):
+    """When to remind and escalate, per work-item kind and urgency (blank: any).
+
+    The most specific row wins: kind and urgency, then kind, then urgency, then the default row.
+    """
+
+    kind = models.CharField(_("work item kind"), max_length=32, blank=True, help_text=_("Blank: every kind."))
+    urgency = models.CharField(
+        _("urgency"), max_length=16, blank=True, choices=Urgency.choices, help_text=_("Blank: every urgency.")
+    )
+    remind_before_hours = models.PositiveSmallIntegerField(_("remind this many working hours before due"), default=8)
+    remind_at_due = models.BooleanField(_("remind when due"), default=True)
+    remind_daily_overdue = models.BooleanField(_("remind every working day while overdue"), default=True)
+    escalate_to_head_after_days = models.PositiveSmallIntegerField(
+        _("tell the department head after this many working days overdue"), default=2
+    )
+    escalate_to_office_after_days = models.PositiveSmallIntegerField(
+        _("tell the office and the assigner after this many working days overdue"), default=4
+    )
+
+    class Meta:
+        db_table = "notifications_reminderpolicy"  # created by notifications; the rows stayed when the model moved
+        ordering = ["kind", "urgency"]
+        verbose_name = _("reminder policy")
+        verbose_name_plural = _("reminder policies")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "urgency"], name="reminder_policy_unique"),
+            models.CheckConstraint(
+                condition=Q(escalate_to_office_after_days__gte=models.F("escalate_to_head_after_days")),
+                name="reminder_policy_office_after_head",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind or '*'} / {self.urgency or '*'}"
+
+
+class Urge(models.Model):
+    """催办: someone pressed for a work item, with an optional message."""
+
+    work_item = models.ForeignKey("workload.WorkItem", on_delete=models.CASCADE, related_name="urges")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("urged by"), on_delete=models.PROTECT, related_name="+"
+    )
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        db_table = "notifications_urge"  # created by notifications; the rows stayed when the model moved
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("urge")
+        verbose_name_plural = _("urges")
+        indexes = [models.Index(fields=["work_item", "-created_at"], name="urge_item")]
+
+    def __str__(self) -> str:
+        return f"{self.work_item_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ScheduledReminder(models.Model):
+    """Remind one person at one time about one object (meetings use it: a day and 30 minutes before)."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+    remind_at = models.DateTimeField()
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    key = models.CharField(max_length=200, unique=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    cancelled = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "notifications_scheduledreminder"  # created by notifications; the rows stayed when the model moved
+        verbose_name = _("scheduled reminder")
+        verbose_name_plural = _("scheduled reminders")
+        indexes = [
+            models.Index(
+                fields=["remind_at"], condition=Q(sent_at__isnull=True, cancelled=False), name="scheduled_reminder_due"
+            ),
+            models.Index(fields=["target_type", "target_id"], name="scheduled_reminder_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.remind_at:%Y-%m-%d %H:%M} {self.title}"

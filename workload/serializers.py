@@ -10,9 +10,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import PersonRefSerializer
-from core.api import TargetSerializer
+from core.api import StrictSerializer, TargetSerializer
 
-from .models import WorkItem, WorkItemKind, WorkItemStatus
+from .models import Urge, WorkItem, WorkItemKind, WorkItemStatus
 from .selectors import PERSON_FIELDS, ROW_FIELDS, SCOPES, person_name
 from .targets import target_ref
 
@@ -153,3 +153,16 @@ class WorkItemFilterSerializer(serializers.Serializer):
         default="mine",
         help_text=_("mine: your own items (default); assigned: items you assigned to others (我交办的)."),
     )
+
+
+class UrgeRequestSerializer(StrictSerializer):
+    message = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+
+
+class UrgeSerializer(serializers.ModelSerializer):
+    by = PersonRefSerializer(read_only=True)
+
+    class Meta:
+        model = Urge
+        fields = ["id", "work_item", "by", "message", "created_at"]
+        read_only_fields = fields

@@ -29,14 +29,14 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import is_office_member
 from core.enums import Priority, Urgency
 from core.errors import Conflict, RateLimited, ValidationError
-from notifications.forms import UrgeForm
-from notifications.selectors import workitem_history
-from notifications.services import URGE_INTERVAL, workitem_urge
 
 from . import selectors
+from .forms import UrgeForm
+from .history import workitem_history
 from .models import WorkItem, WorkItemKind, WorkItemStatus
 from .serializers import id_links, target_refs
 from .targets import target_ref
+from .urging import URGE_INTERVAL, workitem_urge
 
 PAGE_SIZE = 25
 TABS = selectors.DESK_TABS

@@ -106,3 +106,13 @@ def test_demo_affairs_cover_every_matter_state_a_reception_and_a_plan():
     assert reception.arrangements.count() == 3
     plan = WorkPlan.objects.get()
     assert plan.items.filter(matter__isnull=False).count() == 1
+
+
+def test_each_installed_app_contributes_through_its_demo_module():
+    from accounts.management.commands.seed_demo import demo_modules
+
+    names = [module.__name__ for module in demo_modules()]
+    # INSTALLED_APPS order, lower layers first; accounts builds the bureau itself.
+    assert names == ["workload.demo", "notifications.demo", "affairs.demo"]
+    seed()
+    assert Notification.objects.filter(title="欢迎使用协同办公平台").count() == User.objects.count()

@@ -1,6 +1,6 @@
 """Working-day arithmetic on the Chinese calendar, local overrides, and unknown years."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -107,3 +107,27 @@ def test_working_hours_come_from_settings(settings):
     settings.WORKING_HOURS = ["08:30-12:00", "14:00-18:00"]
     assert calendar.next_working_moment(at(2026, 3, 2, 12, 30)) == at(2026, 3, 2, 14)
     assert calendar.end_of_working_day(date(2026, 3, 2)) == at(2026, 3, 2, 18)
+
+
+def test_working_elapsed_friday_evening_to_tuesday_afternoon():
+    # Friday 17:30 → Tuesday 14:05: 6 h 30 of Friday, all of Monday, 14 h 05 of Tuesday.
+    assert calendar.working_elapsed(at(2026, 3, 6, 17, 30), at(2026, 3, 10, 14, 5)) == timedelta(
+        days=1, hours=20, minutes=35
+    )
+
+
+def test_working_elapsed_is_zero_backwards_and_on_days_off():
+    assert calendar.working_elapsed(at(2026, 3, 10), at(2026, 3, 6)) == timedelta(0)
+    assert calendar.working_elapsed(at(2026, 3, 7, 8), at(2026, 3, 8, 20)) == timedelta(0)  # a weekend
+
+
+def test_working_elapsed_skips_national_day_and_counts_the_make_up_saturday():
+    # 国庆 2026: 1–7 October off; Saturday 10 October is a 调休 working day.
+    assert calendar.working_elapsed(at(2026, 9, 30, 17, 30), at(2026, 10, 8, 9)) == timedelta(hours=15, minutes=30)
+    assert calendar.working_elapsed(at(2026, 10, 9), at(2026, 10, 12)) == timedelta(days=2)  # Fri + Sat
+    assert calendar.working_elapsed(at(2026, 10, 9), at(2026, 10, 13)) == timedelta(days=3)  # Sunday off
+
+
+def test_working_elapsed_follows_local_overrides():
+    HolidayOverride.objects.create(date=date(2026, 3, 9), is_workday=False, name="本地休假")
+    assert calendar.working_elapsed(at(2026, 3, 6, 17, 30), at(2026, 3, 10, 14, 5)) == timedelta(hours=20, minutes=35)

@@ -43,10 +43,21 @@ def _reseed_after_flush(sender, apps=None, **kwargs):
     run on the kept (``--reuse-db``) database, would find no policies. The flush emits
     ``post_migrate``; this receiver re-runs the migration's idempotent seeding.
     """
-    if sender.name != "notifications":
+    if sender.name != "workload":
         return
     seed = importlib.import_module("notifications.migrations.0003_default_policies")
-    seed.create(apps or django_apps, None)  # flush sends no ``apps``: the project's registry then
+    # The policies moved to workload (``workload.ReminderPolicy``, same table): seed that model.
+    policy = (apps or django_apps).get_model("workload", "ReminderPolicy")  # flush sends no ``apps``
+    for kind, urgency, hours, head_days, office_days in seed.DEFAULTS:
+        policy.objects.get_or_create(
+            kind=kind,
+            urgency=urgency,
+            defaults={
+                "remind_before_hours": hours,
+                "escalate_to_head_after_days": head_days,
+                "escalate_to_office_after_days": office_days,
+            },
+        )
 
 
 post_migrate.connect(_reseed_after_flush, dispatch_uid="tests.reliability.reseed_after_flush")

@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from notifications import delivery
 from notifications.models import DeliveryStatus, EmailDelivery, Notification, NotificationKind
-from notifications.reminders import scan_work_items
 from notifications.services import notification_create
 from notifications.tasks import deliver_email
 from tests.factories import UserFactory, WorkItemFactory
 from tests.reliability.support import run_together
+from workload.reminders import scan_work_items
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -61,7 +61,7 @@ def test_two_scanners_at_once_send_each_reminder_once(due_items, broker, row_loc
     assert sum(handled) == ITEMS  # every item moved on once, by one scanner or the other
     reminders = Notification.objects.filter(kind=NotificationKind.REMINDER)
     assert reminders.count() == ITEMS
-    assert sorted(reminders.values_list("work_item_id", flat=True)) == sorted(item.pk for item in due_items)
+    assert sorted(reminders.values_list("subject_id", flat=True)) == sorted(item.pk for item in due_items)
     assert EmailDelivery.objects.count() == ITEMS
 
     # Both scanners' nudges (and a re-dispatch) reach two workers at once: each e-mail goes out once.

@@ -16,10 +16,10 @@ from rest_framework.test import APIClient
 
 from notifications import delivery
 from notifications.models import DeliveryStatus, EmailDelivery, Notification, NotificationKind
-from notifications.reminders import scan_work_items
 from tests.factories import UserFactory
 from tests.reliability.support import wait_until
 from workload.models import WorkItem, WorkItemStatus
+from workload.reminders import scan_work_items
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from notifications.models import DeliveryStatus, EmailDelivery, NotificationKind
 from notifications.services import notification_create
-from notifications.tasks import deliver_email, scan_reminders
+from notifications.tasks import deliver_email
 from tests.factories import UserFactory
 from tests.reliability.support import wait_until
+from workload.tasks import scan_reminders
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

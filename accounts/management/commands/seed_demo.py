@@ -3,24 +3,26 @@
 Idempotent: whatever already exists (a department by code, a person by username, an app's demo
 object by its title) is left as it is, so a second run creates nothing and changes nothing.
 Everything goes through the services, so the audit log shows the set-up like any other change.
+
+accounts makes the bureau (departments, people); every other installed app with a ``demo`` module
+adds its own content, in ``INSTALLED_APPS`` order (lower layers first): ``seed(people, departments)``
+returns how many rows it created, and an optional ``notes()`` returns lines printed after the logins.
+accounts imports none of those apps (DESIGN.md, Layers).
 """
 
-import importlib
-import importlib.util
 import unicodedata
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.module_loading import import_module, module_has_submodule
 
 from accounts.models import Department, User
 from accounts.services import department_create, department_update, user_create, user_update
 from core.enums import Classification
-from notifications.models import NotificationKind
-from notifications.services import notification_create
-from workload.models import WorkItem, WorkItemStatus
 
 DEMO_PASSWORD = "xietong-demo"  # noqa: S105  (the published demo password, documented in README.md)
 ADMIN_USERNAME = "admin"
@@ -70,8 +72,13 @@ PEOPLE: list[Person] = [
 ]
 
 
-WELCOME_TITLE = "欢迎使用协同办公平台"
-WELCOME_BODY = "这是演示数据：工作台列出交给您办理的事项，逾期事项排在最前。"
+def demo_modules() -> list[ModuleType]:
+    """The ``demo`` module of each installed app that has one, in ``INSTALLED_APPS`` order."""
+    return [
+        import_module(f"{config.name}.demo")
+        for config in apps.get_app_configs()
+        if config.name != "accounts" and module_has_submodule(config.module, "demo")
+    ]
 
 
 def _width(text: str) -> int:
@@ -144,27 +151,7 @@ class Command(BaseCommand):
 
     def _seed_work(self, people: dict[str, User], departments: dict[str, Department]) -> int:
         """Each app that has demo content seeds it (``<app>/demo.py``: ``seed(people, departments)``)."""
-        created = 0
-        for config in apps.get_app_configs():
-            if importlib.util.find_spec(f"{config.name}.demo") is None:
-                continue
-            created += importlib.import_module(f"{config.name}.demo").seed(people, departments)
-        for user in people.values():
-            created += self._notify(
-                recipient=user,
-                kind=NotificationKind.INFO,
-                title=WELCOME_TITLE,
-                body=WELCOME_BODY,
-                target=None,
-                key=f"demo:welcome:{user.pk}",
-            )
-        return created
-
-    @staticmethod
-    def _notify(*, recipient: User, kind: str, title: str, body: str, target: Any, key: str) -> int:
-        # The key makes the notification exist at most once, however often the command runs.
-        made = notification_create(recipient=recipient, kind=kind, title=title, body=body, target=target, key=key)
-        return int(made is not None)
+        return sum(module.seed(people, departments) for module in demo_modules() if hasattr(module, "seed"))
 
     # --- printing ----------------------------------------------------------------------------------
     def _logins_table(self) -> str:
@@ -185,6 +172,7 @@ class Command(BaseCommand):
             lines.append("  " + "  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip())
             if n == 0:
                 lines.append("  " + "  ".join("-" * w for w in widths))
-        open_items = WorkItem.objects.filter(assignee__username="zhangwt", status=WorkItemStatus.OPEN).count()
-        lines.append(f"Try zhangwt (张文涛, {open_items} open item(s) on 我的工作台).")
+        for module in demo_modules():
+            if hasattr(module, "notes"):
+                lines.extend(module.notes())
         return "\n".join(lines)

@@ -5,12 +5,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from workload.models import WorkItem
-from workload.signals import workitem_opened, workitem_reassigned, workitems_cancelled
+from notifications.models import NotificationKind
+from notifications.services import notification_create
 
-from .models import NotificationKind
+from .models import WorkItem
 from .reminders import schedule_item
-from .services import notification_create
+from .signals import workitem_opened, workitem_reassigned, workitems_cancelled
 
 
 def _target(item: WorkItem) -> tuple[int, int]:
@@ -65,6 +65,6 @@ def on_cancelled(sender: Any, items: list[WorkItem], actor: Any = None, reason: 
             )
 
 
-workitem_opened.connect(on_opened, dispatch_uid="notifications.on_opened")
-workitem_reassigned.connect(on_reassigned, dispatch_uid="notifications.on_reassigned")
-workitems_cancelled.connect(on_cancelled, dispatch_uid="notifications.on_cancelled")
+workitem_opened.connect(on_opened, dispatch_uid="workload.on_opened")
+workitem_reassigned.connect(on_reassigned, dispatch_uid="workload.on_reassigned")
+workitems_cancelled.connect(on_cancelled, dispatch_uid="workload.on_cancelled")

@@ -1,4 +1,4 @@
-"""``generate_data``: volume data with realistic shares, the same every run, and a clean reset."""
+"""``benchmarks/generate.py``: volume data with realistic shares, the same every run, and a clean reset."""
 
 from collections import Counter
 from io import StringIO
@@ -10,18 +10,18 @@ from django.utils import timezone
 
 from accounts.models import Department, User
 from affairs.models import Matter, MatterAssistant, MatterEvent, MatterEventKind, MatterStatus
+from benchmarks.generate import Command, generation_moment
 from notifications.models import Notification
-from notifications.reminders import due_work_items_query, scan_work_items
 from tests.factories import UserFactory, WorkItemFactory
-from workload.management.commands.generate_data import generation_moment
 from workload.models import WorkItem, WorkItemKind, WorkItemStatus
+from workload.reminders import due_work_items_query, scan_work_items
 
 pytestmark = pytest.mark.django_db
 
 
 def generate(*args: str) -> str:
     out = StringIO()
-    call_command("generate_data", "--size", "XS", *args, stdout=out)
+    call_command(Command(), "--size", "XS", *args, stdout=out)
     return out.getvalue()
 
 

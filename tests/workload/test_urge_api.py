@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from notifications.models import Notification, NotificationKind, Urge
-from workload.models import WorkItemKind
+from notifications.models import Notification, NotificationKind
+from workload.models import Urge, WorkItemKind
 from workload.services import workitem_open
 
 pytestmark = pytest.mark.django_db

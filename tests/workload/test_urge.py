@@ -7,10 +7,10 @@ import time_machine
 from django.utils import timezone
 
 from core.errors import Conflict, PermissionDenied, RateLimited
-from notifications.models import Notification, NotificationKind, Urge
-from notifications.services import workitem_urge
-from workload.models import WorkItemKind
+from notifications.models import Notification, NotificationKind
+from workload.models import Urge, WorkItemKind
 from workload.services import workitem_complete, workitem_open
+from workload.urging import workitem_urge
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def test_assigner_urges_once_an_hour(item, user, leader):
     workitem_urge(actor=leader, item=item, message="明天上午前报送")
     note = Notification.objects.get(recipient=user, kind=NotificationKind.URGE)
     assert "明天上午前报送" in note.body
-    assert note.work_item_id == item.pk
+    assert (note.subject_type.model, note.subject_id) == ("workitem", item.pk)
     with pytest.raises(RateLimited):
         workitem_urge(actor=leader, item=item)
     with time_machine.travel(timezone.now() + timedelta(minutes=61)):

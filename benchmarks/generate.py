@@ -1,4 +1,8 @@
-"""``manage.py generate_data --size S|M|L``: volume data for benchmarks and load tests.
+"""``python benchmarks/generate.py --size S|M|L [--reset]``: volume data for benchmarks and load tests.
+
+It lives with the benchmarks, which may import every app (DESIGN.md, Layers); ``benchmarks/run.py``
+calls ``Command`` in-process. Run as a script it uses ``config.settings`` and ``DATABASE_URL``, like
+``manage.py``.
 
 S: 50 people, 5,000 work items, 5,000 matters; M: 500, 200,000 and 100,000; L: 5,000, 2,000,000 and
 1,000,000. Matters (交办事项) come in every state, newest ids the most recent, with assisting owners,
@@ -15,6 +19,17 @@ runs make the same data. Generated rows are recognisable (usernames ``gen…``, 
 ``gen-…``, matters led by ``gen…`` people) and ``--reset`` removes exactly them, leaving real and
 demo data alone.
 """
+
+if __name__ == "__main__":  # run as a script: the project on the path, Django set up first
+    import os
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
 
 import random
 import time
@@ -34,8 +49,8 @@ from accounts.models import Department, User, pinyin_keys
 from affairs.models import Matter, MatterAssistant, MatterEvent, MatterEventKind, MatterSource, MatterStatus
 from core import calendar
 from core.enums import Classification, Priority, Urgency
-from notifications.models import EmailDelivery, Notification, NotificationKind, Urge
-from workload.models import WorkItem, WorkItemKind, WorkItemStatus
+from notifications.models import EmailDelivery, Notification, NotificationKind
+from workload.models import Urge, WorkItem, WorkItemKind, WorkItemStatus
 
 USERNAME_PREFIX = "gen"
 DEPARTMENT_PREFIX = "gen-"
@@ -265,7 +280,8 @@ class Command(BaseCommand):
         generated = User.objects.filter(username__startswith=USERNAME_PREFIX)
         with transaction.atomic():
             items = WorkItem.objects.filter(assignee__in=generated)
-            notifications = Notification.objects.filter(Q(recipient__in=generated) | Q(work_item__in=items))
+            about_items = Q(subject_type=ContentType.objects.get_for_model(WorkItem), subject_id__in=items.values("pk"))
+            notifications = Notification.objects.filter(Q(recipient__in=generated) | about_items)
             # What a scanner or a person may have added on top (usually nothing), then raw deletes:
             # millions of generated rows with no cascades to follow.
             EmailDelivery.objects.filter(notification__in=notifications).delete()
@@ -738,3 +754,13 @@ class Command(BaseCommand):
         # Fresh planner statistics, so that the first queries after a bulk load use the indexes.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+
+
+def main(argv: list[str] | None = None) -> None:
+    import sys
+
+    Command().run_from_argv(["python", "benchmarks/generate.py", *(sys.argv[1:] if argv is None else argv)])
+
+
+if __name__ == "__main__":
+    main()

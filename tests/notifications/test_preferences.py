@@ -1,4 +1,4 @@
-"""Notification preferences on the profile page: e-mail at once, a daily digest at an hour, or none."""
+"""Notification preferences, on their page linked from the profile: e-mail at once, a daily digest, or none."""
 
 import pytest
 from django.urls import reverse
@@ -10,15 +10,21 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 PROFILE = reverse("accounts:profile")
+PAGE = reverse("notifications:preferences")
 EN = {"accept-language": "en"}
 
 
 def save(client, **data):
-    return client.post(PROFILE, {"form": "preferences", **data}, headers=EN)
+    return client.post(PAGE, data, headers=EN)
 
 
-def test_profile_shows_the_preferences_with_the_default(client_of, user):
-    response = client_of(user).get(PROFILE, headers=EN)
+def test_the_profile_links_to_the_preferences(client_of, user):
+    body = client_of(user).get(PROFILE, headers=EN).content.decode()
+    assert f'href="{PAGE}"' in body
+
+
+def test_the_page_shows_the_preferences_with_the_default(client_of, user):
+    response = client_of(user).get(PAGE, headers=EN)
     body = response.content.decode()
     assert 'id="preference-form"' in body
     form = response.context["preference_form"]
@@ -30,7 +36,7 @@ def test_profile_shows_the_preferences_with_the_default(client_of, user):
 def test_without_an_address_the_default_is_no_email_and_the_page_says_why(client_of, user):
     user.email = ""
     user.save()
-    response = client_of(user).get(PROFILE, headers=EN)
+    response = client_of(user).get(PAGE, headers=EN)
     assert response.context["preference_form"].initial["email_mode"] == EmailMode.NONE
     assert "You have no e-mail address yet" in response.content.decode()
 
@@ -41,11 +47,11 @@ def test_choose_a_daily_digest_at_an_hour(client_of, user):
     response = save(client, email_mode="digest", digest_hour="8")
 
     assert response.status_code == 302
-    assert response["Location"] == PROFILE
+    assert response["Location"] == PAGE
     preference = NotificationPreference.objects.get(user=user)
     assert (preference.email_mode, preference.digest_hour) == (EmailMode.DIGEST, 8)
     assert AuditEvent.objects.filter(verb="notifications.preference").exists()
-    page = client.get(PROFILE, headers=EN)
+    page = client.get(PAGE, headers=EN)
     assert "Your notification preferences are saved." in page.content.decode()
     assert page.context["preference_form"].initial == {"email_mode": "digest", "digest_hour": 8}
 
@@ -87,12 +93,12 @@ def test_nonsense_is_refused(client_of, user, mode, hour):
 
 
 @pytest.mark.parametrize("count", [5, 50])
-def test_profile_query_count_does_not_grow(client_of, user, department, count, django_assert_num_queries):
+def test_page_query_count_does_not_grow(client_of, user, department, count, django_assert_num_queries):
     for person in UserFactory.create_batch(count, department=department):
         NotificationPreference.objects.create(user=person, email_mode=EmailMode.DIGEST)
     NotificationPreference.objects.create(user=user, email_mode=EmailMode.NONE)
     client = client_of(user)
-    # 1 session, 2 user, 3 the person with department and notification preference, 4 unread badge.
+    # 1 session, 2 user, 3 the person's notification preference, 4 unread badge.
     with django_assert_num_queries(4):
-        response = client.get(PROFILE)
+        response = client.get(PAGE)
     assert response.context["preference_form"].initial["email_mode"] == EmailMode.NONE

@@ -7,11 +7,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from notifications.models import Notification, NotificationKind, ReminderPolicy
-from notifications.reminders import meeting_reminder_times, policy_for, scan_scheduled, scan_work_items
-from notifications.services import reminder_schedule, reminders_cancel
-from workload.models import WorkItem, WorkItemKind
+from notifications.models import Notification, NotificationKind
+from workload.models import ReminderPolicy, WorkItem, WorkItemKind
+from workload.reminders import meeting_reminder_times, policy_for, scan_scheduled, scan_work_items
 from workload.services import workitem_complete, workitem_open, workitem_reassign
+from workload.urging import reminder_schedule, reminders_cancel
 
 SH = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
@@ -57,19 +57,21 @@ def test_the_whole_cycle_sends_each_stage_once(item, user, head, office_member, 
     assert scan_work_items(now=at(3, 16, 32)) == 0  # moved on to the due moment
     scan_work_items(now=at(4, 17, 31))
     assert sent(NotificationKind.OVERDUE, user) == 1  # "due now"
-    scan_work_items(now=at(5, 9))  # one working day late
+    scan_work_items(now=at(5, 9))  # the first morning overdue: 15 hours 30 minutes of working time
     assert sent(NotificationKind.OVERDUE, user) == 2
     assert sent(NotificationKind.ESCALATION) == 0
-    scan_work_items(now=at(6, 9))  # two: the department head hears of it
+    scan_work_items(now=at(6, 9))  # one working day 15 hours: not yet two
+    assert sent(NotificationKind.ESCALATION) == 0
+    scan_work_items(now=at(9, 9))  # Monday: two working days 15 hours (the weekend does not count)
     assert sent(NotificationKind.ESCALATION, head) == 1
     assert WorkItem.objects.get(pk=item.pk).escalation_level == 1
-    scan_work_items(now=at(9, 9))  # Monday: three (the weekend does not count)
+    scan_work_items(now=at(10, 9))  # three
     assert sent(NotificationKind.ESCALATION) == 1
-    scan_work_items(now=at(10, 9))  # four: the office and the assigner
+    scan_work_items(now=at(11, 9))  # four: the office and the assigner
     assert sent(NotificationKind.ESCALATION, office_member) == 1
     assert sent(NotificationKind.ESCALATION, leader) == 1
     assert WorkItem.objects.get(pk=item.pk).escalation_level == 2
-    assert sent(NotificationKind.OVERDUE, user) == 5
+    assert sent(NotificationKind.OVERDUE, user) == 6
 
 
 def test_running_twice_or_late_never_duplicates(item, user):
@@ -116,7 +118,7 @@ def test_policy_resolution_prefers_the_most_specific_row():
     assert policy_for("approval", "normal").remind_before_hours == 8
 
 
-def test_extra_urgent_escalates_to_office_on_the_first_day(user, department, leader, office, office_member, head):
+def test_extra_urgent_escalates_to_office_after_one_working_day(user, department, leader, office, office_member, head):
     office.head = office_member
     office.save()
     with time_machine.travel(at(2, 10), tick=False):
@@ -129,7 +131,9 @@ def test_extra_urgent_escalates_to_office_on_the_first_day(user, department, lea
             urgency="extra_urgent",
             assigned_by=leader,
         )
-    scan_work_items(now=at(3, 9))
+    scan_work_items(now=at(3, 9))  # 15 hours 30 minutes of working time overdue: not yet a day
+    assert sent(NotificationKind.ESCALATION) == 0
+    scan_work_items(now=at(4, 9))
     assert sent(NotificationKind.ESCALATION, head) == 1
     assert sent(NotificationKind.ESCALATION, office_member) == 1
 

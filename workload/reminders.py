@@ -9,22 +9,23 @@ even when two scanners run at once or a task is delivered twice.
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from accounts.access import office_heads
 from accounts.models import Department, User
 from core import calendar
-from workload.models import WorkItem, WorkItemStatus
+from notifications.models import NotificationKind
+from notifications.services import NotificationSpec, notification_create, notifications_create_many
 
-from .models import NotificationKind, ReminderPolicy, ScheduledReminder
-from .services import NotificationSpec, notification_create, notifications_create_many
+from .models import ReminderPolicy, ScheduledReminder, WorkItem, WorkItemStatus
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +123,7 @@ def _spec(item: WorkItem, recipient: User, kind: str, body: str, stage: str) -> 
         title=item.title,
         body=body,
         target_ref=(item.target_type_id, item.target_id),
-        work_item=item,
+        subject=item,
         key=f"wi:{item.pk}:{stage}:{recipient.pk}",
     )
 
@@ -143,30 +144,78 @@ def process_item(
             body = _("Due %(due)s.") % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")}
             specs.append(_spec(item, item.assignee, NotificationKind.REMINDER, body, "before"))
             return specs, (due if policy.remind_at_due else _next_morning(due)), item.escalation_level
-        days_over = calendar.working_days_between(timezone.localdate(due), timezone.localdate(now))
-        if days_over <= 0:
+        # The daily reminders follow the calendar's working mornings; the escalation thresholds
+        # count working time elapsed since the deadline (DESIGN.md: "逾期 N 个工作日").
+        overdue = calendar.working_elapsed(due, now)
+        if calendar.working_days_between(timezone.localdate(due), timezone.localdate(now)) <= 0:
             if policy.remind_at_due:
                 specs.append(_spec(item, item.assignee, NotificationKind.OVERDUE, _("Due now."), "due"))
         elif policy.remind_daily_overdue:
-            body = _("Overdue by %(days)d working day(s).") % {"days": days_over}
+            body = _("Overdue by %(duration)s.") % {"duration": overdue_words(overdue)}
             stage = f"overdue:{timezone.localdate(now).isoformat()}"
             specs.append(_spec(item, item.assignee, NotificationKind.OVERDUE, body, stage))
-        level = 0
-        if days_over >= 1 and days_over >= policy.escalate_to_head_after_days:
-            level = 1
-        if days_over >= 1 and days_over >= policy.escalate_to_office_after_days:
-            level = 2
+        level = escalation_level(overdue, policy)
         for new_level in range(item.escalation_level + 1, level + 1):
-            body = _("%(name)s is %(days)d working day(s) late with this.") % {
+            body = _("%(name)s is %(duration)s late with this.") % {
                 "name": item.assignee.display_name,
-                "days": days_over,
+                "duration": overdue_words(overdue),
             }
             for recipient in org.recipients(item, new_level):
                 specs.append(_spec(item, recipient, NotificationKind.ESCALATION, body, f"escalation{new_level}"))
         level = max(level, item.escalation_level)
         if not policy.remind_daily_overdue and level >= 2:
             return specs, None, level  # nothing more will ever be sent
-        return specs, _next_morning(now), level
+        return specs, _next_moment(due, now, policy, level), level
+
+
+def escalation_level(overdue: timedelta, policy: Policy) -> int:
+    """0, 1 (the department head) or 2 (the office and the assigner) for working time ``overdue``."""
+    if overdue <= timedelta(0):
+        return 0
+    if overdue >= timedelta(days=policy.escalate_to_office_after_days):
+        return 2
+    if overdue >= timedelta(days=policy.escalate_to_head_after_days):
+        return 1
+    return 0
+
+
+def _next_moment(due: datetime, now: datetime, policy: Policy, level: int) -> datetime | None:
+    """The next working morning, or sooner the working moment an escalation threshold is crossed."""
+    moment = _next_morning(now) if policy.remind_daily_overdue else None
+    for new_level, days in ((1, policy.escalate_to_head_after_days), (2, policy.escalate_to_office_after_days)):
+        if new_level > level:
+            crossing = calendar.next_working_moment(working_moment_after(due, timedelta(days=days)))
+            if crossing > now and (moment is None or crossing < moment):
+                moment = crossing
+            break
+    return moment or _next_morning(now)
+
+
+def working_moment_after(start: datetime, elapsed: timedelta) -> datetime:
+    """The moment at which ``calendar.working_elapsed(start, moment)`` reaches ``elapsed``."""
+    remaining = elapsed
+    tz = ZoneInfo(settings.TIME_ZONE)
+    current = timezone.localtime(start, tz)
+    while True:
+        day_end = datetime.combine(current.date() + timedelta(days=1), time(0), tzinfo=tz)
+        if calendar.is_workday(current.date()):
+            if current + remaining <= day_end:
+                return current + remaining
+            remaining -= day_end - current
+        current = day_end
+
+
+def overdue_words(overdue: timedelta) -> str:
+    """``1 个工作日 20 小时`` / ``1 working day 20 hours``: working time overdue, in the active language."""
+    days, hours, minutes = overdue.days, overdue.seconds // 3600, overdue.seconds % 3600 // 60
+    parts = []
+    if days:
+        parts.append(ngettext("%(n)d working day", "%(n)d working days", days) % {"n": days})
+    if hours:
+        parts.append(ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours})
+    if not parts:
+        parts.append(ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes})
+    return " ".join(parts)
 
 
 def _claim_batch(now: datetime, batch: int) -> list[WorkItem]:

@@ -1,0 +1,108 @@
+"""催办 by hand and scheduled reminders: writes of the reminder engine that people and apps call."""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from accounts.access import is_office_member
+from accounts.models import User
+from core.audit import audit_record
+from core.errors import Conflict, PermissionDenied, RateLimited, ValidationError
+from notifications.models import NotificationKind
+from notifications.services import notification_create
+
+from .models import ScheduledReminder, Urge, WorkItem, WorkItemStatus
+
+URGE_INTERVAL = timedelta(hours=1)
+
+
+@transaction.atomic
+def workitem_urge(*, actor: User, item: WorkItem, message: str = "") -> Urge:
+    """催办: the item's assigner or the office presses the assignee; once per item per hour."""
+    if item.status != WorkItemStatus.OPEN:
+        raise Conflict(_("This work item is already closed; there is nothing to urge."), code="already_closed")
+    if actor.pk != item.assigned_by_id and not is_office_member(actor):
+        raise PermissionDenied(_("Only the person who assigned this, or the office, may urge it."))
+    if actor.pk == item.assignee_id:
+        raise ValidationError(_("You cannot urge yourself."))
+    now = timezone.now()
+    # One conditional update decides, so two urges at once cannot both pass the hourly limit.
+    claimed = (
+        WorkItem.objects.filter(pk=item.pk)
+        .filter(Q(last_urged_at__isnull=True) | Q(last_urged_at__lte=now - URGE_INTERVAL))
+        .update(last_urged_at=now)
+    )
+    if not claimed:
+        raise RateLimited(
+            _("This item was urged less than an hour ago; give the assignee time."), code="urged_recently"
+        )
+    item.last_urged_at = now
+    urge = Urge.objects.create(work_item=item, by=actor, message=message.strip())
+    with override(settings.LANGUAGE_CODE):
+        notification_create(
+            recipient=item.assignee,
+            kind=NotificationKind.URGE,
+            title=item.title,
+            body=(_("%(name)s urges you to finish this.") % {"name": actor.display_name})
+            + (f" {urge.message}" if urge.message else ""),
+            target_ref=(item.target_type_id, item.target_id),
+            actor=actor,
+            subject=item,
+        )
+    audit_record(actor=actor, verb="workitem.urge", target=item, data={"message": urge.message})
+    return urge
+
+
+@transaction.atomic
+def reminder_schedule(
+    *,
+    target: models.Model,
+    recipients: Iterable[User],
+    at: Iterable[datetime],
+    title: str,
+    body: str = "",
+) -> list[ScheduledReminder]:
+    """Remind ``recipients`` about ``target`` at each moment of ``at`` (past moments are skipped).
+
+    Calling it again for the same target, person and moment changes nothing (a stable key).
+    """
+    content_type = ContentType.objects.get_for_model(target)
+    now = timezone.now()
+    created = []
+    for moment in at:
+        if moment <= now:
+            continue
+        for person in recipients:
+            key = f"{content_type.pk}:{target.pk}:{person.pk}:{int(moment.timestamp())}"
+            reminder, made = ScheduledReminder.objects.get_or_create(
+                key=key,
+                defaults={
+                    "recipient": person,
+                    "target_type": content_type,
+                    "target_id": target.pk,
+                    "remind_at": moment,
+                    "title": str(title)[:300],
+                    "body": body,
+                },
+            )
+            if made:
+                created.append(reminder)
+    return created
+
+
+@transaction.atomic
+def reminders_cancel(*, target: models.Model, recipients: Iterable[User] | None = None) -> int:
+    """Withdraw the unsent reminders about ``target`` (a meeting moved or cancelled)."""
+    qs = ScheduledReminder.objects.filter(
+        target_type=ContentType.objects.get_for_model(target), target_id=target.pk, sent_at__isnull=True
+    )
+    if recipients is not None:
+        qs = qs.filter(recipient__in=[p.pk for p in recipients])
+    return qs.update(cancelled=True)
