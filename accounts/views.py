@@ -90,8 +90,12 @@ def _preference_initial(user: User) -> dict[str, Any]:
         preference = user.notification_preference
     except ObjectDoesNotExist:
         # What delivery does without a saved choice: e-mail at once, if there is an address.
-        return {"email_mode": EmailMode.IMMEDIATE if user.email else EmailMode.NONE, "digest_hour": 17}
-    return {"email_mode": preference.email_mode, "digest_hour": preference.digest_hour}
+        return {
+            "email_mode": EmailMode.IMMEDIATE if user.email else EmailMode.NONE,
+            "digest_hour": 17,
+            "language": user.language,
+        }
+    return {"email_mode": preference.email_mode, "digest_hour": preference.digest_hour, "language": user.language}
 
 
 def _filtered_people(request: HttpRequest) -> tuple[PeopleFilterForm, QuerySet[User]]:

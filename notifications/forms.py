@@ -1,6 +1,7 @@
 """Forms of urging and notification preferences. They validate input; the services do the writing."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import EmailMode
@@ -33,4 +34,9 @@ class PreferenceForm(forms.Form):
         choices=[(hour, f"{hour:02d}:00") for hour in range(24)],
         initial=17,
         help_text=_("With a daily digest: when it is sent, on working days."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        help_text=_("Notifications are written in this language: on the pages, by e-mail and to chat robots."),
     )

@@ -11,12 +11,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from accounts.access import office_heads
 from accounts.models import Department, User
@@ -115,12 +112,14 @@ class _Org:
         return list(people.values())
 
 
-def _spec(item: WorkItem, recipient: User, kind: str, body: str, stage: str) -> NotificationSpec:
+def _spec(item: WorkItem, recipient: User, kind: str, body: tuple[str, dict], stage: str) -> NotificationSpec:
+    # ``body``: the message key and its parameters; the item's title is added (rendered when shown).
     return NotificationSpec(
         recipient=recipient,
         kind=kind,
-        title=item.title,
-        body=body,
+        message=body[0],
+        params={"title": item.title, **body[1]},
+        classification=item.classification,
         target_ref=(item.target_type_id, item.target_id),
         work_item=item,
         key=f"wi:{item.pk}:{stage}:{recipient.pk}",
@@ -138,35 +137,31 @@ def process_item(
     if due is None:  # only items with a deadline are scheduled
         return [], None, item.escalation_level
     specs: list[NotificationSpec] = []
-    with override(settings.LANGUAGE_CODE):
-        if now < due:
-            body = _("Due %(due)s.") % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")}
-            specs.append(_spec(item, item.assignee, NotificationKind.REMINDER, body, "before"))
-            return specs, (due if policy.remind_at_due else _next_morning(due)), item.escalation_level
-        days_over = calendar.working_days_between(timezone.localdate(due), timezone.localdate(now))
-        if days_over <= 0:
-            if policy.remind_at_due:
-                specs.append(_spec(item, item.assignee, NotificationKind.OVERDUE, _("Due now."), "due"))
-        elif policy.remind_daily_overdue:
-            body = _("Overdue by %(days)d working day(s).") % {"days": days_over}
-            stage = f"overdue:{timezone.localdate(now).isoformat()}"
-            specs.append(_spec(item, item.assignee, NotificationKind.OVERDUE, body, stage))
-        level = 0
-        if days_over >= 1 and days_over >= policy.escalate_to_head_after_days:
-            level = 1
-        if days_over >= 1 and days_over >= policy.escalate_to_office_after_days:
-            level = 2
-        for new_level in range(item.escalation_level + 1, level + 1):
-            body = _("%(name)s is %(days)d working day(s) late with this.") % {
-                "name": item.assignee.display_name,
-                "days": days_over,
-            }
-            for recipient in org.recipients(item, new_level):
-                specs.append(_spec(item, recipient, NotificationKind.ESCALATION, body, f"escalation{new_level}"))
-        level = max(level, item.escalation_level)
-        if not policy.remind_daily_overdue and level >= 2:
-            return specs, None, level  # nothing more will ever be sent
-        return specs, _next_morning(now), level
+    if now < due:
+        body = ("reminder.before_due", {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")})
+        specs.append(_spec(item, item.assignee, NotificationKind.REMINDER, body, "before"))
+        return specs, (due if policy.remind_at_due else _next_morning(due)), item.escalation_level
+    days_over = calendar.working_days_between(timezone.localdate(due), timezone.localdate(now))
+    if days_over <= 0:
+        if policy.remind_at_due:
+            specs.append(_spec(item, item.assignee, NotificationKind.OVERDUE, ("reminder.due", {}), "due"))
+    elif policy.remind_daily_overdue:
+        body = ("reminder.overdue", {"days": days_over})
+        stage = f"overdue:{timezone.localdate(now).isoformat()}"
+        specs.append(_spec(item, item.assignee, NotificationKind.OVERDUE, body, stage))
+    level = 0
+    if days_over >= 1 and days_over >= policy.escalate_to_head_after_days:
+        level = 1
+    if days_over >= 1 and days_over >= policy.escalate_to_office_after_days:
+        level = 2
+    for new_level in range(item.escalation_level + 1, level + 1):
+        body = ("reminder.escalation", {"name": item.assignee.display_name, "days": days_over})
+        for recipient in org.recipients(item, new_level):
+            specs.append(_spec(item, recipient, NotificationKind.ESCALATION, body, f"escalation{new_level}"))
+    level = max(level, item.escalation_level)
+    if not policy.remind_daily_overdue and level >= 2:
+        return specs, None, level  # nothing more will ever be sent
+    return specs, _next_morning(now), level
 
 
 def _claim_batch(now: datetime, batch: int) -> list[WorkItem]:

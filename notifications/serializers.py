@@ -8,12 +8,17 @@ from rest_framework import serializers
 
 from accounts.serializers import PersonRefSerializer
 from core.api import StrictSerializer, TargetSerializer
-from workload.targets import target_ref
 
 from .models import Notification, NotificationKind, Urge
+from .presentation import target_of
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    """Call ``notifications.presentation.present`` on the rows first: title and body are rendered in
+    the reader's language, and masked (no title, body or target) where the target is not theirs to see."""
+
+    title = serializers.SerializerMethodField()
+    body = serializers.SerializerMethodField()
     target = serializers.SerializerMethodField()
     actor = PersonRefSerializer(read_only=True, allow_null=True, help_text=_("Who caused it; null for the system."))
 
@@ -22,11 +27,17 @@ class NotificationSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "title", "body", "target", "created_at", "read_at", "actor"]
         read_only_fields = fields
 
+    def get_title(self, notification: Notification) -> str:
+        return notification.shown_title
+
+    def get_body(self, notification: Notification) -> str:
+        return notification.shown_body
+
     @extend_schema_field(TargetSerializer(allow_null=True))
     def get_target(self, notification: Notification) -> dict[str, Any] | None:
-        if notification.target_type_id is None or notification.target_id is None:
+        if notification.masked:
             return None
-        return target_ref(notification.target_type_id, notification.target_id)
+        return target_of(notification)
 
 
 class NotificationFilterSerializer(serializers.Serializer):

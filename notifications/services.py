@@ -1,6 +1,6 @@
 """Writes of notifications: create (at most once per key), mark read, urge, schedule, preferences."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,7 +11,6 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from accounts.access import is_office_member
 from accounts.models import User
@@ -19,8 +18,26 @@ from core.audit import audit_record
 from core.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationError
 from workload.models import WorkItem, WorkItemStatus
 
-from . import delivery
-from .models import EmailMode, Notification, NotificationKind, NotificationPreference, ScheduledReminder, Urge
+from . import delivery, messages, robots
+from .models import (
+    EmailMode,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    RobotRoute,
+    RobotWebhook,
+    ScheduledReminder,
+    Urge,
+)
+
+
+def _message_of(message: str | None, params: Mapping[str, Any] | None, title: str, body: str) -> tuple[str, dict]:
+    """The stored (key, parameters): a registered message, or finished text kept as written."""
+    if message is None:
+        return messages.LEGACY, {"title": str(title)[: messages.TITLE_MAX_LENGTH], "body": str(body)}
+    params = dict(params or {})
+    messages.check(message, params)
+    return message, params
 
 
 @transaction.atomic
@@ -28,26 +45,35 @@ def notification_create(
     *,
     recipient: User,
     kind: str,
-    title: str,
+    message: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    title: str = "",
     body: str = "",
     target: models.Model | None = None,
     actor: Any = None,
     key: str | None = None,
     target_ref: tuple[int, int] | None = None,
     work_item: WorkItem | None = None,
+    classification: str = "",
 ) -> Notification | None:
     """Tell ``recipient`` something. With ``key``, a second call with the same key creates nothing
     and returns None (reminders rely on this to be sent exactly once). ``target_ref`` is
-    (content type id, object id), for callers that know the target without loading it."""
+    (content type id, object id), for callers that know the target without loading it.
+
+    What it says is ``message`` (a key of ``notifications.messages``) with ``params`` (plain
+    values), rendered in the reader's language when shown or sent; ``title``/``body`` without a
+    message are kept as written. ``classification`` is the target's, for masking."""
     if kind not in NotificationKind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
+    message, params = _message_of(message, params, title, body)
     if key is not None and Notification.objects.filter(key=key).exists():
         return None
     notification = Notification(
         recipient=recipient,
         kind=kind,
-        title=str(title)[:300],
-        body=str(body),
+        message=message,
+        params=params,
+        classification=classification,
         target_type_id=(
             ContentType.objects.get_for_model(target).pk if target is not None else target_ref and target_ref[0]
         ),
@@ -64,8 +90,9 @@ def notification_create(
         if key is not None and Notification.objects.filter(key=key).exists():
             return None
         raise
-    # The e-mail, if the person wants one, is recorded in the same transaction and sent after commit.
+    # The e-mail and robot posts, if wanted, are recorded in the same transaction and sent after commit.
     delivery.record(notification)
+    robots.record([notification])
     return notification
 
 
@@ -75,11 +102,14 @@ class NotificationSpec:
 
     recipient: User
     kind: str
-    title: str
+    message: str | None = None
+    params: Mapping[str, Any] | None = None
+    title: str = ""
     body: str = ""
     target_ref: tuple[int, int] | None = None
     work_item: WorkItem | None = None
     key: str | None = None
+    classification: str = ""
 
 
 @transaction.atomic
@@ -103,19 +133,22 @@ def notifications_create_many(specs: Sequence[NotificationSpec]) -> list[Notific
         fresh.append(spec)
     if not fresh:
         return []
-    rows = [
-        Notification(
-            recipient=spec.recipient,
-            kind=spec.kind,
-            title=str(spec.title)[:300],
-            body=str(spec.body),
-            target_type_id=spec.target_ref[0] if spec.target_ref else None,
-            target_id=spec.target_ref[1] if spec.target_ref else None,
-            key=spec.key,
-            work_item=spec.work_item,
+    rows = []
+    for spec in fresh:
+        message, params = _message_of(spec.message, spec.params, spec.title, spec.body)
+        rows.append(
+            Notification(
+                recipient=spec.recipient,
+                kind=spec.kind,
+                message=message,
+                params=params,
+                classification=spec.classification,
+                target_type_id=spec.target_ref[0] if spec.target_ref else None,
+                target_id=spec.target_ref[1] if spec.target_ref else None,
+                key=spec.key,
+                work_item=spec.work_item,
+            )
         )
-        for spec in fresh
-    ]
     try:
         with transaction.atomic():
             created = Notification.objects.bulk_create(rows)
@@ -124,16 +157,20 @@ def notifications_create_many(specs: Sequence[NotificationSpec]) -> list[Notific
             notification_create(
                 recipient=spec.recipient,
                 kind=spec.kind,
+                message=spec.message,
+                params=spec.params,
                 title=spec.title,
                 body=spec.body,
                 target_ref=spec.target_ref,
                 work_item=spec.work_item,
                 key=spec.key,
+                classification=spec.classification,
             )
             for spec in fresh
         ]
         return [n for n in made if n is not None]
     delivery.record_many(created)
+    robots.record(created)
     return created
 
 
@@ -180,17 +217,16 @@ def workitem_urge(*, actor: User, item: WorkItem, message: str = "") -> Urge:
         )
     item.last_urged_at = now
     urge = Urge.objects.create(work_item=item, by=actor, message=message.strip())
-    with override(settings.LANGUAGE_CODE):
-        notification_create(
-            recipient=item.assignee,
-            kind=NotificationKind.URGE,
-            title=item.title,
-            body=(_("%(name)s urges you to finish this.") % {"name": actor.display_name})
-            + (f" {urge.message}" if urge.message else ""),
-            target_ref=(item.target_type_id, item.target_id),
-            actor=actor,
-            work_item=item,
-        )
+    notification_create(
+        recipient=item.assignee,
+        kind=NotificationKind.URGE,
+        message="workitem.urged",
+        params={"title": item.title, "name": actor.display_name, "note": urge.message},
+        classification=item.classification,
+        target_ref=(item.target_type_id, item.target_id),
+        actor=actor,
+        work_item=item,
+    )
     audit_record(actor=actor, verb="workitem.urge", target=item, data={"message": urge.message})
     return urge
 
@@ -244,7 +280,10 @@ def reminders_cancel(*, target: models.Model, recipients: Iterable[User] | None 
 
 
 @transaction.atomic
-def preference_update(*, user: User, email_mode: str, digest_hour: int = 17) -> NotificationPreference:
+def preference_update(
+    *, user: User, email_mode: str, digest_hour: int = 17, language: str | None = None
+) -> NotificationPreference:
+    """How the person is told: e-mail at once, a daily digest or none; and in which language."""
     if email_mode not in EmailMode.values:
         raise ValidationError(_("Unknown e-mail choice."), fields={"email_mode": [_("Choose one of the options.")]})
     if not 0 <= digest_hour <= 23:
@@ -253,8 +292,54 @@ def preference_update(*, user: User, email_mode: str, digest_hour: int = 17) -> 
         raise ValidationError(
             _("Add an e-mail address to your profile first."), fields={"email_mode": [_("No e-mail address.")]}
         )
+    if language is not None and language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Unknown language."), fields={"language": [_("Choose one of the options.")]})
     preference, _created = NotificationPreference.objects.update_or_create(
         user=user, defaults={"email_mode": email_mode, "digest_hour": digest_hour}
     )
-    audit_record(actor=user, verb="notifications.preference", target=user, data={"email_mode": email_mode})
+    data: dict[str, Any] = {"email_mode": email_mode}
+    if language is not None and language != user.language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+        data["language"] = language
+    audit_record(actor=user, verb="notifications.preference", target=user, data=data)
     return preference
+
+
+@transaction.atomic
+def robot_webhook_save(*, actor: User, webhook: RobotWebhook) -> RobotWebhook:
+    """An administrator adds or changes a group robot (audited; the secret is not logged)."""
+    webhook.full_clean()
+    created = webhook.pk is None
+    webhook.save()
+    audit_record(
+        actor=actor,
+        verb="notifications.robot_create" if created else "notifications.robot_update",
+        target=webhook,
+        data={"name": webhook.name, "platform": webhook.platform, "active": webhook.active},
+    )
+    return webhook
+
+
+@transaction.atomic
+def robot_route_save(*, actor: User, route: RobotRoute) -> RobotRoute:
+    """An administrator routes a person's or a department's chosen kinds to a robot (audited)."""
+    if (route.user_id is None) == (route.department_id is None):
+        raise ValidationError(_("Choose either a person or a department."))
+    unknown = [k for k in route.kinds if k not in NotificationKind.values]
+    if unknown or not route.kinds:
+        raise ValidationError(_("Choose at least one kind of notification."), fields={"kinds": [_("Unknown kind.")]})
+    created = route.pk is None
+    route.save()
+    audit_record(
+        actor=actor,
+        verb="notifications.route_create" if created else "notifications.route_update",
+        target=route,
+        data={
+            "webhook": route.webhook_id,
+            "user": route.user_id,
+            "department": route.department_id,
+            "kinds": route.kinds,
+        },
+    )
+    return route

@@ -16,21 +16,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from workload.targets import target_ref
-
 from . import selectors, services
 from .models import Notification, NotificationKind
+from .presentation import present
 
 PAGE_SIZE = 25
 
 
-def _with_target_url(notification: Notification) -> Notification:
-    # Content types are cached per process, so linking costs no query.
-    notification.target_url = (
-        target_ref(notification.target_type_id, notification.target_id)["url"]
-        if notification.target_type_id and notification.target_id
-        else None
-    )
+def _shown(request: HttpRequest, notification: Notification) -> Notification:
+    # Rendered in the reader's language; masked (no title, no link) if its target is not theirs to see.
+    present([notification], reader=request.user)
     return notification
 
 
@@ -73,7 +68,8 @@ def notification_centre(request: HttpRequest) -> HttpResponse:
     filters = {"show": show, **({"kind": kind} if kind else {})}
     context = {
         "page": page,
-        "groups": _by_day([_with_target_url(n) for n in page]),
+        # One visibility question for the whole page.
+        "groups": _by_day(list(present(list(page), reader=request.user))),
         "show": show,
         "kind": kind,
         "kinds": NotificationKind.choices,
@@ -91,13 +87,13 @@ def notification_centre(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark read, then go to what the notification is about (or back to the centre)."""
-    notification = _with_target_url(services.notification_mark_read(user=request.user, notification_id=pk))
+    notification = _shown(request, services.notification_mark_read(user=request.user, notification_id=pk))
     return redirect(notification.target_url or _back(request))
 
 
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = _with_target_url(services.notification_mark_read(user=request.user, notification_id=pk))
+    notification = _shown(request, services.notification_mark_read(user=request.user, notification_id=pk))
     if request.htmx:
         # The updated row, and the navigation badge swapped out of band.
         return render(

@@ -70,10 +70,6 @@ PEOPLE: list[Person] = [
 ]
 
 
-WELCOME_TITLE = "欢迎使用协同办公平台"
-WELCOME_BODY = "这是演示数据：工作台列出交给您办理的事项，逾期事项排在最前。"
-
-
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
@@ -153,17 +149,16 @@ class Command(BaseCommand):
             created += self._notify(
                 recipient=user,
                 kind=NotificationKind.INFO,
-                title=WELCOME_TITLE,
-                body=WELCOME_BODY,
+                message="demo.welcome",
                 target=None,
                 key=f"demo:welcome:{user.pk}",
             )
         return created
 
     @staticmethod
-    def _notify(*, recipient: User, kind: str, title: str, body: str, target: Any, key: str) -> int:
+    def _notify(*, recipient: User, kind: str, message: str, target: Any, key: str) -> int:
         # The key makes the notification exist at most once, however often the command runs.
-        made = notification_create(recipient=recipient, kind=kind, title=title, body=body, target=target, key=key)
+        made = notification_create(recipient=recipient, kind=kind, message=message, target=target, key=key)
         return int(made is not None)
 
     # --- printing ----------------------------------------------------------------------------------
