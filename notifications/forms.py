@@ -35,8 +35,10 @@ class PreferenceForm(forms.Form):
         initial=17,
         help_text=_("With a daily digest: when it is sent, on working days."),
     )
-    language = forms.ChoiceField(
+    language = forms.TypedChoiceField(
         label=_("Language"),
         choices=settings.LANGUAGES,
+        required=False,
+        empty_value=None,
         help_text=_("Notifications are written in this language: on the pages, by e-mail and to chat robots."),
     )
