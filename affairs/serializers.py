@@ -12,6 +12,7 @@ from accounts.models import Department, User
 from accounts.serializers import DepartmentRefSerializer, PersonRefSerializer
 from core.api import StrictSerializer, TargetSerializer
 from core.enums import Classification, Priority, Urgency
+from core.validators import single_line
 from workload.targets import target_ref
 
 from .models import (
@@ -206,7 +207,7 @@ class MatterFilterSerializer(serializers.Serializer):
 
 
 class MatterCreateSerializer(StrictSerializer):
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=200, validators=[single_line])
     description = serializers.CharField(required=False, default="", allow_blank=True, max_length=20000)
     priority = serializers.ChoiceField(choices=Priority.choices)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, default=Urgency.NORMAL)
@@ -321,7 +322,7 @@ class ArrangementInputSerializer(StrictSerializer):
 
 
 class ReceptionCreateSerializer(StrictSerializer):
-    visiting_org = serializers.CharField(max_length=200)
+    visiting_org = serializers.CharField(max_length=200, validators=[single_line])
     purpose = serializers.CharField(max_length=5000)
     arrival = BoundedDateTimeField()
     departure = BoundedDateTimeField()
@@ -400,7 +401,7 @@ class WorkPlanFilterSerializer(serializers.Serializer):
 
 
 class PlanItemInputSerializer(StrictSerializer):
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=200, validators=[single_line])
     owner = person_field()
     priority = serializers.ChoiceField(choices=Priority.choices, required=False, default=Priority.ROUTINE)
     due_on = BoundedDateField(required=False, allow_null=True, default=None)
@@ -408,7 +409,7 @@ class PlanItemInputSerializer(StrictSerializer):
 
 
 class WorkPlanCreateSerializer(StrictSerializer):
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=200, validators=[single_line])
     kind = serializers.ChoiceField(choices=PlanKind.choices, required=False, default=PlanKind.PLAN)
     period = serializers.ChoiceField(choices=PlanPeriod.choices)
     period_start = BoundedDateField()
