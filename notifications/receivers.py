@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from workload.models import WorkItem
+from workload.models import WorkItem, WorkItemKind
 from workload.signals import workitem_opened, workitem_reassigned, workitems_cancelled
 
 from .messages import msgid
@@ -22,7 +22,7 @@ def _notify_assigned(item: WorkItem) -> None:
         recipient=item.assignee,
         kind=NotificationKind.ASSIGNED,
         message="workitem.assigned",
-        params={"title": item.title, "kind": msgid(item.get_kind_display())},
+        params={"title": item.title, "kind": msgid(WorkItemKind(item.kind).label)},
         classification=item.classification,
         target_ref=_target(item),
         actor=item.assigned_by,
