@@ -209,9 +209,19 @@ class ScheduledReminderAdmin(ReadOnlyAdmin):
     fields = ["recipient", ("target_type", "target_id"), "remind_at", "title", "body", "key", "sent_at", "cancelled"]
 
 
+class RobotWebhookForm(forms.ModelForm):
+    url = forms.URLField(label=_("webhook URL"), max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = RobotWebhook
+        fields = ["name", "platform", "url", "secret", "active"]
+
+
 @admin.register(RobotWebhook)
 class RobotWebhookAdmin(admin.ModelAdmin):
     """Group robots (企业微信 / 钉钉 / 飞书): set by administrators; saved through the service (audited)."""
+
+    form = RobotWebhookForm
 
     list_display = ["name", "platform", "active"]
     list_filter = ["platform", "active"]

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -163,7 +164,7 @@ class RobotWebhook(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     platform = models.CharField(_("platform"), max_length=16, choices=RobotPlatform.choices)
-    url = models.URLField(_("webhook URL"), max_length=500)
+    url = models.URLField(_("webhook URL"), max_length=500, validators=[URLValidator(schemes=["http", "https"])])
     secret = models.CharField(
         _("signing secret"),
         max_length=200,
