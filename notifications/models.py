@@ -74,6 +74,12 @@ class Notification(models.Model):
         ]
         constraints = [models.UniqueConstraint(fields=["key"], name="notif_unique_key")]
 
+    # Set by ``notifications.presentation.present`` for the reader at hand (not stored).
+    shown_title: str
+    shown_body: str
+    masked: bool
+    target_url: str | None
+
     def __str__(self) -> str:
         # Never the title: lists that name a notification (admin) may be read by people who may
         # not see its target.

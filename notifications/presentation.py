@@ -74,7 +74,8 @@ def present(
             else:
                 notification.shown_title, notification.shown_body = notification.render()
             target = target_of(notification) if has_target and not hidden else None
-            notification.target_url = target["url"] if target else None
+            url = target["url"] if target else None
+            notification.target_url = str(url) if url else None
     return notifications
 
 

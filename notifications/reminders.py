@@ -112,7 +112,9 @@ class _Org:
         return list(people.values())
 
 
-def _spec(item: WorkItem, recipient: User, kind: str, body: tuple[str, dict], stage: str) -> NotificationSpec:
+def _spec(
+    item: WorkItem, recipient: User, kind: str, body: tuple[str, dict[str, object]], stage: str
+) -> NotificationSpec:
     # ``body``: the message key and its parameters; the item's title is added (rendered when shown).
     return NotificationSpec(
         recipient=recipient,
@@ -137,6 +139,7 @@ def process_item(
     if due is None:  # only items with a deadline are scheduled
         return [], None, item.escalation_level
     specs: list[NotificationSpec] = []
+    body: tuple[str, dict[str, object]]
     if now < due:
         body = ("reminder.before_due", {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")})
         specs.append(_spec(item, item.assignee, NotificationKind.REMINDER, body, "before"))

@@ -100,9 +100,12 @@ def claim(delivery_id: int, *, now: datetime | None = None) -> bool:
 # --- The message and each platform's shape -----------------------------------------------------
 
 
+_MARKUP = str.maketrans("[]<>`*", "［］＜＞'＊")
+
+
 def _plain(text: str) -> str:
     # Text people wrote must not turn into markdown links or markup in the group.
-    return text.translate(str.maketrans({"[": "［", "]": "］", "<": "＜", ">": "＞", "`": "'", "*": "＊"}))
+    return text.translate(_MARKUP)
 
 
 def compose(notification: Notification) -> tuple[str, str]:
@@ -135,12 +138,12 @@ def request_for(platform: str, url: str, secret: str, headline: str, text: str, 
     if platform == RobotPlatform.WECOM:
         return url, {"msgtype": "markdown", "markdown": {"content": text}}
     if platform == RobotPlatform.DINGTALK:
-        body = {"msgtype": "markdown", "markdown": {"title": headline, "text": text}}
+        shape: dict[str, Any] = {"msgtype": "markdown", "markdown": {"title": headline, "text": text}}
         if secret:
             timestamp = str(int(now * 1000))
             glue = "&" if urllib.parse.urlsplit(url).query else "?"
             url = f"{url}{glue}timestamp={timestamp}&sign={dingtalk_sign(secret, timestamp)}"
-        return url, body
+        return url, shape
     if platform == RobotPlatform.FEISHU:
         body: dict[str, Any] = {
             "msg_type": "interactive",

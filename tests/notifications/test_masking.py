@@ -53,7 +53,7 @@ def two(user, department, secret_target, hidden_targets):
 
 
 def test_centre_shows_only_that_a_hidden_item_exists(client_of, user, two, catalogue):
-    shown, masked = two
+    _shown, masked = two
     html = client_of(user).get(reverse("notifications:list")).content.decode()
     assert "公开的会议安排" in html
     assert SECRET_TITLE not in html and "涉及名单" not in html
