@@ -239,6 +239,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="xietong@localhost")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # A claimed e-mail whose worker died is sent again after this long (seconds).
 NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", default=600)
+# Tries of an e-mail or robot message that failed for a passing reason (server unreachable) before
+# it is marked failed; a message that can never be sent (a header error) is failed at once.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security -------------------------------------------------------------------------------

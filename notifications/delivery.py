@@ -100,7 +100,7 @@ def claim(delivery_id: int, *, now: datetime | None = None) -> bool:
 
 
 def max_attempts() -> int:
-    return int(getattr(settings, "NOTIFICATION_MAX_ATTEMPTS", 8))
+    return int(settings.NOTIFICATION_MAX_ATTEMPTS)
 
 
 def backoff(attempts: int) -> timedelta:
