@@ -222,6 +222,7 @@ class RobotRoute(models.Model):
                     Q(user__isnull=False, department__isnull=True) | Q(user__isnull=True, department__isnull=False)
                 ),
                 name="robot_route_user_or_department",
+                violation_error_message=_("Choose either a person or a department."),
             )
         ]
 

@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'robot route',
                 'verbose_name_plural': 'robot routes',
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('department__isnull', True), ('user__isnull', False)), models.Q(('department__isnull', False), ('user__isnull', True)), _connector='OR'), name='robot_route_user_or_department')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('department__isnull', True), ('user__isnull', False)), models.Q(('department__isnull', False), ('user__isnull', True)), _connector='OR'), name='robot_route_user_or_department', violation_error_message='Choose either a person or a department.')],
             },
         ),
         migrations.CreateModel(
