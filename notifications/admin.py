@@ -215,6 +215,8 @@ class RobotWebhookForm(forms.ModelForm):
     class Meta:
         model = RobotWebhook
         fields = ["name", "platform", "url", "secret", "active"]
+        # Not shown on screen (kept when the form is saved unchanged).
+        widgets = {"secret": forms.PasswordInput(render_value=True)}
 
 
 @admin.register(RobotWebhook)

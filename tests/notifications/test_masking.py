@@ -2,6 +2,7 @@
 that something exists — in the centre, the API, e-mail, the digest and the admin — asked once per page."""
 
 from datetime import datetime
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -134,8 +135,12 @@ def test_admin_who_may_not_see_the_target_sees_only_the_kind(
     ):
         html = client.get(url, headers=EN).content.decode()
         assert SECRET_TITLE not in html and "涉及名单" not in html, url
-    changelist = client.get(reverse("admin:notifications_notification_changelist"), headers=EN).content.decode()
+    asked = []
+    checker = visibility._checker
+    with mock.patch.object(visibility, "_checker", lambda u, refs: asked.append(refs) or checker(u, refs)):
+        changelist = client.get(reverse("admin:notifications_notification_changelist"), headers=EN).content.decode()
     assert "您有一件秘密级待办" in changelist  # in the administrator's own language
+    assert len(asked) == 1  # one visibility question for the page
     # Searching by title is no oracle: the admin searches people, not what notifications say.
     found = client.get(reverse("admin:notifications_notification_changelist"), {"q": "人事调整"}, headers=EN)
     assert reverse("admin:notifications_notification_change", args=[note.pk]) not in found.content.decode()
