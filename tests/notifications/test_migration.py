@@ -4,30 +4,32 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("notifications", "0003_default_policies"), ("accounts", "0002_labels")]
+from tests.factories import UserFactory
+
+BEFORE = [("notifications", "0003_default_policies")]
 AFTER = [("notifications", "0004_notification_message_params")]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    executor.loader.build_graph()
+    return executor
 
 
 @pytest.mark.django_db(transaction=True)
 def test_old_rows_keep_rendering_as_written():
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps
-    User = old.get_model("accounts", "User")
-    Notification = old.get_model("notifications", "Notification")
-    person = User.objects.create(username="old", name="老用户")
-    Notification.objects.create(recipient=person, kind="info", title="旧通知", body="旧正文")
+    person = UserFactory(username="old", name="老用户")  # people are not touched by this migration
+    executor = migrate(BEFORE)
+    Old = executor.loader.project_state(BEFORE).apps.get_model("notifications", "Notification")
+    Old.objects.create(recipient_id=person.pk, kind="info", title="旧通知", body="旧正文")
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(AFTER)
-    executor.loader.build_graph()
-    new = executor.loader.project_state(AFTER).apps
-    row = new.get_model("notifications", "Notification").objects.get()
+    executor = migrate(AFTER)
+    row = executor.loader.project_state(AFTER).apps.get_model("notifications", "Notification").objects.get()
     assert (row.message, row.params) == ("legacy", {"title": "旧通知", "body": "旧正文"})
 
     # Back to the latest schema for the rest of the suite; the model renders the row as before.
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-    from notifications.models import Notification as Current
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    from notifications.models import Notification
 
-    assert Current.objects.get().render("en") == ("旧通知", "旧正文")
+    assert Notification.objects.get().render("en") == ("旧通知", "旧正文")
