@@ -14,8 +14,11 @@ from .presentation import target_of
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    """Call ``notifications.presentation.present`` on the rows first: title and body are rendered in
-    the reader's language, and masked (no title, body or target) where the target is not theirs to see."""
+    """A notification in the reader's language. About something the reader may not see, it says only
+    that it exists: the title names its classification ("您有一件秘密级待办"), the body is empty and the
+    target null."""
+
+    # The view calls ``notifications.presentation.present`` on the rows first (rendering and masking).
 
     title = serializers.SerializerMethodField()
     body = serializers.SerializerMethodField()
