@@ -214,7 +214,7 @@ class RobotWebhookForm(forms.ModelForm):
 
     class Meta:
         model = RobotWebhook
-        fields = ["name", "platform", "url", "secret", "active"]
+        fields = ["name", "platform", "url", "secret", "active", "offered"]
         # Not shown on screen (kept when the form is saved unchanged).
         widgets = {"secret": forms.PasswordInput(render_value=True)}
 
@@ -225,10 +225,10 @@ class RobotWebhookAdmin(admin.ModelAdmin):
 
     form = RobotWebhookForm
 
-    list_display = ["name", "platform", "active"]
-    list_filter = ["platform", "active"]
+    list_display = ["name", "platform", "active", "offered"]
+    list_filter = ["platform", "active", "offered"]
     search_fields = ["name"]
-    fields = ["name", "platform", "url", "secret", "active"]
+    fields = ["name", "platform", "url", "secret", "active", "offered"]
 
     def save_model(self, request: HttpRequest, obj: RobotWebhook, form: Any, change: bool) -> None:
         services.robot_webhook_save(actor=request.user, webhook=obj)

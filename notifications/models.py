@@ -178,6 +178,11 @@ class RobotWebhook(models.Model):
         help_text=_("DingTalk and Feishu: the robot's signing secret (加签). Blank: messages are not signed."),
     )
     active = models.BooleanField(_("active"), default=True)
+    offered = models.BooleanField(
+        _("offered to people"),
+        default=False,
+        help_text=_("People may choose this robot for their own notifications (on their chat robots page)."),
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -223,7 +228,9 @@ class RobotRoute(models.Model):
                 ),
                 name="robot_route_user_or_department",
                 violation_error_message=_("Choose either a person or a department."),
-            )
+            ),
+            models.UniqueConstraint(fields=["webhook", "user"], name="robot_route_once_per_person"),
+            models.UniqueConstraint(fields=["webhook", "department"], name="robot_route_once_per_department"),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from workload.models import WorkItem
 
-from .models import Notification, NotificationKind, Urge
+from .models import Notification, NotificationKind, RobotRoute, RobotWebhook, Urge
 
 
 def notification_list(*, user: Any, unread: bool | None = None, kind: str | None = None) -> QuerySet[Notification]:
@@ -21,6 +21,17 @@ def notification_list(*, user: Any, unread: bool | None = None, kind: str | None
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("-created_at", "-id")
+
+
+def robots_offered(*, user: Any) -> QuerySet[RobotWebhook]:
+    """The robots a person may choose for their own notifications: active and offered to people."""
+    return RobotWebhook.objects.filter(active=True, offered=True).order_by("name", "id")
+
+
+def robot_routes_of(*, user: Any) -> QuerySet[RobotRoute]:
+    """The person's own robot routes, with their robots (those set for their department are the
+    administrators' and not listed here)."""
+    return RobotRoute.objects.filter(user=user).select_related("webhook").order_by("webhook__name", "id")
 
 
 def unread_count(*, user: Any) -> int:

@@ -316,7 +316,7 @@ def robot_webhook_save(*, actor: User, webhook: RobotWebhook) -> RobotWebhook:
         actor=actor,
         verb="notifications.robot_create" if created else "notifications.robot_update",
         target=webhook,
-        data={"name": webhook.name, "platform": webhook.platform, "active": webhook.active},
+        data={"name": webhook.name, "platform": webhook.platform, "active": webhook.active, "offered": webhook.offered},
     )
     return webhook
 
@@ -343,3 +343,40 @@ def robot_route_save(*, actor: User, route: RobotRoute) -> RobotRoute:
         },
     )
     return route
+
+
+@transaction.atomic
+def robot_route_choose(*, actor: User, webhook_id: int, kinds: Sequence[str]) -> RobotRoute | None:
+    """A person sends chosen kinds of their own notifications to a robot offered to people.
+
+    Choosing no kinds removes the route (returns None). A robot not offered (or not active) is 404.
+    """
+    webhook = RobotWebhook.objects.filter(pk=webhook_id, active=True, offered=True).first()
+    if webhook is None:
+        raise NotFound()
+    kinds = list(dict.fromkeys(kinds))
+    if any(k not in NotificationKind.values for k in kinds):
+        raise ValidationError(_("Unknown kind."), fields={"kinds": [_("Choose from the list.")]})
+    if not kinds:
+        removed, _count = RobotRoute.objects.filter(webhook=webhook, user=actor).delete()
+        if removed:
+            audit_record(actor=actor, verb="notifications.route_remove", target=webhook, data={"user": actor.pk})
+        return None
+    route, created = RobotRoute.objects.update_or_create(webhook=webhook, user=actor, defaults={"kinds": kinds})
+    audit_record(
+        actor=actor,
+        verb="notifications.route_create" if created else "notifications.route_update",
+        target=route,
+        data={"webhook": webhook.pk, "user": actor.pk, "kinds": kinds},
+    )
+    return route
+
+
+@transaction.atomic
+def robot_route_remove(*, actor: User, route_id: int) -> None:
+    """A person stops one of their own robot routes (404 for anyone else's)."""
+    route = RobotRoute.objects.filter(pk=route_id, user=actor).first()
+    if route is None:
+        raise NotFound()
+    audit_record(actor=actor, verb="notifications.route_remove", target=route.webhook, data={"user": actor.pk})
+    route.delete()

@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/open/", views.notification_open, name="open"),
     path("<int:pk>/read/", views.notification_read, name="read"),
     path("read-all/", views.notification_read_all, name="read_all"),
+    path("robots/", views.robot_routes, name="robots"),
+    path("robots/<int:pk>/remove/", views.robot_route_remove, name="robot_remove"),
 ]

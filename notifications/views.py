@@ -14,9 +14,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.errors import DomainError
 
 from . import selectors, services
+from .forms import RobotRouteChoiceForm
 from .models import Notification, NotificationKind
 from .presentation import present
 
@@ -114,3 +117,38 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
             % {"count": count},
         )
     return redirect(_back(request))
+
+
+@require_http_methods(["GET", "POST"])
+def robot_routes(request: HttpRequest) -> HttpResponse:
+    """My chat robots: which kinds of my notifications go to which group robot (those offered to people)."""
+    robots = selectors.robots_offered(user=request.user)
+    form = RobotRouteChoiceForm(request.POST if request.method == "POST" else None, robots=robots)
+    if form.is_valid():
+        try:
+            route = services.robot_route_choose(
+                actor=request.user, webhook_id=form.cleaned_data["webhook"].pk, kinds=form.cleaned_data["kinds"]
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Saved.") if route else _("This robot no longer receives your notifications."))
+            return redirect("notifications:robots")
+    status = 400 if request.method == "POST" else 200
+    routes = list(selectors.robot_routes_of(user=request.user))
+    kinds = dict(NotificationKind.choices)
+    for route in routes:
+        route.kind_labels = [kinds[k] for k in route.kinds if k in kinds]
+    return render(
+        request,
+        "notifications/robots.html",
+        {"form": form, "routes": routes, "has_robots": robots.exists()},
+        status=status,
+    )
+
+
+@require_POST
+def robot_route_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    services.robot_route_remove(actor=request.user, route_id=pk)
+    messages.success(request, _("This robot no longer receives your notifications."))
+    return redirect("notifications:robots")

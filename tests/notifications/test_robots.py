@@ -369,3 +369,89 @@ def test_robot_admin_lists_cost_the_same_at_any_size(client_of, admin_user, serv
     # date hierarchy and filter choices: the same number at 3 rows as at 30.
     assert counts() == few
     assert max(few.values()) <= 12
+
+
+# --- a person's own routes ------------------------------------------------------------------------
+
+ROBOTS = reverse("notifications:robots")
+
+
+def test_a_person_routes_their_own_kinds_to_an_offered_robot(client_of, server, user, department):
+    offered = RobotWebhook.objects.create(name="科室群", platform="wecom", url=server.url, offered=True)
+    RobotWebhook.objects.create(name="领导群", platform="wecom", url=server.url)  # not offered
+    client = client_of(user)
+    page = client.get(ROBOTS, headers={"accept-language": "en"}).content.decode()
+    assert "科室群" in page and "领导群" not in page
+
+    response = client.post(ROBOTS, {"webhook": offered.pk, "kinds": ["reminder", "overdue"]})
+    assert response.status_code == 302
+    route = RobotRoute.objects.get(user=user)
+    assert (route.webhook, route.kinds) == (offered, ["reminder", "overdue"])
+    assert AuditEvent.objects.filter(verb="notifications.route_create").exists()
+    tell(user, department)
+    assert RobotDelivery.objects.filter(webhook=offered).count() == 1
+
+    # Choosing again changes the kinds; choosing none stops it.
+    client.post(ROBOTS, {"webhook": offered.pk, "kinds": ["urge"]})
+    assert RobotRoute.objects.get(user=user).kinds == ["urge"]
+    client.post(ROBOTS, {"webhook": offered.pk})
+    assert not RobotRoute.objects.filter(user=user).exists()
+
+
+def test_a_robot_not_offered_or_a_bad_kind_is_refused(client_of, server, user):
+    hidden = RobotWebhook.objects.create(name="领导群", platform="wecom", url=server.url)
+    offered = RobotWebhook.objects.create(name="科室群", platform="wecom", url=server.url, offered=True)
+    client = client_of(user)
+    assert client.post(ROBOTS, {"webhook": hidden.pk, "kinds": ["reminder"]}).status_code == 400
+    assert client.post(ROBOTS, {"webhook": offered.pk, "kinds": ["nonsense"]}).status_code == 400
+    assert client.post(ROBOTS, {"webhook": "99999999999999999999", "kinds": ["reminder"]}).status_code == 400
+    assert not RobotRoute.objects.exists()
+
+
+def test_stopping_a_route_is_only_for_its_owner(client_of, server, user, head):
+    offered = RobotWebhook.objects.create(name="科室群", platform="wecom", url=server.url, offered=True)
+    mine = route(offered, user=user)
+    theirs = route(offered, user=head)
+    client = client_of(user)
+    assert client.post(reverse("notifications:robot_remove", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("notifications:robot_remove", args=[mine.pk])).status_code == 405
+    assert client.post(reverse("notifications:robot_remove", args=[mine.pk])).status_code == 302
+    assert list(RobotRoute.objects.values_list("user", flat=True)) == [head.pk]
+
+
+def test_department_routes_are_not_listed_or_changed_on_the_personal_page(client_of, server, user, department):
+    offered = RobotWebhook.objects.create(name="科室群", platform="wecom", url=server.url, offered=True)
+    by_admin = route(offered, department=department)
+    client = client_of(user)
+    assert f'id="robot-route-{by_admin.pk}"' not in client.get(ROBOTS).content.decode()
+    assert client.post(reverse("notifications:robot_remove", args=[by_admin.pk])).status_code == 404
+
+
+def test_without_offered_robots_the_page_says_so(client_of, user):
+    html = client_of(user).get(ROBOTS, headers={"accept-language": "en"}).content.decode()
+    assert 'id="no-robots"' in html and 'id="robot-routes-empty"' in html
+
+
+def test_the_personal_page_costs_the_same_at_any_size(client_of, server, user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_of(user)
+
+    def add(n):
+        for i in range(n):
+            webhook = RobotWebhook.objects.create(name=f"群{i}", platform="wecom", url=server.url, offered=True)
+            route(webhook, user=user)
+
+    def count():
+        client.get(ROBOTS)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(ROBOTS).status_code == 200
+        return len(queries)
+
+    add(2)
+    few = count()
+    add(20)
+    # 1 session, 2 user, 3 my routes with their robots, 4 whether any robot is offered,
+    # 5 the offered robots for the choice, 6 the unread badge.
+    assert count() == few == 6
