@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -91,6 +92,10 @@ class User(AbstractUser):
         _("clearance"), max_length=16, choices=Classification.choices, default=Classification.INTERNAL
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The language notifications are written in (page, API, e-mail, robot message); chosen on the profile.
+    language = models.CharField(
+        _("language"), max_length=16, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     # Search keys kept in step with ``name`` on save: full pinyin and initials (张文涛 → zwt).
     name_pinyin = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
     name_initials = models.CharField(max_length=50, blank=True, editable=False, db_index=True)

@@ -12,6 +12,7 @@ from accounts.models import Department, User
 from accounts.widgets import PeopleMultiplePicker, PeoplePicker
 from core.attachments import files_count_error
 from core.enums import Classification, Priority, Urgency
+from core.validators import single_line
 
 from .models import ArrangementKind, MatterStatus, PlanKind, PlanPeriod, ReceptionStatus
 
@@ -85,7 +86,7 @@ class MatterFilterForm(forms.Form):
 
 
 class MatterForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[single_line])
     description = forms.CharField(
         label=_("What is to be done"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -181,7 +182,7 @@ class ReceptionFilterForm(forms.Form):
 
 
 class ReceptionForm(forms.Form):
-    visiting_org = forms.CharField(label=_("Visiting organization"), max_length=200)
+    visiting_org = forms.CharField(label=_("Visiting organization"), max_length=200, validators=[single_line])
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
     arrival = forms.DateTimeField(label=_("Arrival"), widget=DateTimeInput)
     departure = forms.DateTimeField(label=_("Departure"), widget=DateTimeInput)
@@ -277,7 +278,7 @@ class PlanFilterForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[single_line])
     kind = forms.ChoiceField(label=_("Kind"), choices=PlanKind.choices, initial=PlanKind.PLAN)
     department = forms.ModelChoiceField(label=_("Department"), queryset=departments())
     period = forms.ChoiceField(label=_("Period"), choices=PlanPeriod.choices, initial=PlanPeriod.MONTH)
@@ -291,7 +292,7 @@ class PlanForm(forms.Form):
 
 
 class PlanItemForm(forms.Form):
-    title = forms.CharField(label=_("Item"), max_length=200)
+    title = forms.CharField(label=_("Item"), max_length=200, validators=[single_line])
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=people(), widget=PeoplePicker)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.ROUTINE)
     due_on = forms.DateField(label=_("Due on"), required=False, widget=DateInput)

@@ -13,6 +13,7 @@ from accounts.serializers import DepartmentRefSerializer, PersonRefSerializer
 from core.api import StrictSerializer, TargetSerializer
 from core.attachments import MAX_FILES_PER_REQUEST
 from core.enums import Classification, Priority, Urgency
+from core.validators import single_line
 from workload.targets import target_ref
 
 from .models import (
@@ -207,7 +208,7 @@ class MatterFilterSerializer(serializers.Serializer):
 
 
 class MatterCreateSerializer(StrictSerializer):
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=200, validators=[single_line])
     description = serializers.CharField(required=False, default="", allow_blank=True, max_length=20000)
     priority = serializers.ChoiceField(choices=Priority.choices)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, default=Urgency.NORMAL)
@@ -322,7 +323,7 @@ class ArrangementInputSerializer(StrictSerializer):
 
 
 class ReceptionCreateSerializer(StrictSerializer):
-    visiting_org = serializers.CharField(max_length=200)
+    visiting_org = serializers.CharField(max_length=200, validators=[single_line])
     purpose = serializers.CharField(max_length=5000)
     arrival = BoundedDateTimeField()
     departure = BoundedDateTimeField()
@@ -401,7 +402,7 @@ class WorkPlanFilterSerializer(serializers.Serializer):
 
 
 class PlanItemInputSerializer(StrictSerializer):
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=200, validators=[single_line])
     owner = person_field()
     priority = serializers.ChoiceField(choices=Priority.choices, required=False, default=Priority.ROUTINE)
     due_on = BoundedDateField(required=False, allow_null=True, default=None)
@@ -409,7 +410,7 @@ class PlanItemInputSerializer(StrictSerializer):
 
 
 class WorkPlanCreateSerializer(StrictSerializer):
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=200, validators=[single_line])
     kind = serializers.ChoiceField(choices=PlanKind.choices, required=False, default=PlanKind.PLAN)
     period = serializers.ChoiceField(choices=PlanPeriod.choices)
     period_start = BoundedDateField()

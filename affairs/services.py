@@ -337,8 +337,9 @@ def matter_confirm(*, actor: User, matter: Matter, accept: bool, note: str = "")
             notification_create(
                 recipient=person,
                 kind=NotificationKind.INFO,
-                title=locked.title,
-                body=_("Confirmed as completed.") + (f" {note}" if note else ""),
+                message="matter.confirmed",
+                params={"title": locked.title, "note": note},
+                classification=locked.classification,
                 target=locked,
                 actor=actor,
             )

@@ -731,7 +731,7 @@ class Command(BaseCommand):
                 yield Notification(
                     recipient_id=rng.choice(recipient_ids),
                     kind=kind_of(),
-                    title=f"{rng.choice(VERBS)}{rng.choice(OBJECTS)}",
+                    params={"title": f"{rng.choice(VERBS)}{rng.choice(OBJECTS)}", "body": ""},
                     target_type_id=target_type_id,
                     target_id=rng.choice(department_ids),
                     read_at=now - timedelta(hours=rng.randint(0, 24 * 30)) if read else None,

@@ -19,6 +19,12 @@ app.conf.beat_schedule = {
         "schedule": schedule(run_every=60),
         "options": {"expires": 55},
     },
+    "sweep-robot-deliveries": {
+        # Chat-robot posts whose nudge was lost or whose back-off has passed (least-tried first).
+        "task": "notifications.tasks.sweep_robot_deliveries",
+        "schedule": schedule(run_every=60),
+        "options": {"expires": 55},
+    },
     "send-digests": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(minute=0),

@@ -291,6 +291,9 @@ SITE_URL = env.str(
 )
 # A claimed e-mail whose worker died is sent again after this long (seconds).
 NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", default=600)
+# Tries of an e-mail or robot message that failed for a passing reason (server unreachable) before
+# it is marked failed; a message that can never be sent (a header error) is failed at once.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security -------------------------------------------------------------------------------

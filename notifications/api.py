@@ -10,6 +10,7 @@ from core.api import error_responses, object_id
 
 from . import selectors, services
 from .models import Notification
+from .presentation import present
 from .serializers import MarkedSerializer, NotificationFilterSerializer, NotificationSerializer
 
 
@@ -31,11 +32,14 @@ class NotificationViewSet(viewsets.GenericViewSet):
         params = NotificationFilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         page = self.paginate_queryset(selectors.notification_list(user=request.user, **params.validated_data))
+        # One visibility question for the page; each row in the reader's language, masked where needed.
+        present(page, reader=request.user)
         return self.get_paginated_response(NotificationSerializer(page, many=True).data)
 
     @action(detail=True, methods=["post"])
     def read(self, request: Request, pk: str) -> Response:
         notification = services.notification_mark_read(user=request.user, notification_id=object_id(pk))
+        present([notification], reader=request.user)
         return Response(NotificationSerializer(notification).data)
 
     @action(detail=False, methods=["post"], url_path="read-all")

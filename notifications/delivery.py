@@ -5,24 +5,30 @@ nudge sent after commit. Sending claims the row first (``pending`` → ``sending
 update), then sends, then marks it ``sent``: a second delivery of the same task finds nothing to
 claim. A task that was never enqueued (broker down) or whose worker died mid-task is picked up by
 the scanner's ``dispatch_unsent`` pass, so nothing is lost and nothing is sent twice.
+
+A message that can never be sent (a header error, a refused address) is marked failed with its
+reason at once; a passing error (the mail server unreachable) is tried again later, backing off,
+at most ``NOTIFICATION_MAX_ATTEMPTS`` times. Re-sending takes the least-tried, oldest rows first,
+so a few stuck rows never hold up the others.
 """
 
 import logging
+import smtplib
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import BadHeaderError, EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import override
+from django.utils.translation import gettext, override
 
 from core import calendar
 
-from .links import target_ref
 from .models import DeliveryStatus, EmailDelivery, EmailMode, Notification, NotificationPreference
+from .presentation import language_of, link, present
 
 logger = logging.getLogger(__name__)
 
@@ -93,17 +99,43 @@ def claim(delivery_id: int, *, now: datetime | None = None) -> bool:
     )
 
 
-def _link(notification: Notification) -> str:
-    base = settings.SITE_URL.rstrip("/")
-    if notification.target_type_id and notification.target_id:
-        url = target_ref(notification.target_type_id, notification.target_id)["url"]
-        if url:
-            return f"{base}{url}"
-    return f"{base}/notifications/"
+def max_attempts() -> int:
+    return int(settings.NOTIFICATION_MAX_ATTEMPTS)
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the ``attempts``-th failed try: 30 s, 1 min, 2 min, ... at most an hour."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def is_permanent(exc: BaseException) -> bool:
+    """Errors that another try cannot cure: a malformed message (``BadHeaderError`` is a
+    ``ValueError``), an address the server refuses, any 5xx answer of the mail server."""
+    if isinstance(exc, ValueError | TypeError | LookupError | smtplib.SMTPRecipientsRefused):
+        return True
+    return isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600
+
+
+def record_failure(model: Any, pks: list[int], exc: BaseException, attempts: int, *, now: datetime) -> bool:
+    """Record a failed try; returns True when the row is failed for good (permanent, or out of tries)."""
+    # A header error quotes the header, which may be a title the reader of this row may not see.
+    error = (
+        "BadHeaderError: a header contains a line break"
+        if isinstance(exc, BadHeaderError)
+        else f"{type(exc).__name__}: {exc}"
+    )
+    error = error[:2000]
+    rows = model.objects.filter(pk__in=pks).exclude(status=DeliveryStatus.SENT)
+    if is_permanent(exc) or attempts >= max_attempts():
+        rows.update(status=DeliveryStatus.FAILED, last_error=error, next_attempt_at=None)
+        return True
+    # Back to pending so that the retry (or the scanner, after the back-off) can claim it again.
+    rows.update(status=DeliveryStatus.PENDING, last_error=error, next_attempt_at=now + backoff(attempts))
+    return False
 
 
 def _message(recipient: Any, subject: str, template: str, context: dict[str, Any]) -> EmailMultiAlternatives:
-    with override(settings.LANGUAGE_CODE):
+    with override(language_of(recipient)):
         text = render_to_string(f"notifications/email/{template}.txt", context)
         html = render_to_string(f"notifications/email/{template}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[recipient.email])
@@ -111,27 +143,36 @@ def _message(recipient: Any, subject: str, template: str, context: dict[str, Any
     return message
 
 
+def _notification_email(delivery: EmailDelivery) -> EmailMultiAlternatives:
+    notification, recipient = delivery.notification, delivery.recipient
+    # In the recipient's language; masked if the recipient may no longer see the target.
+    present([notification], reader=recipient)
+    with override(language_of(recipient)):
+        subject = f"[{settings.SITE_NAME}] {notification.get_kind_display()}：{notification.shown_title}"
+    return _message(
+        recipient,
+        subject,
+        "notification",
+        {"notification": notification, "recipient": recipient, "link": link(notification)},
+    )
+
+
 def send_one(delivery_id: int) -> str:
-    """Claim, send and mark one immediate delivery. Returns what happened; raises on SMTP errors."""
+    """Claim, send and mark one immediate delivery. Returns what happened: "sent", "skipped"
+    (not claimable) or "failed" (can never be sent); raises on errors worth another try."""
     if not claim(delivery_id):
         return "skipped"
     delivery = EmailDelivery.objects.select_related("notification", "recipient").get(pk=delivery_id)
-    notification = delivery.notification
-    with override(settings.LANGUAGE_CODE):
-        subject = f"[{settings.SITE_NAME}] {notification.get_kind_display()}：{notification.title}"
-    message = _message(
-        delivery.recipient,
-        subject,
-        "notification",
-        {"notification": notification, "recipient": delivery.recipient, "link": _link(notification)},
-    )
     try:
-        message.send()
+        _notification_email(delivery).send()
     except Exception as exc:
-        # Back to pending so that the retry (or the scanner) can claim it again.
-        EmailDelivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.PENDING, last_error=str(exc)[:2000])
+        if record_failure(EmailDelivery, [delivery_id], exc, delivery.attempts, now=timezone.now()):
+            logger.error("E-mail delivery %s failed for good: %s", delivery_id, exc)
+            return "failed"
         raise
-    EmailDelivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.SENT, sent_at=timezone.now())
+    EmailDelivery.objects.filter(pk=delivery_id).update(
+        status=DeliveryStatus.SENT, sent_at=timezone.now(), next_attempt_at=None
+    )
     return "sent"
 
 
@@ -151,7 +192,9 @@ def dispatch_unsent(*, now: datetime | None = None, limit: int = 500) -> int:
             Q(status=DeliveryStatus.PENDING, created_at__lt=grace)
             | Q(status=DeliveryStatus.SENDING, claimed_at__lt=now - claim_timeout())
         )
-        .order_by("created_at")
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        # Fair: the least-tried first, then the oldest; rows that keep failing go to the back.
+        .order_by("attempts", "created_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
     return sum(enqueue(pk) for pk in ids)
@@ -183,18 +226,21 @@ def _send_digest(user: Any, *, now: datetime) -> int:
         if not rows:
             return 0
         ids = [r.pk for r in rows]
-        EmailDelivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.SENDING, claimed_at=now)
-    notifications = [r.notification for r in rows]
-    with override(settings.LANGUAGE_CODE):
-        from django.utils.translation import gettext as _
-
-        subject = f"[{settings.SITE_NAME}] " + _("Your daily digest: %(n)d notification(s)") % {"n": len(rows)}
-    items = [{"notification": n, "link": _link(n)} for n in notifications]
-    message = _message(user, subject, "digest", {"recipient": user, "items": items, "date": timezone.localdate(now)})
+        EmailDelivery.objects.filter(pk__in=ids).update(
+            status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    # One visibility question for the whole digest; each line in the reader's language, masked where needed.
+    notifications = list(present([r.notification for r in rows], reader=user))
+    with override(language_of(user)):
+        subject = f"[{settings.SITE_NAME}] " + gettext("Your daily digest: %(n)d notification(s)") % {"n": len(rows)}
+    items = [{"notification": n, "link": link(n)} for n in notifications]
     try:
+        message = _message(
+            user, subject, "digest", {"recipient": user, "items": items, "date": timezone.localdate(now)}
+        )
         message.send()
-    except Exception as exc:  # noqa: BLE001  (stays pending: the next working day's digest retries it)
-        EmailDelivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.PENDING, last_error=str(exc)[:2000])
+    except Exception as exc:  # noqa: BLE001  (a passing error: the next working day's digest retries it)
+        record_failure(EmailDelivery, ids, exc, max(r.attempts for r in rows) + 1, now=now)
         logger.warning("Digest for user %s failed: %s", user.pk, exc)
         return 0
     EmailDelivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.SENT, sent_at=timezone.now())

@@ -2,10 +2,15 @@
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.enums import Classification
+
+from . import messages
 
 
 class NotificationKind(models.TextChoices):
@@ -24,8 +29,13 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices)
-    title = models.CharField(_("title"), max_length=300)
-    body = models.TextField(_("text"), blank=True)
+    # What it says: a message key (notifications.messages) and plain parameters, rendered when shown
+    # or sent, in the reader's language.
+    message = models.CharField(_("message"), max_length=64, default=messages.LEGACY)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    # The target's classification, so that a reader who may not see the target is told at most
+    # "一件秘密级待办" (blank: not known, or no target).
+    classification = models.CharField(_("classification"), max_length=16, blank=True, choices=Classification.choices)
     target_type = models.ForeignKey(
         ContentType, verbose_name=_("target type"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -63,8 +73,29 @@ class Notification(models.Model):
         ]
         constraints = [models.UniqueConstraint(fields=["key"], name="notif_unique_key")]
 
+    # Set by ``notifications.presentation.present`` for the reader at hand (not stored).
+    shown_title: str
+    shown_body: str
+    masked: bool
+    target_url: str | None
+
     def __str__(self) -> str:
-        return self.title
+        # Never the title: lists that name a notification (admin) may be read by people who may
+        # not see its target.
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    def render(self, language: str | None = "") -> tuple[str, str]:
+        """(title, body) in ``language`` ("": the active one), unmasked: the caller has asked
+        ``notifications.visibility`` (``notifications.presentation`` does both)."""
+        return messages.render(self.message, self.params or {}, language=language)
+
+    @property
+    def title(self) -> str:
+        return self.render()[0]
+
+    @property
+    def body(self) -> str:
+        return self.render()[1]
 
 
 class EmailMode(models.TextChoices):
@@ -91,6 +122,84 @@ class NotificationPreference(models.Model):
         return f"{self.user_id} {self.email_mode}"
 
 
+class RobotPlatform(models.TextChoices):
+    WECOM = "wecom", _("WeCom (企业微信)")
+    DINGTALK = "dingtalk", _("DingTalk (钉钉)")
+    FEISHU = "feishu", _("Feishu (飞书)")
+
+
+class RobotWebhook(models.Model):
+    """A chat group's robot (群机器人): where routed notifications are posted. Set by administrators."""
+
+    name = models.CharField(_("name"), max_length=100)
+    platform = models.CharField(_("platform"), max_length=16, choices=RobotPlatform.choices)
+    url = models.URLField(_("webhook URL"), max_length=500, validators=[URLValidator(schemes=["http", "https"])])
+    secret = models.CharField(
+        _("signing secret"),
+        max_length=200,
+        blank=True,
+        help_text=_("DingTalk and Feishu: the robot's signing secret (加签). Blank: messages are not signed."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    offered = models.BooleanField(
+        _("offered to people"),
+        default=False,
+        help_text=_("People may choose this robot for their own notifications (on their chat robots page)."),
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("chat robot")
+        verbose_name_plural = _("chat robots")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RobotRoute(models.Model):
+    """A person's or a department's chosen kinds of notification, posted to a robot as well."""
+
+    webhook = models.ForeignKey(
+        RobotWebhook, verbose_name=_("chat robot"), on_delete=models.CASCADE, related_name="routes"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="robot_routes",
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="robot_routes",
+        help_text=_("The notifications of everyone in the department (not its sub-departments)."),
+    )
+    kinds = models.JSONField(_("kinds"), default=list, help_text=_("The kinds of notification posted."))
+
+    class Meta:
+        verbose_name = _("robot route")
+        verbose_name_plural = _("robot routes")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(user__isnull=False, department__isnull=True) | Q(user__isnull=True, department__isnull=False)
+                ),
+                name="robot_route_user_or_department",
+                violation_error_message=_("Choose either a person or a department."),
+            ),
+            models.UniqueConstraint(fields=["webhook", "user"], name="robot_route_once_per_person"),
+            models.UniqueConstraint(fields=["webhook", "department"], name="robot_route_once_per_department"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user or self.department} → {self.webhook}"
+
+
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
     SENDING = "sending", _("Sending")
@@ -112,6 +221,8 @@ class EmailDelivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # After a failed attempt that may pass (a connection error): not before this moment again.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 
@@ -126,3 +237,36 @@ class EmailDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notification_id} {self.status}"
+
+
+class RobotDelivery(models.Model):
+    """One notification posted to one robot: recorded with the notification, sent once by a worker."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="robot_deliveries")
+    webhook = models.ForeignKey(RobotWebhook, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # After a failed attempt that may pass (a connection error): not before this moment again.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("robot delivery")
+        verbose_name_plural = _("robot deliveries")
+        constraints = [
+            # Exactly once per notification and channel.
+            models.UniqueConstraint(fields=["notification", "webhook"], name="robot_delivery_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["attempts", "created_at"],
+                condition=Q(status__in=["pending", "sending"]),
+                name="robot_delivery_unsent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id} → {self.webhook_id} {self.status}"

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from .models import Notification
+from .models import Notification, RobotRoute, RobotWebhook
 
 
 def notification_list(*, user: Any, unread: bool | None = None, kind: str | None = None) -> QuerySet[Notification]:
@@ -16,6 +16,17 @@ def notification_list(*, user: Any, unread: bool | None = None, kind: str | None
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("-created_at", "-id")
+
+
+def robots_offered(*, user: Any) -> QuerySet[RobotWebhook]:
+    """The robots a person may choose for their own notifications: active and offered to people."""
+    return RobotWebhook.objects.filter(active=True, offered=True).order_by("name", "id")
+
+
+def robot_routes_of(*, user: Any) -> QuerySet[RobotRoute]:
+    """The person's own robot routes, with their robots (those set for their department are the
+    administrators' and not listed here)."""
+    return RobotRoute.objects.filter(user=user).select_related("webhook").order_by("webhook__name", "id")
 
 
 def unread_count(*, user: Any) -> int:

@@ -9,11 +9,19 @@ from rest_framework import serializers
 from accounts.serializers import PersonRefSerializer
 from core.api import TargetSerializer
 
-from .links import target_ref
 from .models import Notification, NotificationKind
+from .presentation import target_of
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    """A notification in the reader's language. About something the reader may not see, it says only
+    that it exists: the title names its classification ("您有一件秘密级待办"), the body is empty and the
+    target null."""
+
+    # The view calls ``notifications.presentation.present`` on the rows first (rendering and masking).
+
+    title = serializers.SerializerMethodField()
+    body = serializers.SerializerMethodField()
     target = serializers.SerializerMethodField()
     actor = PersonRefSerializer(read_only=True, allow_null=True, help_text=_("Who caused it; null for the system."))
 
@@ -22,11 +30,17 @@ class NotificationSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "title", "body", "target", "created_at", "read_at", "actor"]
         read_only_fields = fields
 
+    def get_title(self, notification: Notification) -> str:
+        return notification.shown_title
+
+    def get_body(self, notification: Notification) -> str:
+        return notification.shown_body
+
     @extend_schema_field(TargetSerializer(allow_null=True))
     def get_target(self, notification: Notification) -> dict[str, Any] | None:
-        if notification.target_type_id is None or notification.target_id is None:
+        if notification.masked:
             return None
-        return target_ref(notification.target_type_id, notification.target_id)
+        return target_of(notification)
 
 
 class NotificationFilterSerializer(serializers.Serializer):

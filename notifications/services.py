@@ -1,9 +1,10 @@
 """Writes of notifications: create (at most once per key), mark read, preferences."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -13,8 +14,24 @@ from accounts.models import User
 from core.audit import audit_record
 from core.errors import NotFound, ValidationError
 
-from . import delivery
-from .models import EmailMode, Notification, NotificationKind, NotificationPreference
+from . import delivery, messages, robots
+from .models import (
+    EmailMode,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    RobotRoute,
+    RobotWebhook,
+)
+
+
+def _message_of(message: str | None, params: Mapping[str, Any] | None, title: str, body: str) -> tuple[str, dict]:
+    """The stored (key, parameters): a registered message, or finished text kept as written."""
+    if message is None:
+        return messages.LEGACY, {"title": str(title)[: messages.TITLE_MAX_LENGTH], "body": str(body)}
+    params = dict(params or {})
+    messages.check(message, params)
+    return message, params
 
 
 @transaction.atomic
@@ -22,27 +39,36 @@ def notification_create(
     *,
     recipient: User,
     kind: str,
-    title: str,
+    message: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    title: str = "",
     body: str = "",
     target: models.Model | None = None,
     actor: Any = None,
     key: str | None = None,
     target_ref: tuple[int, int] | None = None,
     subject: models.Model | None = None,
+    classification: str = "",
 ) -> Notification | None:
     """Tell ``recipient`` something. With ``key``, a second call with the same key creates nothing
     and returns None (reminders rely on this to be sent exactly once). ``target_ref`` is
     (content type id, object id), for callers that know the target without loading it. ``subject``
-    is what the notification is part of, for the sender to find it again (a work item's history)."""
+    is what the notification is part of, for the sender to find it again (a work item's history).
+
+    What it says is ``message`` (a key of ``notifications.messages``) with ``params`` (plain
+    values), rendered in the reader's language when shown or sent; ``title``/``body`` without a
+    message are kept as written. ``classification`` is the target's, for masking."""
     if kind not in NotificationKind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
+    message, params = _message_of(message, params, title, body)
     if key is not None and Notification.objects.filter(key=key).exists():
         return None
     notification = Notification(
         recipient=recipient,
         kind=kind,
-        title=str(title)[:300],
-        body=str(body),
+        message=message,
+        params=params,
+        classification=classification,
         target_type_id=(
             ContentType.objects.get_for_model(target).pk if target is not None else target_ref and target_ref[0]
         ),
@@ -60,9 +86,14 @@ def notification_create(
         if key is not None and Notification.objects.filter(key=key).exists():
             return None
         raise
-    # The e-mail, if the person wants one, is recorded in the same transaction and sent after commit.
+    # The e-mail and robot posts, if wanted, are recorded in the same transaction and sent after commit.
     delivery.record(notification)
+    robots.record([notification])
     return notification
+
+
+def _content_type_id(obj: models.Model | None) -> int | None:
+    return ContentType.objects.get_for_model(obj).pk if obj is not None else None
 
 
 @dataclass(frozen=True)
@@ -71,11 +102,14 @@ class NotificationSpec:
 
     recipient: User
     kind: str
-    title: str
+    message: str | None = None
+    params: Mapping[str, Any] | None = None
+    title: str = ""
     body: str = ""
     target_ref: tuple[int, int] | None = None
     subject: models.Model | None = None
     key: str | None = None
+    classification: str = ""
 
 
 @transaction.atomic
@@ -99,20 +133,25 @@ def notifications_create_many(specs: Sequence[NotificationSpec]) -> list[Notific
         fresh.append(spec)
     if not fresh:
         return []
-    rows = [
-        Notification(
-            recipient=spec.recipient,
-            kind=spec.kind,
-            title=str(spec.title)[:300],
-            body=str(spec.body),
-            target_type_id=spec.target_ref[0] if spec.target_ref else None,
-            target_id=spec.target_ref[1] if spec.target_ref else None,
-            key=spec.key,
-            subject_type_id=ContentType.objects.get_for_model(spec.subject).pk if spec.subject is not None else None,
-            subject_id=spec.subject.pk if spec.subject is not None else None,
+    rows = []
+    for spec in fresh:
+        message, params = _message_of(spec.message, spec.params, spec.title, spec.body)
+        rows.append(
+            Notification(
+                recipient=spec.recipient,
+                kind=spec.kind,
+                message=message,
+                params=params,
+                classification=spec.classification,
+                target_type_id=spec.target_ref[0] if spec.target_ref else None,
+                target_id=spec.target_ref[1] if spec.target_ref else None,
+                key=spec.key,
+                subject_type_id=ContentType.objects.get_for_model(spec.subject).pk
+                if spec.subject is not None
+                else None,
+                subject_id=spec.subject.pk if spec.subject is not None else None,
+            )
         )
-        for spec in fresh
-    ]
     try:
         with transaction.atomic():
             created = Notification.objects.bulk_create(rows)
@@ -121,16 +160,20 @@ def notifications_create_many(specs: Sequence[NotificationSpec]) -> list[Notific
             notification_create(
                 recipient=spec.recipient,
                 kind=spec.kind,
+                message=spec.message,
+                params=spec.params,
                 title=spec.title,
                 body=spec.body,
                 target_ref=spec.target_ref,
                 subject=spec.subject,
                 key=spec.key,
+                classification=spec.classification,
             )
             for spec in fresh
         ]
         return [n for n in made if n is not None]
     delivery.record_many(created)
+    robots.record(created)
     return created
 
 
@@ -153,7 +196,10 @@ def notifications_mark_all_read(*, user: User) -> int:
 
 
 @transaction.atomic
-def preference_update(*, user: User, email_mode: str, digest_hour: int = 17) -> NotificationPreference:
+def preference_update(
+    *, user: User, email_mode: str, digest_hour: int = 17, language: str | None = None
+) -> NotificationPreference:
+    """How the person is told: e-mail at once, a daily digest or none; and in which language."""
     if email_mode not in EmailMode.values:
         raise ValidationError(_("Unknown e-mail choice."), fields={"email_mode": [_("Choose one of the options.")]})
     if not 0 <= digest_hour <= 23:
@@ -162,8 +208,91 @@ def preference_update(*, user: User, email_mode: str, digest_hour: int = 17) -> 
         raise ValidationError(
             _("Add an e-mail address to your profile first."), fields={"email_mode": [_("No e-mail address.")]}
         )
+    if language is not None and language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Unknown language."), fields={"language": [_("Choose one of the options.")]})
     preference, _created = NotificationPreference.objects.update_or_create(
         user=user, defaults={"email_mode": email_mode, "digest_hour": digest_hour}
     )
-    audit_record(actor=user, verb="notifications.preference", target=user, data={"email_mode": email_mode})
+    data: dict[str, Any] = {"email_mode": email_mode}
+    if language is not None and language != user.language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+        data["language"] = language
+    audit_record(actor=user, verb="notifications.preference", target=user, data=data)
     return preference
+
+
+@transaction.atomic
+def robot_webhook_save(*, actor: User, webhook: RobotWebhook) -> RobotWebhook:
+    """An administrator adds or changes a group robot (audited; the secret is not logged)."""
+    webhook.full_clean()
+    created = webhook.pk is None
+    webhook.save()
+    audit_record(
+        actor=actor,
+        verb="notifications.robot_create" if created else "notifications.robot_update",
+        target=webhook,
+        data={"name": webhook.name, "platform": webhook.platform, "active": webhook.active, "offered": webhook.offered},
+    )
+    return webhook
+
+
+@transaction.atomic
+def robot_route_save(*, actor: User, route: RobotRoute) -> RobotRoute:
+    """An administrator routes a person's or a department's chosen kinds to a robot (audited)."""
+    if (route.user_id is None) == (route.department_id is None):
+        raise ValidationError(_("Choose either a person or a department."))
+    unknown = [k for k in route.kinds if k not in NotificationKind.values]
+    if unknown or not route.kinds:
+        raise ValidationError(_("Choose at least one kind of notification."), fields={"kinds": [_("Unknown kind.")]})
+    created = route.pk is None
+    route.save()
+    audit_record(
+        actor=actor,
+        verb="notifications.route_create" if created else "notifications.route_update",
+        target=route,
+        data={
+            "webhook": route.webhook_id,
+            "user": route.user_id,
+            "department": route.department_id,
+            "kinds": route.kinds,
+        },
+    )
+    return route
+
+
+@transaction.atomic
+def robot_route_choose(*, actor: User, webhook_id: int, kinds: Sequence[str]) -> RobotRoute | None:
+    """A person sends chosen kinds of their own notifications to a robot offered to people.
+
+    Choosing no kinds removes the route (returns None). A robot not offered (or not active) is 404.
+    """
+    webhook = RobotWebhook.objects.filter(pk=webhook_id, active=True, offered=True).first()
+    if webhook is None:
+        raise NotFound()
+    kinds = list(dict.fromkeys(kinds))
+    if any(k not in NotificationKind.values for k in kinds):
+        raise ValidationError(_("Unknown kind."), fields={"kinds": [_("Choose from the list.")]})
+    if not kinds:
+        removed, _count = RobotRoute.objects.filter(webhook=webhook, user=actor).delete()
+        if removed:
+            audit_record(actor=actor, verb="notifications.route_remove", target=webhook, data={"user": actor.pk})
+        return None
+    route, created = RobotRoute.objects.update_or_create(webhook=webhook, user=actor, defaults={"kinds": kinds})
+    audit_record(
+        actor=actor,
+        verb="notifications.route_create" if created else "notifications.route_update",
+        target=route,
+        data={"webhook": webhook.pk, "user": actor.pk, "kinds": kinds},
+    )
+    return route
+
+
+@transaction.atomic
+def robot_route_remove(*, actor: User, route_id: int) -> None:
+    """A person stops one of their own robot routes (404 for anyone else's)."""
+    route = RobotRoute.objects.filter(pk=route_id, user=actor).first()
+    if route is None:
+        raise NotFound()
+    audit_record(actor=actor, verb="notifications.route_remove", target=route.webhook, data={"user": actor.pk})
+    route.delete()

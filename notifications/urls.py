@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/read/", views.notification_read, name="read"),
     path("read-all/", views.notification_read_all, name="read_all"),
     path("preferences/", views.preferences, name="preferences"),
+    path("robots/", views.robot_routes, name="robots"),
+    path("robots/<int:pk>/remove/", views.robot_route_remove, name="robot_remove"),
 ]

@@ -19,20 +19,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import DomainError
 
 from . import selectors, services
-from .forms import PreferenceForm
-from .links import target_ref
+from .forms import PreferenceForm, RobotRouteChoiceForm
 from .models import EmailMode, Notification, NotificationKind, NotificationPreference
+from .presentation import present
 
 PAGE_SIZE = 25
 
 
-def _with_target_url(notification: Notification) -> Notification:
-    # Content types are cached per process, so linking costs no query.
-    notification.target_url = (
-        target_ref(notification.target_type_id, notification.target_id)["url"]
-        if notification.target_type_id and notification.target_id
-        else None
-    )
+def _shown(request: HttpRequest, notification: Notification) -> Notification:
+    # Rendered in the reader's language; masked (no title, no link) if its target is not theirs to see.
+    present([notification], reader=request.user)
     return notification
 
 
@@ -75,7 +71,8 @@ def notification_centre(request: HttpRequest) -> HttpResponse:
     filters = {"show": show, **({"kind": kind} if kind else {})}
     context = {
         "page": page,
-        "groups": _by_day([_with_target_url(n) for n in page]),
+        # One visibility question for the whole page.
+        "groups": _by_day(list(present(list(page), reader=request.user))),
         "show": show,
         "kind": kind,
         "kinds": NotificationKind.choices,
@@ -93,13 +90,13 @@ def notification_centre(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark read, then go to what the notification is about (or back to the centre)."""
-    notification = _with_target_url(services.notification_mark_read(user=request.user, notification_id=pk))
+    notification = _shown(request, services.notification_mark_read(user=request.user, notification_id=pk))
     return redirect(notification.target_url or _back(request))
 
 
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = _with_target_url(services.notification_mark_read(user=request.user, notification_id=pk))
+    notification = _shown(request, services.notification_mark_read(user=request.user, notification_id=pk))
     if request.htmx:
         # The updated row, and the navigation badge swapped out of band.
         return render(
@@ -146,5 +143,44 @@ def _initial(user: Any) -> dict[str, Any]:
     preference = NotificationPreference.objects.filter(user=user).first()
     if preference is None:
         # What delivery does without a saved choice: e-mail at once, if there is an address.
-        return {"email_mode": EmailMode.IMMEDIATE if user.email else EmailMode.NONE, "digest_hour": 17}
-    return {"email_mode": preference.email_mode, "digest_hour": preference.digest_hour}
+        return {
+            "email_mode": EmailMode.IMMEDIATE if user.email else EmailMode.NONE,
+            "digest_hour": 17,
+            "language": user.language,
+        }
+    return {"email_mode": preference.email_mode, "digest_hour": preference.digest_hour, "language": user.language}
+
+
+@require_http_methods(["GET", "POST"])
+def robot_routes(request: HttpRequest) -> HttpResponse:
+    """My chat robots: which kinds of my notifications go to which group robot (those offered to people)."""
+    robots = selectors.robots_offered(user=request.user)
+    form = RobotRouteChoiceForm(request.POST if request.method == "POST" else None, robots=robots)
+    if form.is_valid():
+        try:
+            route = services.robot_route_choose(
+                actor=request.user, webhook_id=form.cleaned_data["webhook"].pk, kinds=form.cleaned_data["kinds"]
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Saved.") if route else _("This robot no longer receives your notifications."))
+            return redirect("notifications:robots")
+    status = 400 if request.method == "POST" else 200
+    routes = list(selectors.robot_routes_of(user=request.user))
+    kinds = dict(NotificationKind.choices)
+    for route in routes:
+        route.kind_labels = [kinds[k] for k in route.kinds if k in kinds]
+    return render(
+        request,
+        "notifications/robots.html",
+        {"form": form, "routes": routes, "has_robots": robots.exists()},
+        status=status,
+    )
+
+
+@require_POST
+def robot_route_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    services.robot_route_remove(actor=request.user, route_id=pk)
+    messages.success(request, _("This robot no longer receives your notifications."))
+    return redirect("notifications:robots")

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from core import calendar
+from notifications import visibility
 from tests.factories import AdminFactory, DepartmentFactory, LeaderFactory, OfficeFactory, UserFactory
 
 
@@ -15,6 +16,27 @@ def _fresh_state():
     calendar.clear_cache()
     yield
     calendar.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _notification_targets_visible(monkeypatch):
+    """Until the ledger registers its visibility rule (``workload`` at start-up), notifications'
+    targets count as visible in tests; ``hidden_targets`` hides chosen ones."""
+    if visibility._checker is None:
+        monkeypatch.setattr(visibility, "_checker", lambda user, refs: set(refs))
+
+
+@pytest.fixture
+def hidden_targets(monkeypatch):
+    """A visibility rule for notification tests: targets (content type id, object id) added to the
+    returned set are hidden from everyone; (user id, ref) pairs from that user only."""
+    hidden: set = set()
+
+    def checker(user, refs):
+        return {ref for ref in refs if ref not in hidden and (getattr(user, "pk", None), ref) not in hidden}
+
+    monkeypatch.setattr(visibility, "_checker", checker)
+    return hidden
 
 
 @pytest.fixture

@@ -77,6 +77,12 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Notification
 
+    class Params:
+        # Finished text, stored as the ``legacy`` message (as callers that pass title/body do).
+        title = factory.Sequence(lambda n: f"通知 {n}")
+        body = ""
+
     recipient = factory.SubFactory(UserFactory)
     kind = NotificationKind.INFO
-    title = factory.Sequence(lambda n: f"通知 {n}")
+    message = "legacy"
+    params = factory.LazyAttribute(lambda o: {"title": o.title, "body": o.body})

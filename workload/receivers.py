@@ -2,13 +2,11 @@
 
 from typing import Any
 
-from django.utils.translation import gettext as _
-from django.utils.translation import override
-
+from notifications.messages import msgid
 from notifications.models import NotificationKind
 from notifications.services import notification_create
 
-from .models import WorkItem
+from .models import WorkItem, WorkItemKind
 from .reminders import schedule_item
 from .signals import workitem_opened, workitem_reassigned, workitems_cancelled
 
@@ -19,16 +17,16 @@ def _target(item: WorkItem) -> tuple[int, int]:
 
 
 def _notify_assigned(item: WorkItem) -> None:
-    # The message is stored in the default language (Chinese); the title is the item's own.
-    with override("zh-hans"):
-        notification_create(
-            recipient=item.assignee,
-            kind=NotificationKind.ASSIGNED,
-            title=item.title,
-            body=_("New work for you: %(kind)s") % {"kind": item.get_kind_display()},
-            target_ref=_target(item),
-            actor=item.assigned_by,
-        )
+    # Stored as a message key with parameters, rendered in the reader's language when shown.
+    notification_create(
+        recipient=item.assignee,
+        kind=NotificationKind.ASSIGNED,
+        message="workitem.assigned",
+        params={"title": item.title, "kind": msgid(WorkItemKind(item.kind).label)},
+        classification=item.classification,
+        target_ref=_target(item),
+        actor=item.assigned_by,
+    )
 
 
 def on_opened(sender: Any, item: WorkItem, **kwargs: Any) -> None:
@@ -41,28 +39,28 @@ def on_reassigned(sender: Any, item: WorkItem, previous_assignee: Any, actor: An
     # The new holder starts the reminder cycle afresh (escalation was reset by the ledger).
     schedule_item(item)
     _notify_assigned(item)
-    with override("zh-hans"):
-        notification_create(
-            recipient=previous_assignee,
-            kind=NotificationKind.CHANGED,
-            title=item.title,
-            body=_("Passed on to %(name)s; nothing more is needed from you.") % {"name": item.assignee.display_name},
-            target_ref=_target(item),
-            actor=actor,
-        )
+    notification_create(
+        recipient=previous_assignee,
+        kind=NotificationKind.CHANGED,
+        message="workitem.passed_on",
+        params={"title": item.title, "name": item.assignee.display_name},
+        classification=item.classification,
+        target_ref=_target(item),
+        actor=actor,
+    )
 
 
 def on_cancelled(sender: Any, items: list[WorkItem], actor: Any = None, reason: str = "", **kwargs: Any) -> None:
-    with override("zh-hans"):
-        for item in items:
-            notification_create(
-                recipient=item.assignee,
-                kind=NotificationKind.CANCELLED,
-                title=item.title,
-                body=_("Withdrawn: nothing more is needed from you.") + (f" {reason}" if reason else ""),
-                target_ref=_target(item),
-                actor=actor,
-            )
+    for item in items:
+        notification_create(
+            recipient=item.assignee,
+            kind=NotificationKind.CANCELLED,
+            message="workitem.withdrawn",
+            params={"title": item.title, "note": reason},
+            classification=item.classification,
+            target_ref=_target(item),
+            actor=actor,
+        )
 
 
 workitem_opened.connect(on_opened, dispatch_uid="workload.on_opened")

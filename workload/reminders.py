@@ -16,12 +16,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, override
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.access import office_heads
 from accounts.models import Department, User
 from core import calendar
+from notifications import messages
 from notifications.models import NotificationKind
 from notifications.services import NotificationSpec, notification_create, notifications_create_many
 
@@ -116,12 +117,16 @@ class _Org:
         return list(people.values())
 
 
-def _spec(item: WorkItem, recipient: User, kind: str, body: str, stage: str) -> NotificationSpec:
+def _spec(
+    item: WorkItem, recipient: User, kind: str, body: tuple[str, dict[str, object]], stage: str
+) -> NotificationSpec:
+    # ``body``: the message key and its parameters; the item's title is added (rendered when shown).
     return NotificationSpec(
         recipient=recipient,
         kind=kind,
-        title=item.title,
-        body=body,
+        message=body[0],
+        params={"title": item.title, **body[1]},
+        classification=item.classification,
         target_ref=(item.target_type_id, item.target_id),
         subject=item,
         key=f"wi:{item.pk}:{stage}:{recipient.pk}",
@@ -139,33 +144,30 @@ def process_item(
     if due is None:  # only items with a deadline are scheduled
         return [], None, item.escalation_level
     specs: list[NotificationSpec] = []
-    with override(settings.LANGUAGE_CODE):
-        if now < due:
-            body = _("Due %(due)s.") % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")}
-            specs.append(_spec(item, item.assignee, NotificationKind.REMINDER, body, "before"))
-            return specs, (due if policy.remind_at_due else _next_morning(due)), item.escalation_level
-        # The daily reminders follow the calendar's working mornings; the escalation thresholds
-        # count working time elapsed since the deadline (DESIGN.md: "逾期 N 个工作日").
-        overdue = calendar.working_elapsed(due, now)
-        if calendar.working_days_between(timezone.localdate(due), timezone.localdate(now)) <= 0:
-            if policy.remind_at_due:
-                specs.append(_spec(item, item.assignee, NotificationKind.OVERDUE, _("Due now."), "due"))
-        elif policy.remind_daily_overdue:
-            body = _("Overdue by %(duration)s.") % {"duration": overdue_words(overdue)}
-            stage = f"overdue:{timezone.localdate(now).isoformat()}"
-            specs.append(_spec(item, item.assignee, NotificationKind.OVERDUE, body, stage))
-        level = escalation_level(overdue, policy)
-        for new_level in range(item.escalation_level + 1, level + 1):
-            body = _("%(name)s is %(duration)s late with this.") % {
-                "name": item.assignee.display_name,
-                "duration": overdue_words(overdue),
-            }
-            for recipient in org.recipients(item, new_level):
-                specs.append(_spec(item, recipient, NotificationKind.ESCALATION, body, f"escalation{new_level}"))
-        level = max(level, item.escalation_level)
-        if not policy.remind_daily_overdue and level >= 2:
-            return specs, None, level  # nothing more will ever be sent
-        return specs, _next_moment(due, now, policy, level), level
+    body: tuple[str, dict[str, object]]
+    if now < due:
+        body = ("reminder.before_due", {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")})
+        specs.append(_spec(item, item.assignee, NotificationKind.REMINDER, body, "before"))
+        return specs, (due if policy.remind_at_due else _next_morning(due)), item.escalation_level
+    # The daily reminders follow the calendar's working mornings; the escalation thresholds
+    # count working time elapsed since the deadline (DESIGN.md: "逾期 N 个工作日").
+    overdue = calendar.working_elapsed(due, now)
+    if calendar.working_days_between(timezone.localdate(due), timezone.localdate(now)) <= 0:
+        if policy.remind_at_due:
+            specs.append(_spec(item, item.assignee, NotificationKind.OVERDUE, ("reminder.due", {}), "due"))
+    elif policy.remind_daily_overdue:
+        body = ("reminder.overdue", {"overdue": int(overdue.total_seconds())})
+        stage = f"overdue:{timezone.localdate(now).isoformat()}"
+        specs.append(_spec(item, item.assignee, NotificationKind.OVERDUE, body, stage))
+    level = escalation_level(overdue, policy)
+    for new_level in range(item.escalation_level + 1, level + 1):
+        body = ("reminder.escalation", {"name": item.assignee.display_name, "overdue": int(overdue.total_seconds())})
+        for recipient in org.recipients(item, new_level):
+            specs.append(_spec(item, recipient, NotificationKind.ESCALATION, body, f"escalation{new_level}"))
+    level = max(level, item.escalation_level)
+    if not policy.remind_daily_overdue and level >= 2:
+        return specs, None, level  # nothing more will ever be sent
+    return specs, _next_moment(due, now, policy, level), level
 
 
 def escalation_level(overdue: timedelta, policy: Policy) -> int:
@@ -216,6 +218,22 @@ def overdue_words(overdue: timedelta) -> str:
     if not parts:
         parts.append(ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes})
     return " ".join(parts)
+
+
+def _overdue_seconds_words(seconds: object) -> str:
+    return overdue_words(timedelta(seconds=int(seconds))) if isinstance(seconds, int | float) else ""
+
+
+# The reminder texts of the ledger, rendered in each reader's language when shown (notifications.messages).
+messages.register(
+    "reminder.overdue", "%(title)s", _("Overdue by %(overdue)s."), formatted={"overdue": _overdue_seconds_words}
+)
+messages.register(
+    "reminder.escalation",
+    "%(title)s",
+    _("%(name)s is %(overdue)s late with this."),
+    formatted={"overdue": _overdue_seconds_words},
+)
 
 
 def _claim_batch(now: datetime, batch: int) -> list[WorkItem]:

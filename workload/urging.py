@@ -3,13 +3,11 @@
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from accounts.access import is_office_member
 from accounts.models import User
@@ -45,17 +43,16 @@ def workitem_urge(*, actor: User, item: WorkItem, message: str = "") -> Urge:
         )
     item.last_urged_at = now
     urge = Urge.objects.create(work_item=item, by=actor, message=message.strip())
-    with override(settings.LANGUAGE_CODE):
-        notification_create(
-            recipient=item.assignee,
-            kind=NotificationKind.URGE,
-            title=item.title,
-            body=(_("%(name)s urges you to finish this.") % {"name": actor.display_name})
-            + (f" {urge.message}" if urge.message else ""),
-            target_ref=(item.target_type_id, item.target_id),
-            actor=actor,
-            subject=item,
-        )
+    notification_create(
+        recipient=item.assignee,
+        kind=NotificationKind.URGE,
+        message="workitem.urged",
+        params={"title": item.title, "name": actor.display_name, "note": urge.message},
+        classification=item.classification,
+        target_ref=(item.target_type_id, item.target_id),
+        actor=actor,
+        subject=item,
+    )
     audit_record(actor=actor, verb="workitem.urge", target=item, data={"message": urge.message})
     return urge
 

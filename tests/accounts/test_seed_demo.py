@@ -115,4 +115,4 @@ def test_each_installed_app_contributes_through_its_demo_module():
     # INSTALLED_APPS order, lower layers first; accounts builds the bureau itself.
     assert names == ["workload.demo", "notifications.demo", "affairs.demo"]
     seed()
-    assert Notification.objects.filter(title="欢迎使用协同办公平台").count() == User.objects.count()
+    assert Notification.objects.filter(message="demo.welcome").count() == User.objects.count()

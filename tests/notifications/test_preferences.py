@@ -29,7 +29,7 @@ def test_the_page_shows_the_preferences_with_the_default(client_of, user):
     assert 'id="preference-form"' in body
     form = response.context["preference_form"]
     # Nothing chosen yet and an address on file: e-mail at once, as delivery does.
-    assert form.initial == {"email_mode": EmailMode.IMMEDIATE, "digest_hour": 17}
+    assert form.initial == {"email_mode": EmailMode.IMMEDIATE, "digest_hour": 17, "language": "zh-hans"}
     assert "A daily digest" in body
 
 
@@ -53,7 +53,7 @@ def test_choose_a_daily_digest_at_an_hour(client_of, user):
     assert AuditEvent.objects.filter(verb="notifications.preference").exists()
     page = client.get(PAGE, headers=EN)
     assert "Your notification preferences are saved." in page.content.decode()
-    assert page.context["preference_form"].initial == {"email_mode": "digest", "digest_hour": 8}
+    assert page.context["preference_form"].initial == {"email_mode": "digest", "digest_hour": 8, "language": "zh-hans"}
 
 
 def test_choose_no_email_and_change_it_again(client_of, user):

@@ -25,7 +25,7 @@ def test_reminder_of_a_rolled_back_transaction_is_never_sent(user, broker, embed
         with transaction.atomic():
             remind(user, "回滚的提醒")
             # Inside the transaction the e-mail is recorded, waiting for the commit...
-            assert EmailDelivery.objects.filter(notification__title="回滚的提醒").count() == 1
+            assert EmailDelivery.objects.filter(notification__params__title="回滚的提醒").count() == 1
             raise RuntimeError("the user's action failed")
 
     with embedded_worker():
@@ -38,7 +38,7 @@ def test_reminder_of_a_rolled_back_transaction_is_never_sent(user, broker, embed
         wait_until(lambda: task_log.finished[DELIVER] >= 1, what="the worker to run the committed reminder's task")
         wait_until(lambda: task_log.settled(DELIVER), what="every published delivery to be run")
 
-    assert not Notification.objects.filter(title="回滚的提醒").exists()
+    assert not Notification.objects.filter(params__title="回滚的提醒").exists()
     delivered = EmailDelivery.objects.get()
     assert delivered.notification_id == kept.pk
     assert delivered.status == DeliveryStatus.SENT

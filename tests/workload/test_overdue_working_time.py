@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core import calendar
+from notifications import messages
 from notifications.models import Notification, NotificationKind
 from workload.models import WorkItem, WorkItemKind
 from workload.reminders import (
@@ -81,7 +82,7 @@ def test_friday_to_tuesday_is_one_working_day_and_twenty_hours(user, department,
     assert level == 1
     escalated = [s for s in specs if s.kind == NotificationKind.ESCALATION]
     assert [s.recipient for s in escalated] == [head]
-    assert "1 个工作日 20 小时" in escalated[0].body
+    assert "1 个工作日 20 小时" in messages.render(escalated[0].message, escalated[0].params, language="zh-hans")[1]
     # The office threshold (2 working days) is crossed at Tuesday 17:30, after working hours: the
     # scanner looks again at the start of Wednesday.
     assert timezone.localtime(next_at) == at(2026, 3, 11, 9)
@@ -95,8 +96,10 @@ def test_the_scanner_across_a_weekend(user, department, leader, org, head, offic
     assert scan_work_items(now=at(2026, 3, 10, 14, 5)) == 0
     assert escalations(office_member) == 0
     assert WorkItem.objects.get(pk=item.pk).escalation_level == 1
-    daily = Notification.objects.filter(kind=NotificationKind.OVERDUE, body__contains="逾期").order_by("pk")
-    assert [n.body for n in daily] == ["已逾期 15 小时。", "已逾期 1 个工作日 15 小时。"]
+    daily = Notification.objects.filter(kind=NotificationKind.OVERDUE, message="reminder.overdue").order_by("pk")
+    assert [n.render("zh-hans")[1] for n in daily] == ["已逾期 15 小时。", "已逾期 1 个工作日 15 小时。"]
+    # The same notification reads in English to an English reader.
+    assert daily[0].render("en")[1] == "Overdue by 15 hours."
     scan_work_items(now=at(2026, 3, 11, 9))
     assert escalations(office_member) == 1
 

@@ -183,14 +183,14 @@ def test_a_scan_costs_a_fixed_number_of_queries(user, leader, department, django
                 )
 
     # 1 claim the due rows, 2 policies, 3 department heads, 4 office heads, 5 keys already sent,
-    # 6 insert the notifications, 7 e-mail preferences, 8 insert the e-mails, then moving the items
+    # 6 insert the notifications, 7 e-mail preferences, 8 insert the e-mails, 9 robot routes, then moving the items
     # on: one bulk update with row locks (PostgreSQL), one conditional update per item without
     # (SQLite); plus 6 savepoint statements (the scan, the batch insert and its fallback guard).
     per_item = 0 if connection.features.has_select_for_update_skip_locked else 1
     make(5, 2)
-    with django_assert_num_queries(14 + (1 if per_item == 0 else 5)):
+    with django_assert_num_queries(15 + (1 if per_item == 0 else 5)):
         assert scan_work_items(now=at(2, 11, 1)) == 5
     make(50, 3)  # the first five are overdue by then too
-    with django_assert_num_queries(14 + (1 if per_item == 0 else 55)):
+    with django_assert_num_queries(15 + (1 if per_item == 0 else 55)):
         assert scan_work_items(now=at(3, 11, 1)) == 55
     assert EmailDelivery.objects.filter(notification__kind=NotificationKind.OVERDUE).count() == 60
