@@ -19,7 +19,7 @@ from core.audit import audit_record
 from core.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationError
 from workload.models import WorkItem, WorkItemStatus
 
-from . import delivery
+from . import delivery, visibility
 from .models import EmailMode, Notification, NotificationKind, NotificationPreference, ScheduledReminder, Urge
 
 
@@ -163,6 +163,9 @@ def workitem_urge(*, actor: User, item: WorkItem, message: str = "") -> Urge:
     """催办: the item's assigner or the office presses the assignee; once per item per hour."""
     if item.status != WorkItemStatus.OPEN:
         raise Conflict(_("This work item is already closed; there is nothing to urge."), code="already_closed")
+    if not visibility.may_see(actor, item.target_type_id, item.target_id):
+        # The target's own rule (DESIGN.md, Rule of visibility): no urge on what one may not see.
+        raise NotFound()
     if actor.pk != item.assigned_by_id and not is_office_member(actor):
         raise PermissionDenied(_("Only the person who assigned this, or the office, may urge it."))
     if actor.pk == item.assignee_id:

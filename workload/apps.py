@@ -7,3 +7,12 @@ from django.utils.translation import gettext_lazy as _
 class WorkloadConfig(AppConfig):
     name = "workload"
     verbose_name = _("Workload")
+
+    def ready(self) -> None:
+        from notifications import visibility
+
+        from .targets import visible_refs
+
+        # Notifications (a layer below) learn whether a reader may see what they are about from
+        # the target types' registered rules (DESIGN.md, Rule of visibility).
+        visibility.set_checker(visible_refs)

@@ -15,11 +15,11 @@ from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Subquery,
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.access import is_office_member
 from core.enums import Priority, Urgency
 from core.errors import NotFound
 from notifications.selectors import notification_list
 
+from . import targets
 from .models import WorkItem, WorkItemStatus
 
 SCOPES = ("mine", "assigned")
@@ -344,13 +344,27 @@ def _prepared(key: tuple[Any, ...], build: Callable[[], QuerySet[Any, dict[str, 
 
 
 def workitem_visible(*, user: Any) -> QuerySet[WorkItem]:
-    """Items a person may look at: their own, those they assigned, and all of them for the office."""
-    qs = _base()
-    if is_office_member(user) or getattr(user, "is_superuser", False):
-        return qs
-    return qs.filter(Q(assignee=user) | Q(assigned_by=user))
+    """Items a person may look at: their own and those they assigned (masked when their target is
+    hidden from them, see ``workitem_get``), and any item whose target they may see by the target
+    type's registered rule (``workload.targets``): the office sees what its clearance allows."""
+    condition = Q(assignee=user) | Q(assigned_by=user)
+    for content_type_id, targets_seen in targets.visible_target_querysets(user):
+        condition |= Q(target_type_id=content_type_id, target_id__in=targets_seen.values("pk"))
+    return _base().filter(condition)
 
 
 def workitem_get(*, user: Any, pk: int) -> WorkItem:
-    """One visible item, or 404 (never 403: no existence oracle)."""
-    return get_object_or_404(workitem_visible(user=user), pk=pk)
+    """One item the person may see, or 404 (never 403: no existence oracle).
+
+    The item's ``target_visible`` says whether the person may see its target. Only the item's
+    assignee and assigner get an item whose target is hidden from them (its classification is above
+    their clearance): they may know that it exists, not what it is (``masked_title``).
+    """
+    item = get_object_or_404(_base().select_related("department"), pk=pk)
+    ref = (item.target_type_id, item.target_id)
+    visible = ref in targets.visible_refs(user, [ref])
+    if not visible and user.pk not in (item.assignee_id, item.assigned_by_id):
+        raise NotFound()
+    item.target_visible = visible  # type: ignore[attr-defined]
+    return item
+
