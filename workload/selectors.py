@@ -12,9 +12,11 @@ from typing import Any, cast
 from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Subquery, Value, When
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.access import is_office_member
 from core.enums import Priority, Urgency
 from core.errors import NotFound
 from notifications.selectors import notification_list
@@ -343,13 +345,20 @@ def _prepared(key: tuple[Any, ...], build: Callable[[], QuerySet[Any, dict[str, 
     return statement
 
 
+def _oversees_items(user: Any) -> bool:
+    # The office supervises (督办) and administrators look after the ledger; both only within what
+    # the target's rule lets them see.
+    return is_office_member(user) or bool(getattr(user, "is_superuser", False))
+
+
 def workitem_visible(*, user: Any) -> QuerySet[WorkItem]:
     """Items a person may look at: their own and those they assigned (masked when their target is
-    hidden from them, see ``workitem_get``), and any item whose target they may see by the target
-    type's registered rule (``workload.targets``): the office sees what its clearance allows."""
+    hidden from them, see ``workitem_get``), and, for the office and administrators, any item whose
+    target they may see by the target type's registered rule (``workload.targets``)."""
     condition = Q(assignee=user) | Q(assigned_by=user)
-    for content_type_id, targets_seen in targets.visible_target_querysets(user):
-        condition |= Q(target_type_id=content_type_id, target_id__in=targets_seen.values("pk"))
+    if _oversees_items(user):
+        for content_type_id, targets_seen in targets.visible_target_querysets(user):
+            condition |= Q(target_type_id=content_type_id, target_id__in=targets_seen.values("pk"))
     return _base().filter(condition)
 
 
@@ -358,13 +367,15 @@ def workitem_get(*, user: Any, pk: int) -> WorkItem:
 
     The item's ``target_visible`` says whether the person may see its target. Only the item's
     assignee and assigner get an item whose target is hidden from them (its classification is above
-    their clearance): they may know that it exists, not what it is (``masked_title``).
+    their clearance): they may know that it exists, not what it is (``targets.masked_title``).
     """
     item = get_object_or_404(_base().select_related("department"), pk=pk)
+    own = user.pk in (item.assignee_id, item.assigned_by_id)
+    if not own and not _oversees_items(user):
+        raise Http404
     ref = (item.target_type_id, item.target_id)
     visible = ref in targets.visible_refs(user, [ref])
-    if not visible and user.pk not in (item.assignee_id, item.assigned_by_id):
-        raise NotFound()
+    if not visible and not own:
+        raise Http404
     item.target_visible = visible  # type: ignore[attr-defined]
     return item
-
