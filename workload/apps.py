@@ -9,10 +9,12 @@ class WorkloadConfig(AppConfig):
     verbose_name = _("Workload")
 
     def ready(self) -> None:
+        from core.admin import set_audit_visibility
         from notifications import visibility
 
-        from .targets import visible_refs
+        from .targets import audit_visibility, visible_refs
 
-        # Notifications (a layer below) learn whether a reader may see what they are about from
-        # the target types' registered rules (DESIGN.md, Rule of visibility).
+        # Notifications and the audit log's admin (layers below) learn whether a reader may see
+        # what they are about from the target types' registered rules (DESIGN.md, Rule of visibility).
         visibility.set_checker(visible_refs)
+        set_audit_visibility(audit_visibility)

@@ -357,8 +357,7 @@ def workitem_visible(*, user: Any) -> QuerySet[WorkItem]:
     target they may see by the target type's registered rule (``workload.targets``)."""
     condition = Q(assignee=user) | Q(assigned_by=user)
     if _oversees_items(user):
-        for content_type_id, targets_seen in targets.visible_target_querysets(user):
-            condition |= Q(target_type_id=content_type_id, target_id__in=targets_seen.values("pk"))
+        condition |= targets.visible_condition(user)
     return _base().filter(condition)
 
 

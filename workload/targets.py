@@ -59,13 +59,31 @@ def visible_queryset(user: Any, model: type[models.Model]) -> QuerySet[Any]:
     return model._default_manager.filter(rule)
 
 
-def visible_target_querysets(user: Any) -> list[tuple[int, QuerySet[Any]]]:
-    """For each registered target type, (its content type id, the objects ``user`` may see)."""
-    result = []
+def visible_condition(user: Any, *, type_field: str = "target_type", id_field: str = "target_id") -> Q:
+    """A condition on rows that point at a target (a work item, a notification, an audit entry):
+    their target is one ``user`` may see, by its type's rule. Matches nothing without a rule."""
+    condition = Q(pk__in=[])
     for label in _rules:
         model = apps.get_model(label)
-        result.append((ContentType.objects.get_for_model(model).pk, visible_queryset(user, model)))
-    return result
+        seen = visible_queryset(user, model).values("pk")
+        condition |= Q(**{f"{type_field}_id": ContentType.objects.get_for_model(model).pk, f"{id_field}__in": seen})
+    return condition
+
+
+def audit_visibility(user: Any) -> Q:
+    """Which audit entries ``user`` may open: those about people, settings or nothing, and those
+    about content (a registered target type, or a work item on one) only when they may see it."""
+    from .models import WorkItem  # the ledger's own rows are content derived from their targets
+
+    item_type = ContentType.objects.get_for_model(WorkItem).pk
+    content_types = [ContentType.objects.get_for_model(apps.get_model(label)).pk for label in _rules]
+    items_seen = WorkItem.objects.filter(visible_condition(user)).values("pk")
+    return (
+        Q(target_type__isnull=True)
+        | ~Q(target_type_id__in=[*content_types, item_type])
+        | visible_condition(user)
+        | Q(target_type_id=item_type, target_id__in=items_seen)
+    )
 
 
 def masked_title(classification: str | None) -> str:
