@@ -116,14 +116,16 @@ def user_create(
     *,
     actor: Any,
     username: str,
-    password: str,
+    password: str | None,
     name: str,
     department: Department | None = None,
     roles: Iterable[str] = (),
     clearance: str = Classification.INTERNAL,
     title: str = "",
     email: str = "",
+    phone: str = "",
 ) -> User:
+    """A new person. ``password=None`` leaves them without one (they cannot log in until it is set)."""
     _require_admin(actor)
     roles = _validate_roles(roles)
     if clearance not in Classification.values:
@@ -140,15 +142,19 @@ def user_create(
         clearance=clearance,
         title=title,
         email=email,
+        phone=phone,
         is_leader="leader" in roles,
         is_superuser="admin" in roles,
         is_staff="admin" in roles,
     )
-    try:
-        password_validation.validate_password(password, user)
-    except DjangoValidationError as exc:
-        raise ValidationError(exc.messages[0], fields={"password": exc.messages}) from exc
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        try:
+            password_validation.validate_password(password, user)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.messages[0], fields={"password": exc.messages}) from exc
+        user.set_password(password)
     try:
         with transaction.atomic():
             user.save()
@@ -170,8 +176,10 @@ def user_update(*, actor: Any, user: User, **changes: Any) -> User:
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
     target = User.objects.select_for_update().get(pk=user.pk)
+    recorded = {k: getattr(v, "pk", v) for k, v in changes.items()}
     if "roles" in changes:
         roles = _validate_roles(changes.pop("roles"))
+        recorded["roles"] = roles
         target.is_leader = "leader" in roles
         target.is_superuser = target.is_staff = "admin" in roles
         if target.pk == actor.pk and "admin" not in roles:
@@ -179,9 +187,7 @@ def user_update(*, actor: Any, user: User, **changes: Any) -> User:
     for field, value in changes.items():
         setattr(target, field, value)
     target.save()
-    audit_record(
-        actor=actor, verb="user.update", target=target, data={k: getattr(v, "pk", v) for k, v in changes.items()}
-    )
+    audit_record(actor=actor, verb="user.update", target=target, data=recorded)
     return target
 
 
