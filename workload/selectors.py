@@ -12,7 +12,6 @@ from typing import Any, cast
 from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Subquery, Value, When
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -368,13 +367,7 @@ def workitem_get(*, user: Any, pk: int) -> WorkItem:
     assignee and assigner get an item whose target is hidden from them (its classification is above
     their clearance): they may know that it exists, not what it is (``targets.masked_title``).
     """
-    item = get_object_or_404(_base().select_related("department"), pk=pk)
-    own = user.pk in (item.assignee_id, item.assigned_by_id)
-    if not own and not _oversees_items(user):
-        raise Http404
+    item = get_object_or_404(workitem_visible(user=user).select_related("department"), pk=pk)
     ref = (item.target_type_id, item.target_id)
-    visible = ref in targets.visible_refs(user, [ref])
-    if not visible and not own:
-        raise Http404
-    item.target_visible = visible  # type: ignore[attr-defined]
+    item.target_visible = ref in targets.visible_refs(user, [ref])  # type: ignore[attr-defined]
     return item
