@@ -11,12 +11,11 @@ A new path is one line; a path that forgets the rule fails here.
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from affairs.services import matter_create
@@ -67,7 +66,7 @@ def world(db) -> World:
         description="涉密内容",
         lead=p["assignee"],
         assisting=[p["lowered_owner"]],
-        due_on=date.today().replace(year=date.today().year + 1),
+        due_on=timezone.localdate().replace(year=timezone.localdate().year + 1),
         classification=secret,
     )
     # The assisting owner's clearance is lowered afterwards: they keep their item, not the matter.
@@ -85,23 +84,26 @@ def world(db) -> World:
 # matter: the matter itself. lead/lowered: the two work items (item pages and endpoints: the circle
 # is the item's assignee and assigner, the office and administrators, all within the matter's rule).
 # mine_*: the item in the person's own lists (work-item list API). note_*: the notification.
-EXPECT: dict[str, dict[str, str]] = {
-    #                      matter  lead    lowered  mine_lead mine_lowered note_lead note_lowered
-    "outsider":            dict(matter=HIDDEN, lead=HIDDEN, lowered=HIDDEN, mine_lead=HIDDEN, mine_lowered=HIDDEN, note_lead=HIDDEN, note_lowered=HIDDEN),  # noqa: E501
-    "office_internal":     dict(matter=HIDDEN, lead=HIDDEN, lowered=HIDDEN, mine_lead=HIDDEN, mine_lowered=HIDDEN, note_lead=HIDDEN, note_lowered=HIDDEN),  # noqa: E501
-    "office_secret":       dict(matter=SHOWN, lead=SHOWN, lowered=SHOWN, mine_lead=HIDDEN, mine_lowered=HIDDEN, note_lead=HIDDEN, note_lowered=HIDDEN),  # noqa: E501
-    "leader_internal":     dict(matter=HIDDEN, lead=HIDDEN, lowered=HIDDEN, mine_lead=HIDDEN, mine_lowered=HIDDEN, note_lead=HIDDEN, note_lowered=HIDDEN),  # noqa: E501
+COLUMNS = ("matter", "lead", "lowered", "mine_lead", "mine_lowered", "note_lead", "note_lowered")
+TABLE = {
+    #                      matter lead lowered mine_lead mine_lowered note_lead note_lowered
+    "outsider":            "H      H    H       H         H            H         H",
+    "office_internal":     "H      H    H       H         H            H         H",
+    "office_secret":       "S      S    S       H         H            H         H",
+    "leader_internal":     "H      H    H       H         H            H         H",
     # A leader cleared for it sees the matter; work items are their holders', the assigner's and the office's.
-    "leader_secret":       dict(matter=SHOWN, lead=HIDDEN, lowered=HIDDEN, mine_lead=HIDDEN, mine_lowered=HIDDEN, note_lead=HIDDEN, note_lowered=HIDDEN),  # noqa: E501
+    "leader_secret":       "S      H    H       H         H            H         H",
     # An administrator administers people and settings, not content: clearance and need-to-know bind.
-    "admin_internal":      dict(matter=HIDDEN, lead=HIDDEN, lowered=HIDDEN, mine_lead=HIDDEN, mine_lowered=HIDDEN, note_lead=HIDDEN, note_lowered=HIDDEN),  # noqa: E501
-    "admin_secret_office": dict(matter=SHOWN, lead=SHOWN, lowered=SHOWN, mine_lead=HIDDEN, mine_lowered=HIDDEN, note_lead=HIDDEN, note_lowered=HIDDEN),  # noqa: E501
-    "assignee":            dict(matter=SHOWN, lead=SHOWN, lowered=HIDDEN, mine_lead=SHOWN, mine_lowered=HIDDEN, note_lead=SHOWN, note_lowered=HIDDEN),  # noqa: E501
-    "assigner":            dict(matter=SHOWN, lead=SHOWN, lowered=SHOWN, mine_lead=SHOWN, mine_lowered=SHOWN, note_lead=HIDDEN, note_lowered=HIDDEN),  # noqa: E501
-    "owners_head":         dict(matter=SHOWN, lead=HIDDEN, lowered=HIDDEN, mine_lead=HIDDEN, mine_lowered=HIDDEN, note_lead=HIDDEN, note_lowered=HIDDEN),  # noqa: E501
+    "admin_internal":      "H      H    H       H         H            H         H",
+    "admin_secret_office": "S      S    S       H         H            H         H",
+    "assignee":            "S      S    H       S         H            S         H",
+    "assigner":            "S      S    S       S         S            H         H",
+    "owners_head":         "S      H    H       H         H            H         H",
     # Cleared once, lowered since: their own item and notification say only that something exists.
-    "lowered_owner":       dict(matter=HIDDEN, lead=HIDDEN, lowered=MASKED, mine_lead=HIDDEN, mine_lowered=MASKED, note_lead=HIDDEN, note_lowered=MASKED),  # noqa: E501
+    "lowered_owner":       "H      H    M       H         M            H         M",
 }  # fmt: skip
+_LETTERS = {"S": SHOWN, "M": MASKED, "H": HIDDEN}
+EXPECT = {role: dict(zip(COLUMNS, map(_LETTERS.get, row.split()), strict=True)) for role, row in TABLE.items()}
 
 
 STAFF = {"admin_internal", "admin_secret_office"}  # the admin site is for administrators only
@@ -216,7 +218,11 @@ PATHS = [
         for path in (
             (f"item page ({key})", key, lambda c, a, w, k=key: _page(c, f"/items/{w.items[k].pk}/")),
             (f"item API ({key})", key, lambda c, a, w, k=key: _api_detail(a, f"/api/v1/work-items/{w.items[k].pk}/")),
-            (f"urge page ({key})", urge(key), lambda c, a, w, k=key: _urge(c, f"/items/{w.items[k].pk}/urge/", api=False)),
+            (
+                f"urge page ({key})",
+                urge(key),
+                lambda c, a, w, k=key: _urge(c, f"/items/{w.items[k].pk}/urge/", api=False),
+            ),
             (
                 f"urge API ({key})",
                 urge(key),

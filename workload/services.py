@@ -12,7 +12,6 @@ from accounts.models import User
 from core.audit import audit_record
 from core.enums import Classification, Priority, Urgency
 from core.errors import Conflict, ValidationError
-
 from notifications.reminders import schedule_item
 
 from .models import WorkItem, WorkItemKind, WorkItemStatus

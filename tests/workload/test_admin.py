@@ -89,7 +89,9 @@ def test_a_change_needs_a_reason(client_of, admin_user, user, now):
 def test_other_fields_cannot_be_edited(client_of, admin_user, user, now):
     item = WorkItemFactory(assignee=user, title="原标题", classification="internal")
     data = _change(item, title="改过的", classification="public", status="done", reason="x")
-    assert client_of(admin_user).post(reverse("admin:workload_workitem_change", args=[item.pk]), data).status_code == 302
+    assert (
+        client_of(admin_user).post(reverse("admin:workload_workitem_change", args=[item.pk]), data).status_code == 302
+    )
     item.refresh_from_db()
     assert (item.title, item.classification, item.status) == ("原标题", "internal", WorkItemStatus.OPEN)
 
