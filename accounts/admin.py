@@ -1,10 +1,12 @@
 """Admin pages for the organization: departments (through the services) and people."""
 
+from contextvars import ContextVar
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -57,11 +59,26 @@ class DepartmentAdmin(admin.ModelAdmin):
         obj.refresh_from_db()
 
 
+# Who is setting a password in the admin, for the form's save (Django builds that form without the
+# request); a context variable keeps concurrent requests apart.
+_password_actor: ContextVar[Any] = ContextVar("password_actor")
+
+
+class PasswordSetForm(AdminPasswordChangeForm):
+    """Setting a person's password in the admin goes through ``user_update`` (validated, audited)."""
+
+    def save(self, commit: bool = True) -> Any:
+        password = self.cleaned_data["password1"] if self.cleaned_data.get("set_usable_password", True) else None
+        self.user = user_update(actor=_password_actor.get(), user=self.user, password=password)
+        return self.user
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    """Django's user admin with the organization's fields; every save goes through ``user_create``
-    or ``user_update`` (the rules, the audit event). Roles are the services' (leader, admin: an
-    administrator is staff and superuser); groups and per-user permissions are not used."""
+    """Django's user admin with the organization's fields; every save, a new password included,
+    goes through ``user_create`` or ``user_update`` (the rules, the audit event). Roles are the
+    services' (leader, admin: an administrator is staff and superuser); groups and per-user
+    permissions are not used."""
 
     fieldsets = (
         (None, {"fields": ("username", "password")}),
@@ -88,6 +105,15 @@ class UserAdmin(DjangoUserAdmin):
     filter_horizontal = ()
     ordering = ["department__order", "name", "id"]
 
+    change_password_form = PasswordSetForm
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        token = _password_actor.set(request.user)
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            _password_actor.reset(token)
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # The login name is fixed once the person exists (the services do not rename people).
         return [*self.readonly_fields, "username"] if obj is not None else list(self.readonly_fields)
@@ -97,7 +123,7 @@ class UserAdmin(DjangoUserAdmin):
         roles = [role for role, on in (("leader", data.get("is_leader")), ("admin", data.get("is_superuser"))) if on]
         if change:
             original = User.objects.get(pk=obj.pk)
-            changes = {f: data[f] for f in form.changed_data if f in USER_FIELDS}
+            changes = {f: data[f] for f in form.changed_data if f in USER_FIELDS - {"password"}}
             if {"is_leader", "is_superuser"} & set(form.changed_data):
                 changes["roles"] = roles
             if changes:

@@ -166,7 +166,7 @@ def user_create(
     return user
 
 
-USER_FIELDS = {"name", "department", "title", "clearance", "email", "phone", "is_active", "roles"}
+USER_FIELDS = {"name", "department", "title", "clearance", "email", "phone", "is_active", "roles", "password"}
 
 
 @transaction.atomic
@@ -176,7 +176,19 @@ def user_update(*, actor: Any, user: User, **changes: Any) -> User:
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
     target = User.objects.select_for_update().get(pk=user.pk)
-    recorded = {k: getattr(v, "pk", v) for k, v in changes.items()}
+    recorded = {k: getattr(v, "pk", v) for k, v in changes.items() if k != "password"}
+    if "password" in changes:
+        # An administrator sets a new password (validated), or None: no password-based login.
+        password = changes.pop("password")
+        if password is None:
+            target.set_unusable_password()
+        else:
+            try:
+                password_validation.validate_password(password, target)
+            except DjangoValidationError as exc:
+                raise ValidationError(exc.messages[0], fields={"password": exc.messages}) from exc
+            target.set_password(password)
+        recorded["password"] = "set" if password is not None else "disabled"  # never the password itself
     if "roles" in changes:
         roles = _validate_roles(changes.pop("roles"))
         recorded["roles"] = roles

@@ -281,3 +281,33 @@ def test_staff_pages_refuse_ordinary_people(client_of, user):
     response = client_of(user).get(reverse("admin:accounts_user_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_setting_a_password_goes_through_user_update(admin_client, admin_user, user):
+    url = f"/admin/accounts/user/{user.pk}/password/"
+    response = admin_client.post(
+        url, {"usable_password": "true", "password1": "N3w-Passw0rd-x", "password2": "N3w-Passw0rd-x"}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("N3w-Passw0rd-x")
+    event = AuditEvent.objects.get(verb="user.update", target_id=user.pk)
+    assert (event.actor, event.data) == (admin_user, {"password": "set"})  # never the password itself
+
+
+def test_disabling_password_login_goes_through_user_update(admin_client, user):
+    url = f"/admin/accounts/user/{user.pk}/password/"
+    response = admin_client.post(url, {"usable_password": "false", "unset-password": "1"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+    assert AuditEvent.objects.get(verb="user.update", target_id=user.pk).data == {"password": "disabled"}
+
+
+def test_a_weak_password_is_refused_in_the_admin(admin_client, user):
+    url = f"/admin/accounts/user/{user.pk}/password/"
+    response = admin_client.post(url, {"usable_password": "true", "password1": "123", "password2": "123"})
+    assert response.status_code == 200  # the form again
+    user.refresh_from_db()
+    assert not user.check_password("123")
+    assert not AuditEvent.objects.filter(verb="user.update", target_id=user.pk).exists()
