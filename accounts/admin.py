@@ -1,17 +1,19 @@
 """Admin pages for the organization: departments (through the services) and people."""
 
+from contextvars import ContextVar
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from core.audit import audit_record
+from core.enums import Classification
 
 from .models import Department, User
-from .services import DEPARTMENT_FIELDS, department_create, department_update
+from .services import DEPARTMENT_FIELDS, USER_FIELDS, department_create, department_update, user_create, user_update
 
 
 class DepartmentAdminForm(forms.ModelForm):
@@ -57,18 +59,32 @@ class DepartmentAdmin(admin.ModelAdmin):
         obj.refresh_from_db()
 
 
+# Who is setting a password in the admin, for the form's save (Django builds that form without the
+# request); a context variable keeps concurrent requests apart.
+_password_actor: ContextVar[Any] = ContextVar("password_actor")
+
+
+class PasswordSetForm(AdminPasswordChangeForm):
+    """Setting a person's password in the admin goes through ``user_update`` (validated, audited)."""
+
+    def save(self, commit: bool = True) -> Any:
+        password = self.cleaned_data["password1"] if self.cleaned_data.get("set_usable_password", True) else None
+        self.user = user_update(actor=_password_actor.get(), user=self.user, password=password)
+        return self.user
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    """Django's user admin with the organization's fields; every save is audited."""
+    """Django's user admin with the organization's fields; every save, a new password included,
+    goes through ``user_create`` or ``user_update`` (the rules, the audit event). Roles are the
+    services' (leader, admin: an administrator is staff and superuser); groups and per-user
+    permissions are not used."""
 
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Organization"), {"fields": ("name", "department", "title", "is_leader", "clearance")}),
         (_("Contact"), {"fields": ("email", "phone")}),
-        (
-            _("Permissions"),
-            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
-        ),
+        (_("Permissions"), {"fields": ("is_active", "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -77,20 +93,59 @@ class UserAdmin(DjangoUserAdmin):
             _("Organization"),
             {"classes": ("wide",), "fields": ("name", "department", "title", "is_leader", "clearance")},
         ),
+        (_("Contact"), {"classes": ("wide",), "fields": ("email", "phone")}),
+        (_("Permissions"), {"classes": ("wide",), "fields": ("is_superuser",)}),
     )
+    readonly_fields = ["last_login", "date_joined"]
     list_display = ["username", "name", "department", "title", "is_leader", "clearance", "is_active", "is_superuser"]
-    list_filter = ["department", "is_leader", "clearance", "is_active", "is_staff", "is_superuser"]
+    list_filter = ["department", "is_leader", "clearance", "is_active", "is_superuser"]
     list_select_related = ["department"]
     search_fields = ["username", "name", "name_initials", "name_pinyin", "email", "phone"]
     autocomplete_fields = ["department"]
+    filter_horizontal = ()
     ordering = ["department__order", "name", "id"]
 
+    change_password_form = PasswordSetForm
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        token = _password_actor.set(request.user)
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            _password_actor.reset(token)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # The login name is fixed once the person exists (the services do not rename people).
+        return [*self.readonly_fields, "username"] if obj is not None else list(self.readonly_fields)
+
     def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        changed = sorted(set(form.changed_data) - {"password", "password1", "password2", "usable_password"})
-        audit_record(
+        data = form.cleaned_data
+        roles = [role for role, on in (("leader", data.get("is_leader")), ("admin", data.get("is_superuser"))) if on]
+        if change:
+            original = User.objects.get(pk=obj.pk)
+            changes = {f: data[f] for f in form.changed_data if f in USER_FIELDS - {"password"}}
+            if {"is_leader", "is_superuser"} & set(form.changed_data):
+                changes["roles"] = roles
+            if changes:
+                user_update(actor=request.user, user=original, **changes)
+            obj.refresh_from_db()
+            return
+        created = user_create(
             actor=request.user,
-            verb="user.update" if change else "user.create",
-            target=obj,
-            data={"fields": changed, "password_changed": bool({"password1", "password"} & set(form.changed_data))},
+            username=data["username"],
+            # Django's form has checked the password against the validators; None: no password yet.
+            password=data.get("password1") if data.get("set_usable_password", True) else None,
+            name=data.get("name", ""),
+            department=data.get("department"),
+            roles=roles,
+            clearance=data.get("clearance") or Classification.INTERNAL,
+            title=data.get("title", ""),
+            email=data.get("email", ""),
+            phone=data.get("phone", ""),
         )
+        obj.pk = created.pk
+        obj.refresh_from_db()
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
+        # Nothing besides the services' fields is edited here (no groups or per-user permissions).
+        return None

@@ -116,14 +116,16 @@ def user_create(
     *,
     actor: Any,
     username: str,
-    password: str,
+    password: str | None,
     name: str,
     department: Department | None = None,
     roles: Iterable[str] = (),
     clearance: str = Classification.INTERNAL,
     title: str = "",
     email: str = "",
+    phone: str = "",
 ) -> User:
+    """A new person. ``password=None`` leaves them without one (they cannot log in until it is set)."""
     _require_admin(actor)
     roles = _validate_roles(roles)
     if clearance not in Classification.values:
@@ -140,15 +142,19 @@ def user_create(
         clearance=clearance,
         title=title,
         email=email,
+        phone=phone,
         is_leader="leader" in roles,
         is_superuser="admin" in roles,
         is_staff="admin" in roles,
     )
-    try:
-        password_validation.validate_password(password, user)
-    except DjangoValidationError as exc:
-        raise ValidationError(exc.messages[0], fields={"password": exc.messages}) from exc
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        try:
+            password_validation.validate_password(password, user)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.messages[0], fields={"password": exc.messages}) from exc
+        user.set_password(password)
     try:
         with transaction.atomic():
             user.save()
@@ -160,7 +166,7 @@ def user_create(
     return user
 
 
-USER_FIELDS = {"name", "department", "title", "clearance", "email", "phone", "is_active", "roles"}
+USER_FIELDS = {"name", "department", "title", "clearance", "email", "phone", "is_active", "roles", "password"}
 
 
 @transaction.atomic
@@ -170,8 +176,22 @@ def user_update(*, actor: Any, user: User, **changes: Any) -> User:
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
     target = User.objects.select_for_update().get(pk=user.pk)
+    recorded = {k: getattr(v, "pk", v) for k, v in changes.items() if k != "password"}
+    if "password" in changes:
+        # An administrator sets a new password (validated), or None: no password-based login.
+        password = changes.pop("password")
+        if password is None:
+            target.set_unusable_password()
+        else:
+            try:
+                password_validation.validate_password(password, target)
+            except DjangoValidationError as exc:
+                raise ValidationError(exc.messages[0], fields={"password": exc.messages}) from exc
+            target.set_password(password)
+        recorded["password"] = "set" if password is not None else "disabled"  # never the password itself
     if "roles" in changes:
         roles = _validate_roles(changes.pop("roles"))
+        recorded["roles"] = roles
         target.is_leader = "leader" in roles
         target.is_superuser = target.is_staff = "admin" in roles
         if target.pk == actor.pk and "admin" not in roles:
@@ -179,9 +199,7 @@ def user_update(*, actor: Any, user: User, **changes: Any) -> User:
     for field, value in changes.items():
         setattr(target, field, value)
     target.save()
-    audit_record(
-        actor=actor, verb="user.update", target=target, data={k: getattr(v, "pk", v) for k, v in changes.items()}
-    )
+    audit_record(actor=actor, verb="user.update", target=target, data=recorded)
     return target
 
 

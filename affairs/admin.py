@@ -1,10 +1,15 @@
 """Admin of affairs: for looking things up. It is read-only because every change must go through the
-services, which keep the work-item ledger exact and write the audit log (the pages do that)."""
+services, which keep the work-item ledger exact and write the audit log (the pages do that).
+
+Administrators administer people and settings, not content: each page lists and opens only what the
+administrator may see by the rule the app registered (``workload.targets``); anything else is 404."""
 
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+
+from workload.admin import TargetVisibilityAdminMixin
 
 from .models import Arrangement, Matter, MatterAssistant, MatterEvent, Reception, Visitor, WorkPlan, WorkPlanItem
 
@@ -36,7 +41,7 @@ class MatterEventInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Matter)
-class MatterAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class MatterAdmin(TargetVisibilityAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "status",
@@ -71,7 +76,7 @@ class ArrangementInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Reception)
-class ReceptionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ReceptionAdmin(TargetVisibilityAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["visiting_org", "arrival", "departure", "status", "host_leader", "visitor_count", "created_by"]
     list_filter = ["status", "arrival"]
     list_select_related = ["host_leader", "created_by"]
@@ -90,7 +95,7 @@ class WorkPlanItemInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(WorkPlan)
-class WorkPlanAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class WorkPlanAdmin(TargetVisibilityAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "period", "period_start", "department", "created_by"]
     list_filter = ["kind", "period", "department"]
     list_select_related = ["department", "created_by"]

@@ -11,7 +11,16 @@ class AffairsConfig(AppConfig):
     def ready(self) -> None:
         from workload import targets
 
-        from .models import Arrangement, Matter
+        from . import selectors
+        from .models import Arrangement, Matter, Reception, WorkPlan
 
-        targets.register(Matter, "affairs:matter_detail")
-        targets.register(Arrangement, "affairs:arrangement_detail")
+        # Each target type's page and its one visibility rule (the selectors'), for the ledger,
+        # notifications and admin pages to ask.
+        targets.register(Matter, "affairs:matter_detail", visible=lambda user: selectors.matters_visible(user=user))
+        targets.register(
+            Arrangement, "affairs:arrangement_detail", visible=lambda user: selectors.arrangements_visible(user=user)
+        )
+        targets.register(
+            Reception, "affairs:reception_detail", visible=lambda user: selectors.receptions_visible(user=user)
+        )
+        targets.register(WorkPlan, "affairs:plan_detail", visible=lambda user: selectors.plans_visible(user=user))

@@ -1,8 +1,10 @@
 """Reads of affairs, filtered to what the requesting person may see.
 
-A matter is visible to its assigner, its owners (lead and assisting), the heads of the owners'
-departments, the office and the leaders (the last three within their clearance). Anyone else
-gets 404, in pages, the API and lists alike.
+A matter is visible to those cleared for its classification who also need to know it: its
+assigner, its owners (lead and assisting), the heads of the owners' departments, the office and the
+leaders. Anyone else gets 404, in pages, the API and lists alike. ``matter_visibility`` is the one
+rule: ``affairs.apps`` registers it with the ledger (``workload.targets``), which asks it for every
+work item, notification, urge and admin page about a matter.
 """
 
 from dataclasses import dataclass
@@ -36,13 +38,12 @@ def _oversees(user: Any) -> bool:
 
 
 def matter_visibility(user: Any) -> Q:
-    """The condition a matter must meet to be visible to ``user``."""
-    involved = (
-        Q(assigner=user) | Q(lead=user) | Q(Exists(MatterAssistant.objects.filter(matter=OuterRef("pk"), user=user)))
-    )
+    """The condition a matter must meet to be visible to ``user``: cleared for its classification
+    (clearance binds everyone, the matter's own people included: a person whose clearance was lowered
+    sees only that their item exists) and with a need to know."""
     cleared = Q(classification__in=Classification.up_to(user.clearance))
     if _oversees(user):
-        return involved | cleared
+        return cleared
     # Everyone else sees few matters among many: collect their ids through the indexes (lead,
     # assigner, assistant, department) instead of testing every matter, so that a page costs the
     # same in a year's data as in ten.
@@ -57,8 +58,8 @@ def matter_visibility(user: Any) -> Q:
             Matter.objects.filter(department__in=headed).values("pk")
             .union(MatterAssistant.objects.filter(user__department__in=headed).values("matter_id"))
         )  # fmt: skip
-        return Q(pk__in=ids) | (cleared & Q(pk__in=in_my_departments))
-    return Q(pk__in=ids)
+        return cleared & (Q(pk__in=ids) | Q(pk__in=in_my_departments))
+    return cleared & Q(pk__in=ids)
 
 
 def matters_visible(*, user: Any) -> QuerySet[Matter]:
@@ -204,8 +205,13 @@ def reception_get(*, user: Any, pk: int) -> Reception:
     return reception
 
 
+def arrangements_visible(*, user: Any) -> QuerySet[Arrangement]:
+    """Arrangements of the receptions ``user`` may see (the reception's rule)."""
+    return Arrangement.objects.filter(reception__in=receptions_visible(user=user))
+
+
 def arrangement_get(*, user: Any, pk: int) -> Arrangement:
-    arrangement = Arrangement.objects.filter(pk=pk, reception__in=receptions_visible(user=user)).first()
+    arrangement = arrangements_visible(user=user).filter(pk=pk).first()
     if arrangement is None:
         raise Http404
     return arrangement

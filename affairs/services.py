@@ -29,7 +29,13 @@ from core.errors import Conflict, PermissionDenied, ValidationError
 from notifications.models import NotificationKind
 from notifications.services import notification_create
 from workload.models import WorkItemKind, WorkItemStatus
-from workload.services import workitem_open, workitem_reassign, workitems_open_for_target, workitems_settle_for_target
+from workload.services import (
+    workitem_open,
+    workitem_reassign,
+    workitems_open_for_target,
+    workitems_reclassify_for_target,
+    workitems_settle_for_target,
+)
 
 from .models import (
     Arrangement,
@@ -90,10 +96,29 @@ def _oversees(user: Any) -> bool:
 
 
 def may_assign(actor: Any, lead: User) -> bool:
-    """Leaders and the office assign to anyone; a head inside their department; anyone to themselves."""
+    """Who may give work to whom, on every path (a matter's lead and assisting owners on create and
+    transfer, a work plan's item owners, a plan item turned into a matter): leaders and the office
+    assign to anyone; a head inside their department; anyone to themselves."""
     if _oversees(actor) or is_admin(actor) or actor.pk == lead.pk:
         return True
     return lead.department_id is not None and lead.department_id in headed_department_ids(actor)
+
+
+def _refuse_unassignable(actor: Any, *, lead: User, assisting: Sequence[User] = ()) -> None:
+    """``may_assign`` for the lead and, by the same rule, every assisting owner (协办)."""
+    if not may_assign(actor, lead):
+        raise PermissionDenied(
+            _("You may assign matters only inside the departments you head."),
+            code="may_not_assign",
+            fields={"lead": [_("%(name)s is outside the departments you head.") % {"name": lead.display_name}]},
+        )
+    outside = [p.display_name for p in assisting if not may_assign(actor, p)]
+    if outside:
+        raise PermissionDenied(
+            _("You may assign matters only inside the departments you head."),
+            code="may_not_assign",
+            fields={"assisting": [_("Outside the departments you head: %(names)s.") % {"names": "、".join(outside)}]},
+        )
 
 
 def _validate_people(*, lead: User, assisting: Sequence[User], classification: str) -> list[User]:
@@ -170,8 +195,8 @@ def matter_create(
             _("The deadline %(d)s has already passed.") % {"d": due_on.isoformat()},
             fields={"due_on": [_("Choose today or a later day.")]},
         )
-    if not authorized and not may_assign(actor, lead):
-        raise PermissionDenied(_("You may assign matters only inside the departments you head."), code="may_not_assign")
+    if not authorized:
+        _refuse_unassignable(actor, lead=lead, assisting=assisting)
     if not Classification.allows(actor.clearance, classification):
         raise ValidationError(
             _("You cannot create a matter above your own clearance."), fields={"classification": [_("Too high.")]}
@@ -253,6 +278,14 @@ def matter_transfer(*, actor: User, matter: Matter, to: User, reason: str) -> Ma
         raise ValidationError(
             _("%(name)s already leads this matter.") % {"name": to.display_name},
             fields={"to": [_("Choose someone else.")]},
+        )
+    # The new lead must be someone the matter's assigner, or the person transferring it, may give
+    # work to (``may_assign``): a transfer does not reach past the authority the matter came with.
+    if not may_assign(actor, to) and not may_assign(locked.assigner, to):
+        raise PermissionDenied(
+            _("%(name)s is outside the departments this matter may be assigned to.") % {"name": to.display_name},
+            code="may_not_assign",
+            fields={"to": [_("Choose someone inside the assigner's or your departments.")]},
         )
     if not to.is_active or not Classification.allows(to.clearance, locked.classification):
         raise ValidationError(
@@ -369,6 +402,54 @@ def matter_cancel(*, actor: User, matter: Matter, reason: str) -> Matter:
     workitems_settle_for_target(target=locked, status=WorkItemStatus.CANCELLED, outcome=reason, actor=actor)
     _event(locked, MatterEventKind.CANCELLED, actor, text=reason)
     audit_record(actor=actor, verb="matter.cancel", target=locked, data={"reason": reason})
+    return locked
+
+
+@transaction.atomic
+def matter_reclassify(*, actor: User, matter: Matter, classification: str, reason: str) -> Matter:
+    """Change a matter's classification (密级); its work items, open and closed, follow at once.
+
+    The assigner or the office may, within their own clearance; the matter's owners must be cleared
+    for the new classification (transfer the matter first otherwise). Audited with the items moved.
+    """
+    locked = Matter.objects.select_for_update().get(pk=matter.pk)
+    if actor.pk != locked.assigner_id and not is_office_member(actor):
+        raise PermissionDenied(_("Only the assigner or the office may change this matter's classification."))
+    if classification not in Classification.values:
+        raise ValidationError(_("Unknown classification."), fields={"classification": [classification]})
+    if not Classification.allows(actor.clearance, locked.classification) or not Classification.allows(
+        actor.clearance, classification
+    ):
+        raise ValidationError(
+            _("You cannot classify a matter above your own clearance."), fields={"classification": [_("Too high.")]}
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            _("Say why the classification changes."), fields={"reason": [_("This field is required.")]}
+        )
+    owners = [locked.lead, *User.objects.filter(pk__in=locked.assistants.values("user_id"))]
+    uncleared = [p.display_name for p in owners if not Classification.allows(p.clearance, classification)]
+    if uncleared:
+        raise ValidationError(
+            _("Not cleared for this classification: %(names)s. Transfer the matter first.")
+            % {"names": "、".join(uncleared)},
+            fields={"classification": [_("An owner's clearance is too low.")]},
+        )
+    previous = locked.classification
+    if previous == classification:
+        return locked
+    locked.classification = classification
+    locked.save(update_fields=["classification"])
+    moved = workitems_reclassify_for_target(target=locked, classification=classification)
+    _event(locked, MatterEventKind.CHANGED, actor, text=reason)
+    audit_record(
+        actor=actor,
+        verb="matter.reclassify",
+        target=locked,
+        data={"from": previous, "to": classification, "reason": reason, "work_items": moved},
+    )
+    matter.classification = classification
     return locked
 
 
@@ -622,6 +703,14 @@ def plan_item_add(
         raise ValidationError(_("An item needs a title."), fields={"title": [_("This field is required.")]})
     if not owner.is_active:
         raise ValidationError(_("Choose an active person."), fields={"owner": [_("Choose an active person.")]})
+    if not may_assign(actor, owner):
+        # A head's plan holds only their own department's people: the rule for assigning matters,
+        # since each item may become one (plan_item_to_matter asks it again).
+        raise PermissionDenied(
+            _("You may assign matters only inside the departments you head."),
+            code="may_not_assign",
+            fields={"owner": [_("%(name)s is outside the departments you head.") % {"name": owner.display_name}]},
+        )
     order = plan.items.count()
     item = WorkPlanItem.objects.create(
         plan=plan,
@@ -700,7 +789,7 @@ def plan_item_to_matter(*, actor: User, item: WorkPlanItem, due_on: date | None 
         due_on=deadline,
         source=locked,
         source_kind=MatterSource.WORK_PLAN,
-        authorized=True,
+        # Not pre-authorized: matter_create asks may_assign for the owner, as for any new matter.
     )
     locked.matter = matter
     locked.due_on = deadline

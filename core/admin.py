@@ -1,9 +1,11 @@
 """Admin for the kernel: calendar overrides (editable) and the audit log (read-only)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
 
 from .models import AuditEvent, HolidayOverride
 
@@ -16,6 +18,18 @@ class HolidayOverrideAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+# Which audit entries an administrator may open. ``core`` knows nothing of content: the ledger
+# (``workload.apps``) sets this at start-up from the target types' rules (``workload.targets``), so
+# that entries about a matter the administrator may not see (their reasons, notes, messages) stay
+# hidden. Without it, only entries about no object are shown (fail closed).
+_visible_condition: Callable[[Any], Q] | None = None
+
+
+def set_audit_visibility(condition: Callable[[Any], Q]) -> None:
+    global _visible_condition
+    _visible_condition = condition
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["created_at", "actor", "verb", "target_type", "target_id", "address"]
@@ -23,6 +37,18 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["verb", "actor__username", "actor__name"]
     list_select_related = ["actor", "target_type"]
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEvent]:
+        qs = super().get_queryset(request)
+        if _visible_condition is None:
+            return qs.filter(target_type__isnull=True)
+        return qs.filter(_visible_condition(request.user))
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:  # not there, or about something this administrator may not see
+            raise Http404
+        return obj
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -18,14 +18,6 @@ def _fresh_state():
     calendar.clear_cache()
 
 
-@pytest.fixture(autouse=True)
-def _notification_targets_visible(monkeypatch):
-    """Until the ledger registers its visibility rule (``workload`` at start-up), notifications'
-    targets count as visible in tests; ``hidden_targets`` hides chosen ones."""
-    if visibility._checker is None:
-        monkeypatch.setattr(visibility, "_checker", lambda user, refs: set(refs))
-
-
 @pytest.fixture
 def hidden_targets(monkeypatch):
     """A visibility rule for notification tests: targets (content type id, object id) added to the
@@ -37,6 +29,18 @@ def hidden_targets(monkeypatch):
 
     monkeypatch.setattr(visibility, "_checker", checker)
     return hidden
+
+
+@pytest.fixture(autouse=True)
+def _departments_as_open_targets(monkeypatch):
+    """Tests point work items at departments (tests.factories.WorkItemFactory); as a target type a
+    department is visible to everyone here. Real target types register their rule in their app
+    (workload.targets); an unregistered type is visible to no one."""
+    from django.db.models import Q
+
+    from workload import targets
+
+    monkeypatch.setitem(targets._rules, "accounts.department", lambda user: Q())
 
 
 @pytest.fixture

@@ -29,10 +29,11 @@ class WorkItemViewSet(viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(selectors.workitem_rows(user=request.user, **_filters(request)))
-        return self.get_paginated_response(WorkItemSerializer(page, many=True).data)
+        return self.get_paginated_response(WorkItemSerializer(page, many=True, context={"request": request}).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(WorkItemSerializer(selectors.workitem_get(user=request.user, pk=object_id(pk))).data)
+        item = selectors.workitem_get(user=request.user, pk=object_id(pk))  # masked or 404 by the target's rule
+        return Response(WorkItemSerializer(item, context={"request": request}).data)
 
 
 _CHOICES = {"status": set(WorkItemStatus.values), "kind": set(WorkItemKind.values), "scope": set(selectors.SCOPES)}

@@ -9,9 +9,14 @@ class WorkloadConfig(AppConfig):
     verbose_name = _("Workload")
 
     def ready(self) -> None:
-        from notifications import links
+        from core.admin import set_audit_visibility
+        from notifications import links, visibility
 
         from . import receivers  # noqa: F401  (the reminder engine listens to the ledger's signals)
-        from .targets import target_ref
+        from .targets import audit_visibility, target_ref, visible_refs
 
         links.set_resolver(target_ref)  # notifications link to their targets through the ledger
+        # Notifications and the audit log's admin (layers below) learn whether a reader may see
+        # what they are about from the target types' registered rules (DESIGN.md, Rule of visibility).
+        visibility.set_checker(visible_refs)
+        set_audit_visibility(audit_visibility)

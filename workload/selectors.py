@@ -20,6 +20,7 @@ from core.enums import Priority, Urgency
 from core.errors import NotFound
 from notifications.selectors import notification_list
 
+from . import targets
 from .models import WorkItem, WorkItemStatus
 
 SCOPES = ("mine", "assigned")
@@ -343,14 +344,30 @@ def _prepared(key: tuple[Any, ...], build: Callable[[], QuerySet[Any, dict[str, 
     return statement
 
 
+def _oversees_items(user: Any) -> bool:
+    # The office supervises (督办) and administrators look after the ledger; both only within what
+    # the target's rule lets them see.
+    return is_office_member(user) or bool(getattr(user, "is_superuser", False))
+
+
 def workitem_visible(*, user: Any) -> QuerySet[WorkItem]:
-    """Items a person may look at: their own, those they assigned, and all of them for the office."""
-    qs = _base()
-    if is_office_member(user) or getattr(user, "is_superuser", False):
-        return qs
-    return qs.filter(Q(assignee=user) | Q(assigned_by=user))
+    """Items a person may look at: their own and those they assigned (masked when their target is
+    hidden from them, see ``workitem_get``), and, for the office and administrators, any item whose
+    target they may see by the target type's registered rule (``workload.targets``)."""
+    condition = Q(assignee=user) | Q(assigned_by=user)
+    if _oversees_items(user):
+        condition |= targets.visible_condition(user)
+    return _base().filter(condition)
 
 
 def workitem_get(*, user: Any, pk: int) -> WorkItem:
-    """One visible item, or 404 (never 403: no existence oracle)."""
-    return get_object_or_404(workitem_visible(user=user), pk=pk)
+    """One item the person may see, or 404 (never 403: no existence oracle).
+
+    The item's ``target_visible`` says whether the person may see its target. Only the item's
+    assignee and assigner get an item whose target is hidden from them (its classification is above
+    their clearance): they may know that it exists, not what it is (``targets.masked_title``).
+    """
+    item = get_object_or_404(workitem_visible(user=user).select_related("department"), pk=pk)
+    ref = (item.target_type_id, item.target_id)
+    item.target_visible = ref in targets.visible_refs(user, [ref])  # type: ignore[attr-defined]
+    return item

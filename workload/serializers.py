@@ -14,15 +14,36 @@ from core.api import StrictSerializer, TargetSerializer
 
 from .models import Urge, WorkItem, WorkItemKind, WorkItemStatus
 from .selectors import PERSON_FIELDS, ROW_FIELDS, SCOPES, person_name
-from .targets import target_ref
+from .targets import masked_title, target_ref, visible_refs
 
 
 class WorkItemListSerializer(serializers.ListSerializer):
     """A page of rows, all judged against one "now" and with each kind of target looked up once."""
 
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
-        shape = _Shape()
-        return [shape.item(row) for row in data]
+        rows = [_row_of(row) if isinstance(row, WorkItem) else row for row in data]
+        shape = _Shape(masked=_masked(rows, _reader(self.context)))
+        return [shape.item(row) for row in rows]
+
+
+def _reader(context: dict[str, Any]) -> Any:
+    request = context.get("request")
+    return getattr(request, "user", None)
+
+
+def _masked(rows: list[dict[str, Any]], user: Any) -> dict[int, str]:
+    """Masked titles of the rows whose target ``user`` may not see, by item id (DESIGN.md, Rule of
+    visibility): one query per kind of target on the page, and one more only if some are masked."""
+    refs = {(row["target_type_id"], row["target_id"]) for row in rows}
+    seen = visible_refs(user, refs) if user is not None else set()
+    hidden = [row for row in rows if (row["target_type_id"], row["target_id"]) not in seen]
+    if not hidden:
+        return {}
+    if all("classification" in row for row in hidden):
+        levels = {row["id"]: row["classification"] for row in hidden}
+    else:
+        levels = dict(WorkItem.objects.filter(pk__in=[row["id"] for row in hidden]).values_list("pk", "classification"))
+    return {row["id"]: masked_title(levels.get(row["id"])) for row in hidden}
 
 
 class WorkItemSerializer(serializers.ModelSerializer):
@@ -48,7 +69,13 @@ class WorkItemSerializer(serializers.ModelSerializer):
         list_serializer_class = WorkItemListSerializer
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
-        return _Shape().item(instance)
+        row = _row_of(instance) if isinstance(instance, WorkItem) else instance
+        visible = getattr(instance, "target_visible", None)  # set by selectors.workitem_get
+        if visible is None:
+            masked = _masked([row], _reader(self.context))
+        else:
+            masked = {} if visible else {row["id"]: masked_title(instance.classification)}
+        return _Shape(masked=masked).item(row)
 
     # The two computed fields, as the schema describes them (to_representation gives the same).
     @extend_schema_field(TargetSerializer)
@@ -62,7 +89,9 @@ class WorkItemSerializer(serializers.ModelSerializer):
 class _Shape:
     """What ``WorkItemSerializer`` declares, for a page of rows: the same values DRF's fields give."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, masked: dict[int, str] | None = None) -> None:
+        # Rows whose target the reader may not see: their masked title (no link, no outcome).
+        self.masked = masked or {}
         # One "now" for the whole page, so that every row is judged against the same moment.
         self.now = timezone.now()
         self.zone: tzinfo = timezone.get_current_timezone()
@@ -72,11 +101,15 @@ class _Shape:
         if isinstance(row, WorkItem):
             row = _row_of(row)
         due, status = row["due_at"], row["status"]
+        masked = self.masked.get(row["id"])
+        target = self.target(row["target_type_id"], row["target_id"])
+        if masked is not None:
+            target = {**target, "url": None}
         return {
             "id": row["id"],
             "kind": row["kind"],
-            "title": row["title"],
-            "target": self.target(row["target_type_id"], row["target_id"]),
+            "title": row["title"] if masked is None else masked,
+            "target": target,
             "due_at": self.moment(due),
             "overdue": status == WorkItemStatus.OPEN and due is not None and due < self.now,
             "priority": row["priority"],
@@ -91,7 +124,7 @@ class _Shape:
             "escalation_level": row["escalation_level"],
             "created_at": self.moment(row["created_at"]),
             "completed_at": self.moment(row["completed_at"]),
-            "outcome": row["outcome"],
+            "outcome": row["outcome"] if masked is None else "",
         }
 
     def moment(self, value: datetime | None) -> str | None:

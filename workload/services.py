@@ -14,6 +14,7 @@ from core.enums import Classification, Priority, Urgency
 from core.errors import Conflict, ValidationError
 
 from .models import WorkItem, WorkItemKind, WorkItemStatus
+from .reminders import schedule_item
 from .signals import workitem_opened, workitem_reassigned, workitems_cancelled
 
 
@@ -107,14 +108,64 @@ def workitem_reassign(*, item: WorkItem, to: User, actor: Any, reason: str = "")
     locked.assignee, locked.department_id = to, to.department_id
     locked.escalation_level = 0
     locked.save(update_fields=["assignee", "department", "escalation_level"])
+    # The new holder starts the reminder cycle afresh: without a next moment the scanner would
+    # never look at the item again. (The reminder engine is moving into workload; this is its
+    # scheduling function wherever it lives.)
+    schedule_item(locked)
     audit_record(
-        actor=actor, verb="workitem.reassign", target=locked, data={"from": previous_id, "to": to.pk, "reason": reason}
+        actor=actor,
+        verb="workitem.reassign",
+        target=locked,
+        data={
+            "from": previous_id,
+            "to": to.pk,
+            "reason": reason,
+            "next_reminder_at": locked.next_reminder_at.isoformat() if locked.next_reminder_at else None,
+        },
     )
     workitem_reassigned.send(
         sender=WorkItem, item=locked, previous_assignee=User.objects.get(pk=previous_id), actor=actor
     )
     item.assignee, item.department_id, item.escalation_level = to, to.department_id, 0
+    item.next_reminder_at = locked.next_reminder_at
     return locked
+
+
+@transaction.atomic
+def workitem_set_due(*, item: WorkItem, due_at: datetime | None, actor: Any, reason: str = "") -> WorkItem:
+    """Move an open item's deadline; its reminders are scheduled afresh from the new one. Audited."""
+    locked = WorkItem.objects.select_for_update().get(pk=item.pk)
+    if locked.status != WorkItemStatus.OPEN:
+        raise Conflict(_("Only an open work item can be given a new deadline."), code="already_closed")
+    if due_at is not None and timezone.is_naive(due_at):
+        raise ValidationError(_("The due time must carry a time zone."))
+    previous = locked.due_at
+    locked.due_at, locked.escalation_level = due_at, 0
+    locked.save(update_fields=["due_at", "escalation_level"])
+    schedule_item(locked)
+    audit_record(
+        actor=actor,
+        verb="workitem.set_due",
+        target=locked,
+        data={
+            "from": previous.isoformat() if previous else None,
+            "to": due_at.isoformat() if due_at else None,
+            "reason": reason,
+        },
+    )
+    item.due_at, item.escalation_level, item.next_reminder_at = due_at, 0, locked.next_reminder_at
+    return locked
+
+
+@transaction.atomic
+def workitems_reclassify_for_target(*, target: models.Model, classification: str) -> int:
+    """Every item on ``target``, open and closed, takes its new classification (in the caller's
+    transaction); returns how many items there are. The item carries its target's classification."""
+    if classification not in Classification.values:
+        raise ValidationError(_("Unknown classification."), fields={"classification": [classification]})
+    items = WorkItem.objects.filter(target_type=ContentType.objects.get_for_model(target), target_id=target.pk)
+    items.exclude(classification=classification).update(classification=classification)
+    return items.count()
 
 
 def _open_for(

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from accounts.access import is_office_member
 from accounts.models import User
 from core.audit import audit_record
-from core.errors import Conflict, PermissionDenied, RateLimited, ValidationError
+from core.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationError
 from notifications.models import NotificationKind
 from notifications.services import notification_create
 
+from . import targets
 from .models import ScheduledReminder, Urge, WorkItem, WorkItemStatus
 
 URGE_INTERVAL = timedelta(hours=1)
@@ -26,6 +27,9 @@ def workitem_urge(*, actor: User, item: WorkItem, message: str = "") -> Urge:
     """催办: the item's assigner or the office presses the assignee; once per item per hour."""
     if item.status != WorkItemStatus.OPEN:
         raise Conflict(_("This work item is already closed; there is nothing to urge."), code="already_closed")
+    if not targets.visible_refs(actor, [(item.target_type_id, item.target_id)]):
+        # The target's own rule (DESIGN.md, Rule of visibility): no urge on what one may not see.
+        raise NotFound()
     if actor.pk != item.assigned_by_id and not is_office_member(actor):
         raise PermissionDenied(_("Only the person who assigned this, or the office, may urge it."))
     if actor.pk == item.assignee_id:

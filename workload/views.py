@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
@@ -28,14 +28,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import is_office_member
 from core.enums import Priority, Urgency
-from core.errors import Conflict, RateLimited, ValidationError
+from core.errors import Conflict, NotFound, RateLimited, ValidationError
 
 from . import selectors
 from .forms import UrgeForm
 from .history import workitem_history
 from .models import WorkItem, WorkItemKind, WorkItemStatus
 from .serializers import id_links, target_refs
-from .targets import target_ref
+from .targets import masked_title, target_ref
 from .urging import URGE_INTERVAL, workitem_urge
 
 PAGE_SIZE = 25
@@ -358,13 +358,18 @@ def _may_urge(user: Any, item: WorkItem) -> bool:
 
 
 def _visible_item(request: HttpRequest, pk: int) -> WorkItem:
-    """The item if the person may see it (workload.selectors.workitem_visible), else 404."""
-    return get_object_or_404(selectors.workitem_visible(user=request.user).select_related("department"), pk=pk)
+    """The item if the person may see it (workload.selectors.workitem_get), else 404."""
+    return selectors.workitem_get(user=request.user, pk=pk)
 
 
 def _render_item(
     request: HttpRequest, item: WorkItem, *, form: UrgeForm | None = None, refusal: Any = None
 ) -> HttpResponse:
+    if not item.target_visible:  # type: ignore[attr-defined]
+        # Its assignee or assigner, no longer cleared for its target: that it exists, nothing more.
+        item.title, item.outcome, item.target_url = masked_title(item.classification), "", None
+        context = {"item": item, "history": [], "may_urge": False, "masked": True}
+        return render(request, "workload/item_detail.html", context)
     item.target_url = target_ref(item.target_type_id, item.target_id)["url"]
     context = {
         "item": item,
@@ -394,6 +399,8 @@ def item_urge(request: HttpRequest, pk: int) -> HttpResponse:
     a second urge within the hour gets 429 with the service's message and records nothing.
     """
     item = _visible_item(request, pk)
+    if not item.target_visible:  # type: ignore[attr-defined]
+        raise NotFound()  # nothing to urge that the person may see
     form = UrgeForm(request.POST)
     refusal = None
     if form.is_valid():

@@ -153,8 +153,15 @@ def test_changing_a_user_saves_the_organization_fields_and_audits(admin_client, 
     assert response.status_code == 302, response.context["adminform"].form.errors
     user.refresh_from_db()
     assert (user.title, user.is_leader, user.clearance, user.phone) == ("副处长", True, "secret", "010-1")
+    # Through accounts.services.user_update: its audit event names each change (is_leader as a role).
     event = AuditEvent.objects.get(verb="user.update", target_id=user.pk)
-    assert {"title", "is_leader", "clearance", "phone"} <= set(event.data["fields"])
+    assert event.actor.username == "admin"
+    assert {k: event.data.get(k) for k in ("title", "clearance", "phone", "roles")} == {
+        "title": "副处长",
+        "clearance": "secret",
+        "phone": "010-1",
+        "roles": ["leader"],
+    }
 
 
 def test_adding_a_user_in_the_admin(admin_client, department):
@@ -178,7 +185,129 @@ def test_adding_a_user_in_the_admin(admin_client, department):
     assert AuditEvent.objects.filter(verb="user.create", target_id=created.pk).exists()
 
 
+def _change_form(admin_client, person, **changes):
+    form = admin_client.get(reverse("admin:accounts_user_change", args=[person.pk])).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("password",)}
+    for flag in ("is_leader", "is_active", "is_superuser"):
+        if data.get(flag):
+            data[flag] = "on"
+        else:
+            data.pop(flag, None)
+    data.update(changes)
+    return data
+
+
+def test_user_admin_goes_through_user_update(admin_client, user, monkeypatch):
+    """The change page calls accounts.services.user_update (not a save of the whole row)."""
+    from accounts import admin as accounts_admin
+    from accounts import services
+
+    calls = []
+
+    def spy(**kwargs):
+        calls.append(kwargs)
+        return services.user_update(**kwargs)
+
+    monkeypatch.setattr(accounts_admin, "user_update", spy)
+    url = reverse("admin:accounts_user_change", args=[user.pk])
+    response = admin_client.post(url, _change_form(admin_client, user, clearance="secret", is_superuser="on"))
+    assert response.status_code == 302
+    assert calls and calls[0]["clearance"] == "secret" and calls[0]["roles"] == ["admin"]
+    user.refresh_from_db()
+    assert (user.clearance, user.is_superuser, user.is_staff) == ("secret", True, True)
+
+
+def test_user_admin_deactivation_is_audited_by_the_service(admin_client, user):
+    data = _change_form(admin_client, user)
+    data.pop("is_active", None)
+    assert admin_client.post(reverse("admin:accounts_user_change", args=[user.pk]), data).status_code == 302
+    user.refresh_from_db()
+    assert not user.is_active
+    assert AuditEvent.objects.get(verb="user.update", target_id=user.pk).data == {"is_active": False}
+
+
+def test_user_admin_cannot_rename_the_login(admin_client, user):
+    data = _change_form(admin_client, user, username="renamed")
+    admin_client.post(reverse("admin:accounts_user_change", args=[user.pk]), data)
+    user.refresh_from_db()
+    assert user.username == "staff"
+
+
+def test_user_admin_refuses_removing_ones_own_admin_role(admin_client, admin_user):
+    data = _change_form(admin_client, admin_user)
+    data.pop("is_superuser", None)
+    response = admin_client.post(reverse("admin:accounts_user_change", args=[admin_user.pk]), data)
+    assert response.status_code == 400  # the service's refusal, nothing saved
+    admin_user.refresh_from_db()
+    assert admin_user.is_superuser
+
+
+def test_adding_a_user_goes_through_user_create(admin_client, department, monkeypatch):
+    from accounts import admin as accounts_admin
+    from accounts import services
+
+    calls = []
+
+    def spy(**kwargs):
+        calls.append(kwargs)
+        return services.user_create(**kwargs)
+
+    monkeypatch.setattr(accounts_admin, "user_create", spy)
+    response = admin_client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "leader2",
+            "usable_password": "false",
+            "name": "钱副局长",
+            "department": department.pk,
+            "is_leader": "on",
+            "clearance": "secret",
+            "phone": "010-2",
+        },
+    )
+    assert response.status_code == 302
+    created = User.objects.get(username="leader2")
+    assert calls[0]["roles"] == ["leader"] and calls[0]["password"] is None
+    assert (created.is_leader, created.clearance, created.phone, created.has_usable_password()) == (
+        True,
+        "secret",
+        "010-2",
+        False,
+    )
+    assert AuditEvent.objects.get(verb="user.create", target_id=created.pk).data["roles"] == ["leader"]
+
+
 def test_staff_pages_refuse_ordinary_people(client_of, user):
     response = client_of(user).get(reverse("admin:accounts_user_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_setting_a_password_goes_through_user_update(admin_client, admin_user, user):
+    url = f"/admin/accounts/user/{user.pk}/password/"
+    response = admin_client.post(
+        url, {"usable_password": "true", "password1": "N3w-Passw0rd-x", "password2": "N3w-Passw0rd-x"}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("N3w-Passw0rd-x")
+    event = AuditEvent.objects.get(verb="user.update", target_id=user.pk)
+    assert (event.actor, event.data) == (admin_user, {"password": "set"})  # never the password itself
+
+
+def test_disabling_password_login_goes_through_user_update(admin_client, user):
+    url = f"/admin/accounts/user/{user.pk}/password/"
+    response = admin_client.post(url, {"usable_password": "false", "unset-password": "1"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+    assert AuditEvent.objects.get(verb="user.update", target_id=user.pk).data == {"password": "disabled"}
+
+
+def test_a_weak_password_is_refused_in_the_admin(admin_client, user):
+    url = f"/admin/accounts/user/{user.pk}/password/"
+    response = admin_client.post(url, {"usable_password": "true", "password1": "123", "password2": "123"})
+    assert response.status_code == 200  # the form again
+    user.refresh_from_db()
+    assert not user.check_password("123")
+    assert not AuditEvent.objects.filter(verb="user.update", target_id=user.pk).exists()

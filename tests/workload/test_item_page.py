@@ -168,9 +168,9 @@ def test_item_page_query_count_does_not_grow_with_history(
     client.get(page(item))  # warms the per-process content-type cache that links the target
 
     # 1 session, 2 user, 3 whether the user is in the office (visibility), 4 the item with assignee,
-    # assigner and department, 5 the item's notifications with recipients, 6 its urges with who
-    # urged, 7 the unread notification badge.
-    with django_assert_num_queries(7):
+    # assigner and department, 5 whether the user may see the item's target (its registered rule),
+    # 6 the item's notifications with recipients, 7 its urges with who urged, 8 the unread badge.
+    with django_assert_num_queries(8):
         response = client.get(page(item))
     assert response.status_code == 200
     assert len(re.findall(r'id="history-\d+"', response.content.decode())) == 2 * size

@@ -285,31 +285,3 @@ def test_admin_lists_work_items_and_cannot_add(client_of, admin_user, user, head
     client = client_of(admin_user)
     assert client.get(reverse("admin:workload_workitem_changelist")).status_code == 200
     assert client.get(reverse("admin:workload_workitem_add")).status_code == 403
-
-
-def test_admin_passes_an_item_on_through_the_service(client_of, admin_user, user, head, now):
-    item = WorkItemFactory(assignee=user, assigned_by=head, due_at=now + timedelta(days=1), escalation_level=1)
-    other = UserFactory(name="刘新人")
-    url = reverse("admin:workload_workitem_change", args=[item.pk])
-    client = client_of(admin_user)
-    assert client.get(url).status_code == 200
-
-    response = client.post(
-        url,
-        {
-            "title": item.title,
-            "assignee": other.pk,
-            "priority": item.priority,
-            "urgency": item.urgency,
-            "classification": item.classification,
-            "due_at_0": timezone.localtime(item.due_at).strftime("%Y-%m-%d"),
-            "due_at_1": timezone.localtime(item.due_at).strftime("%H:%M:%S"),
-            "escalation_level": 1,
-        },
-    )
-
-    assert response.status_code == 302
-    item.refresh_from_db()
-    assert (item.assignee, item.department, item.escalation_level) == (other, other.department, 0)
-    assert other.notifications.filter(kind="assigned").exists()
-    assert user.notifications.filter(kind="changed").exists()
