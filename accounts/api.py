@@ -3,10 +3,11 @@
 from typing import Any
 
 from axes.helpers import get_cool_off
-from django.contrib.auth import authenticate, user_logged_in
+from django.contrib.auth import authenticate, logout, user_logged_in
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from knox.models import AuthToken
 from rest_framework import permissions, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,6 +23,7 @@ from .serializers import (
     DepartmentCreateSerializer,
     DepartmentSerializer,
     DepartmentUpdateSerializer,
+    LogoutSerializer,
     MeSerializer,
     PersonSerializer,
     TokenObtainSerializer,
@@ -92,6 +94,19 @@ class TokenView(APIView):
         # As a page login does: axes clears the failures, Django records last_login.
         user_logged_in.send(sender=type(user), request=django_request, user=user)
         return Response({"token": services.api_token_issue(user=user)})
+
+
+class LogoutView(APIView):
+    """End the credentials this request came with: the token (the person's other tokens stay), or
+    the session when called with one."""
+
+    @extend_schema(request=None, responses={200: LogoutSerializer, **error_responses()}, tags=["auth"])
+    def post(self, request: Request) -> Response:
+        if isinstance(request.auth, AuthToken):
+            services.api_token_revoke(user=request.user, token=request.auth)
+        else:
+            logout(request._request)
+        return Response({"detail": _("Logged out.")})
 
 
 class MeView(APIView):

@@ -117,4 +117,10 @@ class TokenObtainSerializer(StrictSerializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)
+    token = serializers.CharField(
+        read_only=True, help_text=_("Send as `Authorization: Token <token>`; it ends after API_TOKEN_HOURS (10).")
+    )
+
+
+class LogoutSerializer(serializers.Serializer):
+    detail = serializers.CharField(read_only=True)
