@@ -29,5 +29,9 @@ urlpatterns = [
     path("api/redoc/", login_required(SpectacularRedocView.as_view(url_name="api-schema")), name="api-redoc"),
 ]
 
-# Unmatched addresses under /api/ answer a JSON 404 in the API's error format.
+# Under /api/ every error is JSON in the API's error format (an unmatched address, a failure);
+# pages keep Django's error pages.
+handler400 = "core.api.bad_request"
+handler403 = "core.api.permission_denied"
 handler404 = "core.api.page_not_found"
+handler500 = "core.api.server_error"
