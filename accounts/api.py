@@ -18,6 +18,7 @@ from core.errors import RateLimited, ValidationError
 
 from . import selectors, services
 from .access import is_admin
+from .filters import PeopleFilter
 from .models import Department, User
 from .serializers import (
     DepartmentCreateSerializer,
@@ -29,7 +30,6 @@ from .serializers import (
     TokenObtainSerializer,
     TokenSerializer,
     UserCreateSerializer,
-    UserSearchSerializer,
     UserSerializer,
 )
 
@@ -120,7 +120,6 @@ class MeView(APIView):
 @extend_schema_view(
     list=extend_schema(
         summary=gettext_lazy("People search"),
-        parameters=[UserSearchSerializer],
         responses={200: PersonSerializer(many=True), **error_responses(400)},
     ),
     retrieve=extend_schema(responses={200: PersonSerializer, **error_responses(404)}),
@@ -134,6 +133,7 @@ class MeView(APIView):
 class UserViewSet(viewsets.GenericViewSet):
     queryset = User.objects.none()  # names the model behind {id} for the schema; rows come from selectors
     serializer_class = PersonSerializer
+    filterset_class = PeopleFilter
     ordering = ("name", "id")
 
     def get_permissions(self) -> list[Any]:
@@ -142,9 +142,7 @@ class UserViewSet(viewsets.GenericViewSet):
         return super().get_permissions()
 
     def list(self, request: Request) -> Response:
-        params = UserSearchSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        page = self.paginate_queryset(selectors.people_search(user=request.user, q=params.validated_data["q"]))
+        page = self.paginate_queryset(self.filter_queryset(selectors.people_search(user=request.user)))
         return self.get_paginated_response(PersonSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:

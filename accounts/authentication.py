@@ -11,6 +11,8 @@ import re
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.settings import knox_settings
 from rest_framework import exceptions
@@ -27,3 +29,15 @@ class TokenAuthentication(KnoxTokenAuthentication):
         if not _TOKEN.fullmatch(token):
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         return super().authenticate_credentials(token)
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """How the schema describes the token: ``Authorization: Token <token>``."""
+
+    target_class = TokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix=knox_settings.AUTH_HEADER_PREFIX
+        )

@@ -20,7 +20,8 @@ from notifications.forms import PreferenceForm
 from notifications.models import EmailMode
 from notifications.services import preference_update
 
-from .forms import PeopleFilterForm, ProfileForm
+from .filters import PeopleFilter
+from .forms import ProfileForm
 from .models import User
 from .selectors import department_tree, people_search, person_get
 from .services import password_change, profile_update
@@ -94,16 +95,12 @@ def _preference_initial(user: User) -> dict[str, Any]:
     return {"email_mode": preference.email_mode, "digest_hour": preference.digest_hour}
 
 
-def _filtered_people(request: HttpRequest) -> tuple[PeopleFilterForm, QuerySet[User]]:
-    """The people matching the request's ``q`` and ``department`` (ignored when malformed)."""
-    form = PeopleFilterForm(request.GET)
-    q, department = "", None
-    if form.is_valid():
-        q, department = form.cleaned_data["q"], form.cleaned_data["department"]
-    people = people_search(user=request.user, q=q)
-    if department:
-        people = people.filter(department_id=department)
-    return form, people
+def _filtered_people(request: HttpRequest) -> tuple[Any, QuerySet[User]]:
+    """The people matching the request's ``q`` and ``department`` (PeopleFilter; a bad value is
+    the form's error and is not applied)."""
+    filters = PeopleFilter(request.GET, queryset=people_search(user=request.user), request=request)
+    filters.form.is_valid()
+    return filters.form, filters.qs
 
 
 @require_GET
@@ -112,8 +109,8 @@ def people(request: HttpRequest) -> HttpResponse:
     form, matches = _filtered_people(request)
     page = Paginator(matches, PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
     tree = [(dept, min(depth, MAX_TREE_INDENT)) for dept, depth in department_tree(user=request.user)]
-    selected_id = form.cleaned_data.get("department") if form.is_valid() else None
-    selected = next((dept for dept, _depth in tree if dept.pk == selected_id), None)
+    chosen = form.cleaned_data.get("department") if form.is_valid() else None
+    selected = next((dept for dept, _depth in tree if chosen is not None and dept.pk == chosen.pk), None)
     return render(
         request,
         "accounts/people.html",

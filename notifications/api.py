@@ -10,10 +10,10 @@ from core.api import error_responses, object_id
 from workload.selectors import workitem_get
 
 from . import selectors, services
+from .filters import NotificationFilter
 from .models import Notification
 from .serializers import (
     MarkedSerializer,
-    NotificationFilterSerializer,
     NotificationSerializer,
     UrgeRequestSerializer,
     UrgeSerializer,
@@ -22,7 +22,6 @@ from .serializers import (
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=[NotificationFilterSerializer],
         responses={200: NotificationSerializer(many=True), **error_responses(400)},
     ),
     read=extend_schema(request=None, responses={200: NotificationSerializer, **error_responses(404)}),
@@ -32,12 +31,11 @@ from .serializers import (
 class NotificationViewSet(viewsets.GenericViewSet):
     queryset = Notification.objects.none()  # names the model behind {id} for the schema; rows come from selectors
     serializer_class = NotificationSerializer
+    filterset_class = NotificationFilter
     ordering = ("-id",)
 
     def list(self, request: Request) -> Response:
-        params = NotificationFilterSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        page = self.paginate_queryset(selectors.notification_list(user=request.user, **params.validated_data))
+        page = self.paginate_queryset(self.filter_queryset(selectors.notification_list(user=request.user)))
         return self.get_paginated_response(NotificationSerializer(page, many=True).data)
 
     @action(detail=True, methods=["post"])

@@ -10,7 +10,7 @@ from accounts.serializers import PersonRefSerializer
 from core.api import StrictSerializer, TargetSerializer
 from workload.targets import target_ref
 
-from .models import Notification, NotificationKind, Urge
+from .models import Notification, Urge
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -27,15 +27,6 @@ class NotificationSerializer(serializers.ModelSerializer):
         if notification.target_type_id is None or notification.target_id is None:
             return None
         return target_ref(notification.target_type_id, notification.target_id)
-
-
-class NotificationFilterSerializer(serializers.Serializer):
-    """Query parameters of the notification list."""
-
-    unread = serializers.BooleanField(
-        required=False, allow_null=True, default=None, help_text=_("1: unread only; 0: read only.")
-    )
-    kind = serializers.ChoiceField(choices=NotificationKind.choices, required=False)
 
 
 class MarkedSerializer(serializers.Serializer):
