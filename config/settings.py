@@ -294,6 +294,7 @@ REST_KNOX = {
     "AUTO_REFRESH": False,  # a token ends API_TOKEN_HOURS after sign-in, however busy
 }
 SPECTACULAR_SETTINGS = {
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.schema_postprocess"],
     "TITLE": "Xietong API",
     "DESCRIPTION": "协同办公 (office coordination) REST API, v1.",
     "VERSION": "1.0.0",

@@ -141,20 +141,24 @@ class CursorPagination(pagination.CursorPagination):
 
     def decode_cursor(self, request: Any) -> Any:
         """A forged cursor (base64 junk, ``p=abc`` on an id, a position past the column's range,
-        a NUL character) is a 404 "invalid cursor" in the error format, never a database error."""
-        cursor = super().decode_cursor(request)
+        a NUL character) is a 400 naming ``cursor`` in the error format, never a database error."""
+        invalid = exceptions.ValidationError({self.cursor_query_param: [self.invalid_cursor_message]})
+        try:
+            cursor = super().decode_cursor(request)
+        except exceptions.NotFound as exc:
+            raise invalid from exc
         if cursor is None or cursor.position is None:
             return cursor
         if "\x00" in cursor.position:
-            raise exceptions.NotFound(self.invalid_cursor_message)
+            raise invalid
         field = self._position_field
         if field is not None:
             try:
                 value = field.to_python(cursor.position)
             except (DjangoValidationError, ValueError, TypeError, OverflowError) as exc:
-                raise exceptions.NotFound(self.invalid_cursor_message) from exc
+                raise invalid from exc
             if isinstance(field, models.IntegerField | models.AutoField) and not -_MAX_ID <= value <= _MAX_ID:
-                raise exceptions.NotFound(self.invalid_cursor_message)
+                raise invalid
         return cursor
 
     def get_paginated_response(self, data: Any) -> Response:
@@ -261,3 +265,17 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _is_api(request):
         return JsonResponse({"detail": str(exceptions.NotFound.default_detail), "code": "not_found"}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def schema_postprocess(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular hook: every paged list declares the 400 of a bad ``cursor`` or filter."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            names = {p.get("name") for p in operation.get("parameters", []) if isinstance(p, dict)}
+            if CursorPagination.cursor_query_param in names and "400" not in operation["responses"]:
+                operation["responses"]["400"] = {
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    "description": str(ERROR_DESCRIPTIONS[400]),
+                }
+                operation["responses"] = dict(sorted(operation["responses"].items()))
+    return result
