@@ -7,7 +7,7 @@ Bounded so that it runs in both passes of ``make test``: a few examples per oper
 """
 
 import os
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import schemathesis
@@ -74,7 +74,7 @@ def seeded(leader, user, head, office_member, department):
     for _ in range(3):
         WorkItemFactory(assignee=leader)
         NotificationFactory(recipient=leader)
-    return {"matter": matter, "today": date.today(), "now": datetime.now(tz=timezone.get_current_timezone())}
+    return {"matter": matter}
 
 
 @pytest.fixture
