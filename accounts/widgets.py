@@ -52,7 +52,8 @@ class _PeoplePickerMixin:
 
     def optgroups(self, name: str, value: list[str], attrs: dict[str, Any] | None = None) -> list[Any]:
         """Only the chosen people (and the empty choice of a single picker), not the whole queryset."""
-        chosen = [int(v) for v in value if str(v).isdigit()]
+        # Ids a key can hold only (a forged 30-digit "id" is the field's error, not a database error).
+        chosen = [int(v) for v in value if str(v).isascii() and str(v).isdigit() and 0 < int(v) < 2**63]
         options: list[Any] = []
         if not self.multiple:
             options.append(self.create_option(name, "", "", not chosen, 0, attrs=attrs))  # type: ignore[attr-defined]

@@ -12,52 +12,15 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
-from rest_framework import exceptions, pagination, parsers, serializers
+from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError, NotFound
+from .parsers import printable as _printable
 
 # The largest id a database integer key holds; larger "ids" in a URL are simply not found.
 _MAX_ID = 2**63 - 1
-
-
-def _printable(text: str) -> str:
-    """``text`` with any lone surrogate (``"\\ud800"`` from a JSON body, echoed in an error message)
-    replaced, so that the answer can be encoded as UTF-8."""
-    return text.encode("utf-8", "replace").decode("utf-8")
-
-
-def _surrogate_paths(data: Any, prefix: str = "") -> list[str]:
-    """Where in parsed JSON a string (value or key) holds a lone surrogate, as dotted field names."""
-    found: list[str] = []
-    if isinstance(data, str):
-        if _printable(data) != data:
-            found.append(prefix or "non_field_errors")
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            place = f"{prefix}.{_printable(str(key))}" if prefix else _printable(str(key))
-            if isinstance(key, str) and _printable(key) != key:
-                found.append(place)
-            else:
-                found.extend(_surrogate_paths(value, place))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            found.extend(_surrogate_paths(value, f"{prefix}.{index}" if prefix else str(index)))
-    return found
-
-
-class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser; text holding a lone surrogate (``"\\ud800"``: valid JSON, not valid
-    Unicode) is refused as a field error, before a serializer, the database or the renderer sees it."""
-
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        data = super().parse(stream, media_type, parser_context)
-        bad = _surrogate_paths(data)
-        if bad:
-            message = _("Not valid text: it holds an unpaired surrogate code point.")
-            raise exceptions.ValidationError({path: [message] for path in bad})
-        return data
 
 
 def _field_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -135,8 +98,10 @@ class CursorPagination(pagination.CursorPagination):
         # The cursor's position is checked against the column it is compared with (decode_cursor).
         self._position_field = None
         ordering = self.get_ordering(request, queryset, view)
+        # The rows' model, or the view's (a list built of rows rather than a QuerySet names it there).
+        model = getattr(queryset, "model", None) or getattr(getattr(view, "queryset", None), "model", None)
         with contextlib.suppress(AttributeError, FieldDoesNotExist):
-            self._position_field = queryset.model._meta.get_field(ordering[0].lstrip("-"))
+            self._position_field = model._meta.get_field(ordering[0].lstrip("-"))  # type: ignore[union-attr]
         return super().paginate_queryset(queryset, request, view)
 
     def decode_cursor(self, request: Any) -> Any:
