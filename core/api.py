@@ -106,12 +106,9 @@ class CursorPagination(pagination.CursorPagination):
 
     def decode_cursor(self, request: Any) -> Any:
         """A forged cursor (base64 junk, ``p=abc`` on an id, a position past the column's range,
-        a NUL character) is a 400 naming ``cursor`` in the error format, never a database error."""
-        invalid = exceptions.ValidationError({self.cursor_query_param: [self.invalid_cursor_message]})
-        try:
-            cursor = super().decode_cursor(request)
-        except exceptions.NotFound as exc:
-            raise invalid from exc
+        a NUL character) is DRF's 404 "invalid cursor" in the error format, never a database error."""
+        invalid = exceptions.NotFound(self.invalid_cursor_message)
+        cursor = super().decode_cursor(request)
         if cursor is None or cursor.position is None:
             return cursor
         if "\x00" in cursor.position:
@@ -233,14 +230,21 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def schema_postprocess(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
-    """drf-spectacular hook: every paged list declares the 400 of a bad ``cursor`` or filter."""
+    """drf-spectacular hook: every paged list declares the 400 of a bad filter and the 404 of a
+    forged or stale ``cursor``."""
+    descriptions = {400: ERROR_DESCRIPTIONS[400], 404: gettext_lazy("The `cursor` is not valid.")}
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             names = {p.get("name") for p in operation.get("parameters", []) if isinstance(p, dict)}
-            if CursorPagination.cursor_query_param in names and "400" not in operation["responses"]:
-                operation["responses"]["400"] = {
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                    "description": str(ERROR_DESCRIPTIONS[400]),
-                }
-                operation["responses"] = dict(sorted(operation["responses"].items()))
+            if CursorPagination.cursor_query_param not in names:
+                continue
+            for code, description in descriptions.items():
+                operation["responses"].setdefault(
+                    str(code),
+                    {
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                        "description": str(description),
+                    },
+                )
+            operation["responses"] = dict(sorted(operation["responses"].items()))
     return result
