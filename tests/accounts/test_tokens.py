@@ -152,3 +152,16 @@ def test_old_drf_token_is_refused(user):
     """A client still holding the clear-text key of the old ``authtoken`` table gets a JSON 401."""
     body = _refused(_me("9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"))
     assert body["code"] == "authentication_failed"
+
+
+@pytest.mark.parametrize("others", [0, 20])
+def test_token_auth_and_logout_query_count_does_not_grow(user, others, django_assert_num_queries):
+    """However many live tokens a person has (scripts sign in often), a call costs the same."""
+    for _ in range(others):
+        services.api_token_issue(user=user)
+    token = _sign_in()
+    client = APIClient(headers={"authorization": f"Token {token}"})
+    # the token by its key with its person; the person's other tokens (knox drops expired ones);
+    # the service's savepoint, the delete, the audit row, the release.
+    with django_assert_num_queries(6):
+        assert client.post(LOGOUT).status_code == 200
