@@ -63,9 +63,16 @@ class FlagField(forms.Field):
         return None
 
 
+def _is_yes(value: Any) -> bool:
+    return value is True or str(value).strip().lower() in FlagField.TRUE
+
+
 class _FlagInput(forms.CheckboxInput):
     """A checkbox whose submitted text is kept for FlagField to judge (CheckboxInput would turn any
-    text into True)."""
+    text into True); it is shown ticked for a yes only."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, check_test=_is_yes)
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         return data.get(name)

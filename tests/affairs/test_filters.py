@@ -59,3 +59,11 @@ def test_bad_values_are_form_errors_and_are_not_applied(leader, user):
 @pytest.mark.parametrize(("year", "valid"), [("2026", True), ("1.5", False), (BIG, False), ("-1", False)])
 def test_plan_year_is_a_whole_year(leader, year, valid):
     assert WorkPlanFilter({"year": year}, queryset=matter_list(user=leader).none()).is_valid() is valid
+
+
+@pytest.mark.parametrize(("value", "ticked"), [("on", True), ("1", True), ("0", False), ("", False)])
+def test_flag_checkbox_is_ticked_for_yes_only(client, leader, value, ticked):
+    client.force_login(leader)
+    html = client.get("/affairs/matters/", {"overdue": value}).content.decode()
+    tag = next(t for t in html.split("<input") if 'name="overdue"' in t)
+    assert ("checked" in tag.split(">")[0]) is ticked
