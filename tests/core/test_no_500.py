@@ -180,3 +180,32 @@ def test_an_unexpected_failure_under_api_is_json(rows, client, monkeypatch):
     response = client.get("/api/v1/matters/")
     assert response.status_code == 500
     assert response.json()["code"] == "server_error"
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "field"),
+    [
+        (
+            "/affairs/matters/new/",
+            {"title": "x", "priority": "key", "lead": BIG, "assisting": [BIG, "-1"], "due_on": "2030-01-01"},
+            "lead",
+        ),
+        (
+            "/affairs/receptions/new/",
+            {
+                "visiting_org": "x",
+                "purpose": "y",
+                "arrival": "2030-01-01T09:00",
+                "departure": "2030-01-01T10:00",
+                "host_leader": BIG,
+                "accompanying": [BIG],
+            },
+            "host_leader",
+        ),
+    ],
+)
+def test_people_pickers_refuse_out_of_range_ids_as_form_errors(client, office_member, path, data, field):
+    client.force_login(office_member)
+    response = client.post(path, data)
+    assert response.status_code in (200, 400)
+    assert field in response.context["form"].errors
