@@ -209,3 +209,42 @@ def test_people_pickers_refuse_out_of_range_ids_as_form_errors(client, office_me
     response = client.post(path, data)
     assert response.status_code in (200, 400)
     assert field in response.context["form"].errors
+
+
+def _page_forms():
+    """Every form class of the project's apps' ``forms`` modules."""
+    import importlib
+    import inspect
+
+    from django import forms
+
+    for app in ("accounts", "workload", "notifications", "affairs", "documents", "meetings", "relations"):
+        try:
+            module = importlib.import_module(f"{app}.forms")
+        except ModuleNotFoundError:
+            continue
+        for name, form_class in inspect.getmembers(module, inspect.isclass):
+            if issubclass(form_class, forms.Form) and form_class.__module__ == module.__name__:
+                yield pytest.param(form_class, id=f"{module.__name__}.{name}")
+
+
+@pytest.mark.parametrize("form_class", list(_page_forms()))
+def test_every_choice_of_every_page_form_takes_an_out_of_range_id(form_class, leader):
+    """Every model choice (people pickers, departments) of every page form refuses ids no key can
+    hold with a form error; none reaches the database (SQLite would overflow)."""
+    from django import forms
+    from django.http import QueryDict
+
+    try:
+        form = form_class()
+    except TypeError:
+        pytest.skip("needs arguments")
+    data = QueryDict(mutable=True)
+    choices = [n for n, f in form.fields.items() if isinstance(f, forms.ModelChoiceField)]
+    if not choices:
+        pytest.skip("no model choice")
+    for name in choices:
+        data.setlist(name, [BIG, "-1"] if isinstance(form.fields[name], forms.ModelMultipleChoiceField) else [BIG])
+    bound = form_class(data)
+    assert not bound.is_valid()
+    assert set(choices) <= set(bound.errors)
