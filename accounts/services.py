@@ -221,6 +221,7 @@ def api_token_revoke(*, user: User, token: Any) -> None:
     audit_record(actor=user, verb="auth.logout", target=user)
 
 
+@transaction.atomic
 def api_tokens_revoke_all(*, user: User) -> int:
     """Every API token of the person ends: on a password change and on deactivation (called inside
     those services' transactions). Returns how many there were."""
