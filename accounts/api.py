@@ -3,10 +3,11 @@
 from typing import Any
 
 from axes.helpers import get_cool_off
-from django.contrib.auth import authenticate, user_logged_in
+from django.contrib.auth import authenticate, logout, user_logged_in
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from knox.models import AuthToken
 from rest_framework import permissions, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,17 +18,18 @@ from core.errors import RateLimited, ValidationError
 
 from . import selectors, services
 from .access import is_admin
+from .filters import PeopleFilter
 from .models import Department, User
 from .serializers import (
     DepartmentCreateSerializer,
     DepartmentSerializer,
     DepartmentUpdateSerializer,
+    LogoutSerializer,
     MeSerializer,
     PersonSerializer,
     TokenObtainSerializer,
     TokenSerializer,
     UserCreateSerializer,
-    UserSearchSerializer,
     UserSerializer,
 )
 
@@ -94,6 +96,19 @@ class TokenView(APIView):
         return Response({"token": services.api_token_issue(user=user)})
 
 
+class LogoutView(APIView):
+    """End the credentials this request came with: the token (the person's other tokens stay), or
+    the session when called with one."""
+
+    @extend_schema(request=None, responses={200: LogoutSerializer, **error_responses()}, tags=["auth"])
+    def post(self, request: Request) -> Response:
+        if isinstance(request.auth, AuthToken):
+            services.api_token_revoke(user=request.user, token=request.auth)
+        else:
+            logout(request._request)
+        return Response({"detail": _("Logged out.")})
+
+
 class MeView(APIView):
     """The requesting person: who they are, their department, roles and clearance."""
 
@@ -105,7 +120,6 @@ class MeView(APIView):
 @extend_schema_view(
     list=extend_schema(
         summary=gettext_lazy("People search"),
-        parameters=[UserSearchSerializer],
         responses={200: PersonSerializer(many=True), **error_responses(400)},
     ),
     retrieve=extend_schema(responses={200: PersonSerializer, **error_responses(404)}),
@@ -119,6 +133,7 @@ class MeView(APIView):
 class UserViewSet(viewsets.GenericViewSet):
     queryset = User.objects.none()  # names the model behind {id} for the schema; rows come from selectors
     serializer_class = PersonSerializer
+    filterset_class = PeopleFilter
     ordering = ("name", "id")
 
     def get_permissions(self) -> list[Any]:
@@ -127,9 +142,7 @@ class UserViewSet(viewsets.GenericViewSet):
         return super().get_permissions()
 
     def list(self, request: Request) -> Response:
-        params = UserSearchSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        page = self.paginate_queryset(selectors.people_search(user=request.user, q=params.validated_data["q"]))
+        page = self.paginate_queryset(self.filter_queryset(selectors.people_search(user=request.user)))
         return self.get_paginated_response(PersonSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:

@@ -19,10 +19,3 @@ class ProfileForm(forms.Form):
         help_text=_("Reminders and notices are sent here."),
     )
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False, validators=[PHONE_VALIDATOR])
-
-
-class PeopleFilterForm(forms.Form):
-    """The directory's search box and department filter (GET)."""
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=50)
-    department = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

@@ -12,18 +12,23 @@ def people_search(*, user: Any, q: str = "", limit: int | None = None) -> QueryS
 
     The organization chart is visible to every member of staff (it is the intranet phone book).
     """
-    qs = User.objects.filter(is_active=True).select_related("department")
-    q = q.strip()
-    if q:
-        key = q.lower().replace(" ", "")
-        qs = qs.filter(
-            Q(name__icontains=q)
-            | Q(username__icontains=q)
-            | Q(name_initials__startswith=key)
-            | Q(name_pinyin__startswith=key)
-        )
+    qs = people_matching(User.objects.filter(is_active=True).select_related("department"), q)
     qs = qs.order_by("department__order", "name", "id")
     return qs[:limit] if limit else qs
+
+
+def people_matching(qs: QuerySet[User], q: str) -> QuerySet[User]:
+    """``qs`` narrowed to people whose name, username, pinyin or pinyin initials match ``q``."""
+    q = q.strip()
+    if not q:
+        return qs
+    key = q.lower().replace(" ", "")
+    return qs.filter(
+        Q(name__icontains=q)
+        | Q(username__icontains=q)
+        | Q(name_initials__startswith=key)
+        | Q(name_pinyin__startswith=key)
+    )
 
 
 def department_list(*, user: Any) -> QuerySet[Department]:

@@ -70,18 +70,6 @@ class UserCreateSerializer(StrictSerializer):
     email = serializers.EmailField(required=False, default="", allow_blank=True)
 
 
-class UserSearchSerializer(serializers.Serializer):
-    """Query parameters of the people search."""
-
-    q = serializers.CharField(
-        required=False,
-        default="",
-        allow_blank=True,
-        max_length=100,
-        help_text=_("Name, username, full pinyin or pinyin initials (zwt finds 张文涛)."),
-    )
-
-
 class DepartmentSerializer(serializers.ModelSerializer):
     head = PersonRefSerializer(read_only=True, allow_null=True)
 
@@ -117,4 +105,10 @@ class TokenObtainSerializer(StrictSerializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)
+    token = serializers.CharField(
+        read_only=True, help_text=_("Send as `Authorization: Token <token>`; it ends after API_TOKEN_HOURS (10).")
+    )
+
+
+class LogoutSerializer(serializers.Serializer):
+    detail = serializers.CharField(read_only=True)

@@ -199,6 +199,8 @@ def user_update(*, actor: Any, user: User, **changes: Any) -> User:
     for field, value in changes.items():
         setattr(target, field, value)
     target.save()
+    if not target.is_active:  # deactivated (or still inactive): no API token of theirs may work
+        api_tokens_revoke_all(user=target)
     audit_record(actor=actor, verb="user.update", target=target, data=recorded)
     return target
 
@@ -221,18 +223,38 @@ def profile_update(*, user: User, **changes: Any) -> User:
 
 @transaction.atomic
 def api_token_issue(*, user: User) -> str:
-    """The person's API token, created on first use; every issue is audited (added for the API)."""
-    from rest_framework.authtoken.models import Token
+    """A new API token for the person (each sign-in gets its own; it ends after API_TOKEN_HOURS).
+    Only its SHA-512 digest is stored (django-rest-knox); every issue is audited."""
+    from knox.models import AuthToken
 
-    token, created = Token.objects.get_or_create(user=user)
-    audit_record(actor=user, verb="auth.token", target=user, data={"created": created})
-    return token.key
+    instance, token = AuthToken.objects.create(user=user)
+    audit_record(actor=user, verb="auth.token", target=user, data={"expiry": instance.expiry.isoformat()})
+    return token
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token: Any) -> None:
+    """``POST /api/v1/auth/logout/``: the token the request came with ends (the person's others stay)."""
+    token.delete()
+    audit_record(actor=user, verb="auth.logout", target=user)
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Every API token of the person ends: on a password change and on deactivation (called inside
+    those services' transactions). Returns how many there were."""
+    from knox.models import AuthToken
+
+    deleted, _by_model = AuthToken.objects.filter(user=user).delete()
+    return deleted
 
 
 @transaction.atomic
 def password_change(*, user: User, new_password: str) -> User:
-    """A person sets a new password (the form has checked the old one and the validators)."""
+    """A person sets a new password (the form has checked the old one and the validators).
+    Their API tokens end with the old password."""
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    audit_record(actor=user, verb="auth.password_change", target=user)
+    revoked = api_tokens_revoke_all(user=user)
+    audit_record(actor=user, verb="auth.password_change", target=user, data={"tokens_revoked": revoked})
     return user

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from .forms import PeopleFilterForm, ProfileForm
+from .filters import PeopleFilter
+from .forms import ProfileForm
 from .models import User
 from .selectors import department_tree, people_search, person_get
 from .services import password_change, profile_update
@@ -63,16 +64,12 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {"person": user, "form": form})
 
 
-def _filtered_people(request: HttpRequest) -> tuple[PeopleFilterForm, QuerySet[User]]:
-    """The people matching the request's ``q`` and ``department`` (ignored when malformed)."""
-    form = PeopleFilterForm(request.GET)
-    q, department = "", None
-    if form.is_valid():
-        q, department = form.cleaned_data["q"], form.cleaned_data["department"]
-    people = people_search(user=request.user, q=q)
-    if department:
-        people = people.filter(department_id=department)
-    return form, people
+def _filtered_people(request: HttpRequest) -> tuple[Any, QuerySet[User]]:
+    """The people matching the request's ``q`` and ``department`` (PeopleFilter; a bad value is
+    the form's error and is not applied)."""
+    filters = PeopleFilter(request.GET, queryset=people_search(user=request.user), request=request)
+    filters.form.is_valid()
+    return filters.form, filters.qs
 
 
 @require_GET
@@ -81,8 +78,8 @@ def people(request: HttpRequest) -> HttpResponse:
     form, matches = _filtered_people(request)
     page = Paginator(matches, PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
     tree = [(dept, min(depth, MAX_TREE_INDENT)) for dept, depth in department_tree(user=request.user)]
-    selected_id = form.cleaned_data.get("department") if form.is_valid() else None
-    selected = next((dept for dept, _depth in tree if dept.pk == selected_id), None)
+    chosen = form.cleaned_data.get("department") if form.is_valid() else None
+    selected = next((dept for dept, _depth in tree if chosen is not None and dept.pk == chosen.pk), None)
     return render(
         request,
         "accounts/people.html",

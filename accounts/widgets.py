@@ -37,6 +37,12 @@ from django.utils.translation import gettext_lazy as _
 SEARCH_URL = reverse_lazy("accounts:people_search")
 
 
+def _is_id(value: Any) -> bool:
+    """A value a bigint key can hold (a forged 30-digit "id" must not reach the database)."""
+    text = str(value)
+    return text.isascii() and text.isdigit() and 0 < int(text) < 2**63
+
+
 class _PeoplePickerMixin:
     multiple = False
 
@@ -50,9 +56,18 @@ class _PeoplePickerMixin:
         self.search_url = search_url or SEARCH_URL
         self.placeholder = placeholder
 
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        """The submitted ids; one no key can hold (``99999999999999999999999``, ``-1``, ``abc``) is
+        passed on as ``0``, which no one has, so the field refuses it with its usual error instead of
+        the database failing on it."""
+        value = super().value_from_datadict(data, files, name)  # type: ignore[misc]
+        if isinstance(value, list | tuple):
+            return [v if _is_id(v) else "0" for v in value]
+        return value if value in (None, "") or _is_id(value) else "0"
+
     def optgroups(self, name: str, value: list[str], attrs: dict[str, Any] | None = None) -> list[Any]:
         """Only the chosen people (and the empty choice of a single picker), not the whole queryset."""
-        chosen = [int(v) for v in value if str(v).isdigit()]
+        chosen = [int(v) for v in value if _is_id(v)]
         options: list[Any] = []
         if not self.multiple:
             options.append(self.create_option(name, "", "", not chosen, 0, attrs=attrs))  # type: ignore[attr-defined]

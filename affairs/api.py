@@ -21,6 +21,7 @@ from core.errors import NotFound
 from core.models import Attachment
 
 from . import selectors, services
+from .filters import MatterFilter, ReceptionFilter, WorkPlanFilter
 from .models import Arrangement, Matter, Reception, WorkPlan, WorkPlanItem
 from .serializers import (
     ArrangedSerializer,
@@ -31,7 +32,6 @@ from .serializers import (
     MatterConfirmSerializer,
     MatterCreateSerializer,
     MatterDetailSerializer,
-    MatterFilterSerializer,
     MatterProgressInputSerializer,
     MatterSerializer,
     MatterTransferSerializer,
@@ -39,12 +39,10 @@ from .serializers import (
     PlanItemToMatterSerializer,
     ReceptionCreateSerializer,
     ReceptionDetailSerializer,
-    ReceptionFilterSerializer,
     ReceptionSerializer,
     ReceptionStatusSerializer,
     WorkPlanCreateSerializer,
     WorkPlanDetailSerializer,
-    WorkPlanFilterSerializer,
     WorkPlanItemSerializer,
     WorkPlanSerializer,
 )
@@ -64,7 +62,6 @@ _MATTER_STEP = {200: MatterDetailSerializer}
 @extend_schema_view(
     list=extend_schema(
         summary=gettext_lazy("Matters visible to you"),
-        parameters=[MatterFilterSerializer],
         responses={200: MatterSerializer(many=True), **error_responses(400, 404)},
     ),
     create=extend_schema(
@@ -105,6 +102,7 @@ _MATTER_STEP = {200: MatterDetailSerializer}
 @extend_schema(tags=["affairs"])
 class MatterViewSet(viewsets.GenericViewSet):
     queryset = Matter.objects.none()  # names the model behind {id} for the schema; rows come from selectors
+    filterset_class = MatterFilter
     serializer_class = MatterSerializer
     ordering = ("-id",)  # keyset: a deep page costs what the first one does
 
@@ -121,10 +119,7 @@ class MatterViewSet(viewsets.GenericViewSet):
         return Response(MatterDetailSerializer(selectors.matter_get_after_step(pk=matter.pk)).data)
 
     def list(self, request: Request) -> Response:
-        params = MatterFilterSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        filters = selectors.MatterFilters(**params.validated_data)
-        page = self.paginate_queryset(selectors.matter_list(user=request.user, filters=filters))
+        page = self.paginate_queryset(self.filter_queryset(selectors.matter_list(user=request.user)))
         return self.get_paginated_response(MatterSerializer(page, many=True).data)
 
     def create(self, request: Request) -> Response:
@@ -199,7 +194,6 @@ class MatterAttachmentViewSet(viewsets.GenericViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary=gettext_lazy("Receptions visible to you"),
-        parameters=[ReceptionFilterSerializer],
         responses={200: ReceptionSerializer(many=True), **error_responses(400, 404)},
     ),
     create=extend_schema(
@@ -220,6 +214,7 @@ class MatterAttachmentViewSet(viewsets.GenericViewSet):
 @extend_schema(tags=["affairs"])
 class ReceptionViewSet(viewsets.GenericViewSet):
     queryset = Reception.objects.none()  # names the model behind {id} for the schema
+    filterset_class = ReceptionFilter
     serializer_class = ReceptionSerializer
     ordering = ("-arrival", "-id")
 
@@ -228,9 +223,7 @@ class ReceptionViewSet(viewsets.GenericViewSet):
         return Response(ReceptionDetailSerializer(reception).data, status=status_code)
 
     def list(self, request: Request) -> Response:
-        params = ReceptionFilterSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        page = self.paginate_queryset(selectors.reception_list(user=request.user, **params.validated_data))
+        page = self.paginate_queryset(self.filter_queryset(selectors.reception_list(user=request.user)))
         return self.get_paginated_response(ReceptionSerializer(page, many=True).data)
 
     def create(self, request: Request) -> Response:
@@ -284,7 +277,6 @@ class ArrangementViewSet(viewsets.GenericViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary=gettext_lazy("Work plans visible to you"),
-        parameters=[WorkPlanFilterSerializer],
         responses={200: WorkPlanSerializer(many=True), **error_responses(400, 404)},
     ),
     create=extend_schema(
@@ -305,6 +297,7 @@ class ArrangementViewSet(viewsets.GenericViewSet):
 @extend_schema(tags=["affairs"])
 class WorkPlanViewSet(viewsets.GenericViewSet):
     queryset = WorkPlan.objects.none()  # names the model behind {id} for the schema
+    filterset_class = WorkPlanFilter
     serializer_class = WorkPlanSerializer
     ordering = ("-period_start", "-id")
 
@@ -313,9 +306,7 @@ class WorkPlanViewSet(viewsets.GenericViewSet):
         return Response(WorkPlanDetailSerializer(plan).data, status=status_code)
 
     def list(self, request: Request) -> Response:
-        params = WorkPlanFilterSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        page = self.paginate_queryset(selectors.plan_list(user=request.user, **params.validated_data))
+        page = self.paginate_queryset(self.filter_queryset(selectors.plan_list(user=request.user)))
         return self.get_paginated_response(WorkPlanSerializer(page, many=True).data)
 
     def create(self, request: Request) -> Response:

@@ -14,7 +14,7 @@ from core.attachments import files_count_error
 from core.enums import Classification, Priority, Urgency
 from core.validators import single_line
 
-from .models import ArrangementKind, MatterStatus, PlanKind, PlanPeriod, ReceptionStatus
+from .models import ArrangementKind, PlanKind, PlanPeriod, ReceptionStatus
 
 
 def people() -> QuerySet[User]:
@@ -62,27 +62,6 @@ class MultipleFileField(forms.FileField):
 
 
 # --- Matters ----------------------------------------------------------------------------------
-
-
-class MatterFilterForm(forms.Form):
-    """The matter list's filters (GET); anything malformed is ignored rather than refused."""
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any status")), *MatterStatus.choices]
-    )
-    priority = forms.ChoiceField(
-        label=_("Priority"), required=False, choices=[("", _("Any priority")), *Priority.choices]
-    )
-    owner = forms.ModelChoiceField(
-        label=_("Owner"), required=False, queryset=people(), widget=PeoplePicker, empty_label=_("Anyone")
-    )
-    department = forms.ModelChoiceField(
-        label=_("Department"), required=False, queryset=departments(), empty_label=_("Any department")
-    )
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    mine = forms.BooleanField(label=_("Mine only"), required=False)
-    after = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 class MatterForm(forms.Form):
@@ -173,14 +152,6 @@ def parse_visitors(text: str) -> list[tuple[str, str]]:
     return visitors
 
 
-class ReceptionFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any status")), *ReceptionStatus.choices]
-    )
-    upcoming = forms.BooleanField(label=_("Not yet over"), required=False)
-
-
 class ReceptionForm(forms.Form):
     visiting_org = forms.CharField(label=_("Visiting organization"), max_length=200, validators=[single_line])
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -267,14 +238,6 @@ class ReceptionStatusForm(forms.Form):
 
 
 # --- Work plans -------------------------------------------------------------------------------
-
-
-class PlanFilterForm(forms.Form):
-    department = forms.ModelChoiceField(
-        label=_("Department"), required=False, queryset=departments(), empty_label=_("Any department")
-    )
-    period = forms.ChoiceField(label=_("Period"), required=False, choices=[("", _("Any period")), *PlanPeriod.choices])
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
 
 
 class PlanForm(forms.Form):

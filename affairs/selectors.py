@@ -7,14 +7,11 @@ rule: ``affairs.apps`` registers it with the ledger (``workload.targets``), whic
 work item, notification, urge and admin page about a matter.
 """
 
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from accounts.access import headed_department_ids, is_admin, is_leader, is_office_member
 from core.enums import Classification
@@ -26,7 +23,6 @@ from .models import (
     MatterAssistant,
     MatterEvent,
     MatterEventKind,
-    MatterStatus,
     Reception,
     WorkPlan,
     WorkPlanItem,
@@ -66,41 +62,10 @@ def matters_visible(*, user: Any) -> QuerySet[Matter]:
     return Matter.objects.filter(matter_visibility(user))
 
 
-@dataclass(frozen=True)
-class MatterFilters:
-    status: str | None = None
-    priority: str | None = None
-    owner: int | None = None
-    department: int | None = None
-    overdue: bool = False
-    mine: bool = False
-    q: str = ""
-
-
-def matter_list(*, user: Any, filters: MatterFilters | None = None) -> QuerySet[Matter]:
-    """Visible matters, newest first (``-id``: keyset pagination pages on it at constant cost)."""
-    f = filters or MatterFilters()
-    qs = matters_visible(user=user).select_related("lead", "assigner", "department")
-    if f.status:
-        qs = qs.filter(status=f.status)
-    if f.priority:
-        qs = qs.filter(priority=f.priority)
-    if f.owner:
-        qs = qs.filter(
-            Q(lead_id=f.owner) | Exists(MatterAssistant.objects.filter(matter=OuterRef("pk"), user_id=f.owner))
-        )
-    if f.department:
-        qs = qs.filter(department_id=f.department)
-    if f.overdue:
-        qs = qs.filter(status=MatterStatus.IN_PROGRESS, due_at__lt=timezone.now())
-    if f.mine:
-        qs = qs.filter(
-            Q(lead=user) | Q(assigner=user) | Exists(MatterAssistant.objects.filter(matter=OuterRef("pk"), user=user))
-        )
-    if f.q.strip():
-        term = f.q.strip()
-        qs = qs.filter(Q(title__icontains=term) | Q(description__icontains=term))
-    return qs.order_by("-id")
+def matter_list(*, user: Any) -> QuerySet[Matter]:
+    """Visible matters, newest first (``-id``: keyset pagination pages on it at constant cost).
+    The list's filters are affairs.filters.MatterFilter's."""
+    return matters_visible(user=user).select_related("lead", "assigner", "department").order_by("-id")
 
 
 def keyset_page(qs: QuerySet[Any], *, after: int | None, size: int) -> tuple[list[Any], int | None]:
@@ -177,15 +142,9 @@ def receptions_visible(*, user: Any) -> QuerySet[Reception]:
     return Reception.objects.filter(condition)
 
 
-def reception_list(*, user: Any, status: str | None = None, upcoming: bool = False, q: str = "") -> QuerySet[Reception]:
-    qs = receptions_visible(user=user).select_related("host_leader", "created_by")
-    if status:
-        qs = qs.filter(status=status)
-    if upcoming:
-        qs = qs.filter(departure__gte=timezone.now())
-    if q.strip():
-        qs = qs.filter(Q(visiting_org__icontains=q.strip()) | Q(purpose__icontains=q.strip()))
-    return qs.order_by("-arrival", "-id")
+def reception_list(*, user: Any) -> QuerySet[Reception]:
+    """Visible receptions, latest arrival first; filtered by affairs.filters.ReceptionFilter."""
+    return receptions_visible(user=user).select_related("host_leader", "created_by").order_by("-arrival", "-id")
 
 
 def reception_get(*, user: Any, pk: int) -> Reception:
@@ -232,17 +191,9 @@ def plans_visible(*, user: Any) -> QuerySet[WorkPlan]:
     return WorkPlan.objects.filter(condition)
 
 
-def plan_list(
-    *, user: Any, department: int | None = None, period: str | None = None, year: int | None = None
-) -> QuerySet[WorkPlan]:
-    qs = plans_visible(user=user).select_related("department", "created_by")
-    if department:
-        qs = qs.filter(department_id=department)
-    if period:
-        qs = qs.filter(period=period)
-    if year:
-        qs = qs.filter(period_start__gte=date(year, 1, 1), period_start__lte=date(year, 12, 31))
-    return qs.order_by("-period_start", "-id")
+def plan_list(*, user: Any) -> QuerySet[WorkPlan]:
+    """Visible work plans, latest period first; filtered by affairs.filters.WorkPlanFilter."""
+    return plans_visible(user=user).select_related("department", "created_by").order_by("-period_start", "-id")
 
 
 def plan_get(*, user: Any, pk: int) -> WorkPlan:

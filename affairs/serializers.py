@@ -187,26 +187,6 @@ class MatterDetailSerializer(MatterSerializer):
         return MatterEventSerializer(matter.events.all(), many=True).data
 
 
-class MatterFilterSerializer(serializers.Serializer):
-    """Query parameters of the matter list."""
-
-    status = serializers.ChoiceField(choices=MatterStatus.choices, required=False)
-    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
-    owner = serializers.IntegerField(
-        min_value=1, max_value=_MAX_ID, required=False, help_text=_("A person's id: matters they lead or assist.")
-    )
-    department = serializers.IntegerField(
-        min_value=1, max_value=_MAX_ID, required=False, help_text=_("The lead owner's department.")
-    )
-    overdue = serializers.BooleanField(required=False, default=False, help_text=_("1: in progress and past due."))
-    mine = serializers.BooleanField(
-        required=False, default=False, help_text=_("1: matters you assigned, lead or assist.")
-    )
-    q = serializers.CharField(
-        required=False, default="", allow_blank=True, max_length=100, help_text=_("Words in the title or description.")
-    )
-
-
 class MatterCreateSerializer(StrictSerializer):
     title = serializers.CharField(max_length=200, validators=[single_line])
     description = serializers.CharField(required=False, default="", allow_blank=True, max_length=20000)
@@ -305,12 +285,6 @@ class ReceptionDetailSerializer(ReceptionSerializer):
         read_only_fields = fields
 
 
-class ReceptionFilterSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=ReceptionStatus.choices, required=False)
-    upcoming = serializers.BooleanField(required=False, default=False, help_text=_("1: not yet departed."))
-    q = serializers.CharField(required=False, default="", allow_blank=True, max_length=100)
-
-
 class VisitorInputSerializer(StrictSerializer):
     name = serializers.CharField(max_length=50)
     title = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
@@ -393,12 +367,6 @@ class WorkPlanDetailSerializer(WorkPlanSerializer):
     class Meta(WorkPlanSerializer.Meta):
         fields = [*WorkPlanSerializer.Meta.fields, "description", "items"]
         read_only_fields = fields
-
-
-class WorkPlanFilterSerializer(serializers.Serializer):
-    department = serializers.IntegerField(min_value=1, max_value=_MAX_ID, required=False)
-    period = serializers.ChoiceField(choices=PlanPeriod.choices, required=False)
-    year = serializers.IntegerField(min_value=1900, max_value=9999, required=False)
 
 
 class PlanItemInputSerializer(StrictSerializer):

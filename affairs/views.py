@@ -24,9 +24,11 @@ from accounts.access import is_office_member
 from core import calendar
 from core.attachments import attachment_response
 from core.errors import DomainError, PermissionDenied, ValidationError
+from core.filters import parse_id
 from workload.targets import target_ref
 
 from . import selectors, services
+from .filters import MatterFilter, ReceptionFilter, WorkPlanFilter
 from .forms import (
     ArrangedForm,
     ArrangementAddForm,
@@ -34,13 +36,10 @@ from .forms import (
     CancelForm,
     CompleteForm,
     ConfirmForm,
-    MatterFilterForm,
     MatterForm,
-    PlanFilterForm,
     PlanForm,
     PlanItemForm,
     ProgressForm,
-    ReceptionFilterForm,
     ReceptionForm,
     ReceptionStatusForm,
     ToMatterForm,
@@ -84,23 +83,12 @@ def _status(error: DomainError | None) -> int:
 @require_GET
 def matter_list(request: HttpRequest) -> HttpResponse:
     """Matters the person may see, newest first, filtered; keyset pages (``?after=<id>``), no COUNT."""
-    form = MatterFilterForm(request.GET)
-    form.is_valid()  # a malformed filter is dropped, the others still apply
-    data = form.cleaned_data
-    filters = selectors.MatterFilters(
-        status=data.get("status") or None,
-        priority=data.get("priority") or None,
-        owner=data["owner"].pk if data.get("owner") else None,
-        department=data["department"].pk if data.get("department") else None,
-        overdue=bool(data.get("overdue")),
-        mine=bool(data.get("mine")),
-        q=data.get("q") or "",
-    )
-    after = data.get("after")
-    rows, next_after = selectors.keyset_page(
-        selectors.matter_list(user=request.user, filters=filters), after=after, size=MATTER_PAGE_SIZE
-    )
-    kept = {k: v for k, v in request.GET.items() if k in form.fields and k != "after" and v}
+    filters = MatterFilter(request.GET, queryset=selectors.matter_list(user=request.user), request=request)
+    form = filters.form
+    form.is_valid()  # a bad filter is shown as the field's error; the valid ones still apply
+    after = parse_id(request.GET.get("after"))
+    rows, next_after = selectors.keyset_page(filters.qs, after=after, size=MATTER_PAGE_SIZE)
+    kept = {k: v for k, v in request.GET.items() if k in form.fields and v}
     context = {
         "form": form,
         "matters": rows,
@@ -266,12 +254,9 @@ def matter_attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @require_GET
 def reception_list(request: HttpRequest) -> HttpResponse:
-    form = ReceptionFilterForm(request.GET)
-    form.is_valid()
-    data = form.cleaned_data
-    receptions = selectors.reception_list(
-        user=request.user, status=data.get("status") or None, upcoming=bool(data.get("upcoming")), q=data.get("q") or ""
-    )
+    filters = ReceptionFilter(request.GET, queryset=selectors.reception_list(user=request.user), request=request)
+    form = filters.form
+    receptions = filters.qs
     page = Paginator(receptions, PAGE_SIZE).get_page(request.GET.get("page"))
     kept = {k: v for k, v in request.GET.items() if k in form.fields and v}
     context = {
@@ -445,15 +430,9 @@ def arrangement_arranged(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
-    form = PlanFilterForm(request.GET)
-    form.is_valid()
-    data = form.cleaned_data
-    plans = selectors.plan_list(
-        user=request.user,
-        department=data["department"].pk if data.get("department") else None,
-        period=data.get("period") or None,
-        year=data.get("year"),
-    )
+    filters = WorkPlanFilter(request.GET, queryset=selectors.plan_list(user=request.user), request=request)
+    form = filters.form
+    plans = filters.qs
     page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
     plannable = services.plannable_department_ids(request.user)
     context = {

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from accounts.api import DepartmentViewSet, MeView, TokenView, UserViewSet
+from accounts.api import DepartmentViewSet, LogoutView, MeView, TokenView, UserViewSet
 from affairs.api import (
     ArrangementViewSet,
     MatterAttachmentViewSet,
@@ -32,6 +32,7 @@ router.register("plan-items", PlanItemViewSet, basename="plan-item")
 app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
     path("me/", MeView.as_view(), name="me"),
     path("work-items/<int:pk>/urge/", WorkItemUrgeView.as_view(), name="work-item-urge"),
     *router.urls,

@@ -5,9 +5,10 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import include, path
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from accounts.views import LoginView
+from core.schema import SchemaView
 from core.views import healthz
 
 admin.site.site_header = admin.site.site_title = settings.SITE_NAME
@@ -23,11 +24,16 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("config.api_urls")),
-    # DRF views opt out of the login middleware; the schema and docs are for signed-in staff.
-    path("api/schema/", login_required(SpectacularAPIView.as_view()), name="api-schema"),
+    # DRF views opt out of the login middleware. The schema answers API clients by token or session
+    # (JSON 401 without), browsers need a login; the docs are pages for signed-in staff.
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
     path("api/redoc/", login_required(SpectacularRedocView.as_view(url_name="api-schema")), name="api-redoc"),
 ]
 
-# Unmatched addresses under /api/ answer a JSON 404 in the API's error format.
+# Under /api/ every error is JSON in the API's error format (an unmatched address, a failure);
+# pages keep Django's error pages.
+handler400 = "core.api.bad_request"
+handler403 = "core.api.permission_denied"
 handler404 = "core.api.page_not_found"
+handler500 = "core.api.server_error"

@@ -1,9 +1,13 @@
 """API plumbing shared by every app: the error format, cursor pagination, target references."""
 
+import contextlib
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError, NotFound
+from .parsers import printable as _printable
 
 # The largest id a database integer key holds; larger "ids" in a URL are simply not found.
 _MAX_ID = 2**63 - 1
@@ -61,11 +66,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         # The summary names the first field at fault, so that a person can act on it alone.
         field, messages = next(iter(fields.items()), ("", [_("Some of the input is not valid.")]))
         first = str(messages[0]) if field in ("", "non_field_errors") else f"{field}: {messages[0]}"
-        response.data = {"detail": first, "code": "invalid", "fields": fields}
+        response.data = {
+            "detail": _printable(first),
+            "code": "invalid",
+            "fields": {_printable(k): [_printable(str(m)) for m in v] for k, v in fields.items()},
+        }
     else:
         detail = getattr(exc, "detail", str(exc))
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
-        response.data = {"detail": str(detail), "code": code if isinstance(code, str) else "error"}
+        response.data = {"detail": _printable(str(detail)), "code": code if isinstance(code, str) else "error"}
     return response
 
 
@@ -73,6 +82,7 @@ class CursorPagination(pagination.CursorPagination):
     """``{"results", "next", "previous"}``; stable under inserts, constant cost at any depth."""
 
     ordering = "-id"
+    _position_field: Any = None
     page_size_query_param = "page_size"
     max_page_size = 200
 
@@ -83,6 +93,35 @@ class CursorPagination(pagination.CursorPagination):
         if ordering:
             return (ordering,) if isinstance(ordering, str) else tuple(ordering)
         return super().get_ordering(request, queryset, view)
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        # The cursor's position is checked against the column it is compared with (decode_cursor).
+        self._position_field = None
+        ordering = self.get_ordering(request, queryset, view)
+        # The rows' model, or the view's (a list built of rows rather than a QuerySet names it there).
+        model = getattr(queryset, "model", None) or getattr(getattr(view, "queryset", None), "model", None)
+        with contextlib.suppress(AttributeError, FieldDoesNotExist):
+            self._position_field = model._meta.get_field(ordering[0].lstrip("-"))  # type: ignore[union-attr]
+        return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request: Any) -> Any:
+        """A forged cursor (base64 junk, ``p=abc`` on an id, a position past the column's range,
+        a NUL character) is DRF's 404 "invalid cursor" in the error format, never a database error."""
+        invalid = exceptions.NotFound(self.invalid_cursor_message)
+        cursor = super().decode_cursor(request)
+        if cursor is None or cursor.position is None:
+            return cursor
+        if "\x00" in cursor.position:
+            raise invalid
+        field = self._position_field
+        if field is not None:
+            try:
+                value = field.to_python(cursor.position)
+            except (DjangoValidationError, ValueError, TypeError, OverflowError) as exc:
+                raise invalid from exc
+            if isinstance(field, models.IntegerField | models.AutoField) and not -_MAX_ID <= value <= _MAX_ID:
+                raise invalid
+        return cursor
 
     def get_paginated_response(self, data: Any) -> Response:
         return Response({"results": data, "next": self.get_next_link(), "previous": self.get_previous_link()})
@@ -156,9 +195,56 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler400``: JSON under ``/api/``, Django's page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"detail": str(exceptions.ParseError.default_detail), "code": "bad_request"}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler403``: JSON under ``/api/``, Django's page elsewhere."""
+    if _is_api(request):
+        detail = str(exceptions.PermissionDenied.default_detail)
+        return JsonResponse({"detail": detail, "code": "permission_denied"}, status=403)
+    return defaults.permission_denied(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: with DEBUG off an unexpected failure under ``/api/`` is still the error format."""
+    if _is_api(request):
+        return JsonResponse({"detail": _("A server error occurred."), "code": "server_error"}, status=500)
+    return defaults.server_error(request)
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """``handler404``: an address that matches no route is JSON in the error format under ``/api/``
     (e.g. ``/api/v1/users/1.5/``), and Django's page everywhere else."""
-    if request.path_info.startswith("/api/"):
+    if _is_api(request):
         return JsonResponse({"detail": str(exceptions.NotFound.default_detail), "code": "not_found"}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def schema_postprocess(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular hook: every paged list declares the 400 of a bad filter and the 404 of a
+    forged or stale ``cursor``."""
+    descriptions = {400: ERROR_DESCRIPTIONS[400], 404: gettext_lazy("The `cursor` is not valid.")}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            names = {p.get("name") for p in operation.get("parameters", []) if isinstance(p, dict)}
+            if CursorPagination.cursor_query_param not in names:
+                continue
+            for code, description in descriptions.items():
+                operation["responses"].setdefault(
+                    str(code),
+                    {
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                        "description": str(description),
+                    },
+                )
+            operation["responses"] = dict(sorted(operation["responses"].items()))
+    return result

@@ -73,6 +73,15 @@ class DomainErrorMiddleware:
         )
 
 
+def wants_page(request: HttpRequest) -> bool:
+    """A browser (asks for HTML, sends no ``Authorization``) rather than an API client: an anonymous
+    browser is sent to the login page, an anonymous API client gets a JSON 401."""
+    accept = request.META.get("HTTP_ACCEPT", "")
+    if "HTTP_AUTHORIZATION" in request.META or "application/json" in accept:
+        return False
+    return "text/html" in accept
+
+
 class LoginRequiredMiddleware(_DjangoLoginRequired):
     """Django's login-required default for pages; the REST API answers 401 itself (DRF auth)."""
 
@@ -80,5 +89,11 @@ class LoginRequiredMiddleware(_DjangoLoginRequired):
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
     ) -> Any:
         if request.path_info.startswith("/api/v1/"):
+            return None
+        if request.path_info == "/api/schema/":
+            # The schema answers API clients like the API does (token or session; a JSON 401 without);
+            # an anonymous browser is sent to the login page.
+            if wants_page(request) and not request.user.is_authenticated:
+                return self.handle_no_permission(request, view_func)
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)

@@ -9,14 +9,14 @@ from rest_framework.response import Response
 from core.api import error_responses, object_id
 
 from . import selectors, services
+from .filters import NotificationFilter
 from .models import Notification
 from .presentation import present
-from .serializers import MarkedSerializer, NotificationFilterSerializer, NotificationSerializer
+from .serializers import MarkedSerializer, NotificationSerializer
 
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=[NotificationFilterSerializer],
         responses={200: NotificationSerializer(many=True), **error_responses(400)},
     ),
     read=extend_schema(request=None, responses={200: NotificationSerializer, **error_responses(404)}),
@@ -26,12 +26,11 @@ from .serializers import MarkedSerializer, NotificationFilterSerializer, Notific
 class NotificationViewSet(viewsets.GenericViewSet):
     queryset = Notification.objects.none()  # names the model behind {id} for the schema; rows come from selectors
     serializer_class = NotificationSerializer
+    filterset_class = NotificationFilter
     ordering = ("-id",)
 
     def list(self, request: Request) -> Response:
-        params = NotificationFilterSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        page = self.paginate_queryset(selectors.notification_list(user=request.user, **params.validated_data))
+        page = self.paginate_queryset(self.filter_queryset(selectors.notification_list(user=request.user)))
         # One visibility question for the page; each row in the reader's language, masked where needed.
         present(page, reader=request.user)
         return self.get_paginated_response(NotificationSerializer(page, many=True).data)

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from accounts.serializers import PersonRefSerializer
 from core.api import TargetSerializer
 
-from .models import Notification, NotificationKind
+from .models import Notification
 from .presentation import target_of
 
 
@@ -41,15 +41,6 @@ class NotificationSerializer(serializers.ModelSerializer):
         if notification.masked:
             return None
         return target_of(notification)
-
-
-class NotificationFilterSerializer(serializers.Serializer):
-    """Query parameters of the notification list."""
-
-    unread = serializers.BooleanField(
-        required=False, allow_null=True, default=None, help_text=_("1: unread only; 0: read only.")
-    )
-    kind = serializers.ChoiceField(choices=NotificationKind.choices, required=False)
 
 
 class MarkedSerializer(serializers.Serializer):

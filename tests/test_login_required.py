@@ -102,6 +102,10 @@ def test_the_sweep_sees_the_application():
 def test_anonymous_request_is_refused(client, name, path):
     response = client.get(path)
 
+    if path == "/api/schema/":  # an API client gets a JSON 401, a browser the login page
+        assert response.status_code == 401, f"{name} ({path}) answered {response.status_code} without a login"
+        assert response["Content-Type"].startswith("application/json")
+        response = client.get(path, headers={"accept": "text/html,application/xhtml+xml"})  # a browser
     if path.startswith("/api/v1/"):
         assert response.status_code == 401, f"{name} ({path}) answered {response.status_code} without a login"
         assert response["Content-Type"].startswith("application/json")

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import views, viewsets
 from rest_framework.request import Request
@@ -10,13 +11,13 @@ from rest_framework.response import Response
 from core.api import error_responses, object_id
 
 from . import selectors, urging
-from .models import WorkItem, WorkItemKind, WorkItemStatus
-from .serializers import UrgeRequestSerializer, UrgeSerializer, WorkItemFilterSerializer, WorkItemSerializer
+from .filters import WorkItemFilter
+from .models import WorkItem
+from .serializers import UrgeRequestSerializer, UrgeSerializer, WorkItemSerializer
 
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=[WorkItemFilterSerializer],
         responses={200: WorkItemSerializer(many=True), **error_responses(400)},
     ),
     retrieve=extend_schema(responses={200: WorkItemSerializer, **error_responses(404)}),
@@ -25,6 +26,7 @@ from .serializers import UrgeRequestSerializer, UrgeSerializer, WorkItemFilterSe
 class WorkItemViewSet(viewsets.GenericViewSet):
     queryset = WorkItem.objects.none()  # names the model behind {id} for the schema; rows come from selectors
     serializer_class = WorkItemSerializer
+    filterset_class = WorkItemFilter  # the list's parameters (checked in _filters; see there)
     ordering = ("-id",)
 
     def list(self, request: Request) -> Response:
@@ -36,19 +38,17 @@ class WorkItemViewSet(viewsets.GenericViewSet):
         return Response(WorkItemSerializer(item, context={"request": request}).data)
 
 
-_CHOICES = {"status": set(WorkItemStatus.values), "kind": set(WorkItemKind.values), "scope": set(selectors.SCOPES)}
-
-
 def _filters(request: Request) -> dict[str, Any]:
-    """The list's filters (WorkItemFilterSerializer). Plain valid choices, the usual case, are
-    taken as they are; anything else goes through the serializer, which explains what is wrong."""
-    params = request.query_params
-    given = {name: params[name] for name in _CHOICES if name in params}
-    if all(value in _CHOICES[name] for name, value in given.items()):
-        return {"scope": "mine", **given}
-    serializer = WorkItemFilterSerializer(data=params)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+    """The list's filters, checked by WorkItemFilter (a bad value is a 400 naming the field)."""
+    filters = WorkItemFilter(request.query_params, queryset=WorkItem.objects.none(), request=request)
+    if not filters.is_valid():
+        raise translate_validation(filters.errors)
+    data = filters.form.cleaned_data
+    return {
+        "scope": data.get("scope") or "mine",
+        "status": data.get("status") or None,
+        "kind": data.get("kind") or None,
+    }
 
 
 @extend_schema(

@@ -12,8 +12,8 @@ from rest_framework import serializers
 from accounts.serializers import PersonRefSerializer
 from core.api import StrictSerializer, TargetSerializer
 
-from .models import Urge, WorkItem, WorkItemKind, WorkItemStatus
-from .selectors import PERSON_FIELDS, ROW_FIELDS, SCOPES, person_name
+from .models import Urge, WorkItem, WorkItemStatus
+from .selectors import PERSON_FIELDS, ROW_FIELDS, person_name
 from .targets import masked_title, target_ref, visible_refs
 
 
@@ -174,18 +174,6 @@ def _row_of(item: WorkItem) -> dict[str, Any]:
         for field in PERSON_FIELDS:
             row[f"{person}__{field}"] = getattr(getattr(item, person), field, None)
     return row
-
-
-class WorkItemFilterSerializer(serializers.Serializer):
-    """Query parameters of the work-item list."""
-
-    status = serializers.ChoiceField(choices=WorkItemStatus.choices, required=False)
-    kind = serializers.ChoiceField(choices=WorkItemKind.choices, required=False)
-    scope = serializers.ChoiceField(
-        choices=[(s, s) for s in SCOPES],
-        default="mine",
-        help_text=_("mine: your own items (default); assigned: items you assigned to others (我交办的)."),
-    )
 
 
 class UrgeRequestSerializer(StrictSerializer):

@@ -124,7 +124,7 @@ def test_password_change_works_and_keeps_the_session(client_of, user):
     assert client.get(reverse("accounts:profile")).status_code == 200
     # The change is in the audit log (without the password, of course).
     event = AuditEvent.objects.get(verb="auth.password_change")
-    assert (event.actor_id, event.target_id, event.data) == (user.pk, user.pk, {})
+    assert (event.actor_id, event.target_id, event.data) == (user.pk, user.pk, {"tokens_revoked": 0})
 
 
 def test_password_change_refuses_a_wrong_old_password(client_of, user):

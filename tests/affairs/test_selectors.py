@@ -6,9 +6,9 @@ import pytest
 import time_machine
 from django.http import Http404
 
+from affairs.filters import MatterFilter
 from affairs.models import MatterStatus
 from affairs.selectors import (
-    MatterFilters,
     keyset_page,
     matter_get,
     matter_list,
@@ -77,16 +77,18 @@ def test_filters_and_search(leader, user, assistant, matter):
     matter_complete(actor=assistant, matter=other, report="已完成")
 
     def ids(**kw):
-        return [m.pk for m in matter_list(user=leader, filters=MatterFilters(**kw))]
+        filters = MatterFilter({k: str(v) for k, v in kw.items()}, queryset=matter_list(user=leader))
+        assert filters.is_valid(), filters.errors
+        return [m.pk for m in filters.qs]
 
     assert ids() == [other.pk, matter.pk]  # newest first
     assert ids(status=MatterStatus.AWAITING_CONFIRMATION) == [other.pk]
     assert ids(priority="key") == [matter.pk]
     assert ids(owner=assistant.pk) == [other.pk, matter.pk]  # lead of one, assisting on the other
     assert ids(q="值班") == [matter.pk]
-    assert ids(overdue=True) == []
+    assert ids(overdue=1) == []
     with time_machine.travel(datetime(2026, 3, 9, 10, tzinfo=SH), tick=False):
-        assert ids(overdue=True) == [matter.pk]
+        assert ids(overdue=1) == [matter.pk]
 
 
 def test_keyset_pages_are_complete_and_disjoint(leader, user):

@@ -1,5 +1,6 @@
 """The API's error format: domain errors, validation, junk ids and bodies; never a 500 on any input."""
 
+import base64
 import json
 
 import pytest
@@ -112,12 +113,45 @@ JUNK_BODIES = [
     (json.dumps({"username": ["x"], "password": {"a": 1}, "department": [1], "clearance": 7}), "application/json"),
     ("\x00\xff", "application/octet-stream"),
     ("a=1&b=%00", "application/x-www-form-urlencoded"),
+    # Lone surrogates: valid JSON, not valid text (the error's echo used to break the renderer).
+    (
+        '{"title": "\\ud800", "priority": "\\udfff", "classification": "\\ud800", "username": "\\ud800"}',
+        "application/json",
+    ),
+    ('{"\\ud800": 1, "roles": ["\\ud800"], "attendees": [{"user": "\\udc00"}]}', "application/json"),
+]
+BIG = "99999999999999999999999"
+
+
+def _cursor(raw):
+    return base64.b64encode(raw if isinstance(raw, bytes) else raw.encode()).decode()
+
+
+# Forged cursors: junk base64, positions that are not of the column's type or past its range, NULs.
+FORGED_CURSORS = [
+    "junk",
+    "%%%",
+    _cursor(bytes(range(256))),
+    _cursor("p=abc"),
+    _cursor("p=-1"),
+    _cursor("p=" + BIG),
+    _cursor("p=\x00"),
+    _cursor("o=99999999999&p=1"),
+    _cursor("o=-5"),
+    _cursor("r=x&p=1"),
+    _cursor("p=2026-13-45"),
 ]
 JUNK_PARAMS = [
     {"q": "a\x00b"},
     {"status": "x", "kind": "x", "scope": "x", "unread": "x"},
     {"cursor": "junk", "page_size": "-1"},
     {"page_size": "abc", "q": "x" * 5000},
+    # Every list filter with ids no key can hold, and flags and numbers that are not.
+    {"owner": BIG, "department": BIG, "year": BIG},
+    {"owner": "-1", "department": "abc", "year": "1.5", "period": "x", "priority": "x"},
+    {"overdue": "maybe", "mine": "x", "upcoming": "2", "unread": "yes please"},
+    {"status": "open", "scope": "assigned", "cursor": _cursor("p=" + BIG)},
+    *({"cursor": cursor} for cursor in FORGED_CURSORS),
 ]
 
 
