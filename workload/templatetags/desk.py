@@ -1,0 +1,168 @@
+"""The rows of 我的工作台: ``{% desk_row row %}`` renders one row of ``selectors.desk_rows``.
+
+The view puts ``tab``, ``now`` and ``visible`` (the targets the person may see, from
+``workload.targets.visible_refs``, asked once per page) in the context; a row whose target the
+person may not see says only its classification and kind, with no title and no link.
+"""
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django import template
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+
+from core.calendar import working_elapsed
+from core.enums import Classification, Priority, Urgency
+from core.templatetags.badges import badge_html
+from notifications.services import URGE_INTERVAL
+
+from ..models import WorkItemKind, WorkItemStatus
+from ..selectors import person_name
+from ..serializers import target_refs
+
+register = template.Library()
+
+_EMPTY = mark_safe("")
+
+
+def working_duration(start: datetime, end: datetime) -> str:
+    """How long from ``start`` to ``end`` in working time (core.calendar.working_elapsed), in
+    Django's words for durations ("3 days, 20 hours"), translated as Django translates them."""
+    elapsed = working_elapsed(start, end) if end > start else timedelta(0)
+    return timesince(end - elapsed, end)
+
+
+def _moment(value: datetime) -> SafeString:
+    local = timezone.localtime(value)
+    return format_html('<time datetime="{}">{}</time>', local.isoformat(), f"{local:%Y-%m-%d %H:%M}")
+
+
+def _target_url(context: template.Context, content_type_id: int, object_id: int) -> str | None:
+    """The target's page, reversed once per page for each kind of target (``target_refs``)."""
+    refs: dict[int, Callable[[int], dict[str, Any]]] = context.render_context.setdefault("desk_targets", {})
+    ref = refs.get(content_type_id)
+    if ref is None:
+        ref = refs[content_type_id] = target_refs(content_type_id)
+    url = ref(object_id)["url"]
+    return url if isinstance(url, str) else None
+
+
+def _label(choices: Any, value: str) -> Any:
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
+def _facts(row: dict[str, Any], tab: str) -> SafeString:
+    facts = [format_html("<span>{}</span>", _label(WorkItemKind, row["kind"]))]
+    facts.append(badge_html("urgency", row["urgency"], _label(Urgency, row["urgency"])))
+    facts.append(badge_html("priority", row["priority"], _label(Priority, row["priority"])))
+    if row["escalation_level"]:
+        level = _("Escalated (level %(level)s)") % {"level": row["escalation_level"]}
+        facts.append(format_html('<span class="badge text-bg-dark">{}</span>', level))
+    if tab == "assigned":
+        facts.append(format_html("<span>{}</span>", _("Held by %(name)s") % {"name": person_name(row, "assignee")}))
+        if row["status"] != WorkItemStatus.OPEN:
+            facts.append(badge_html("status", row["status"], _label(WorkItemStatus, row["status"])))
+    elif row["assigned_by_id"] is not None:
+        name = person_name(row, "assigned_by")
+        facts.append(format_html("<span>{}</span>", _("Assigned by %(name)s") % {"name": name}))
+    return format_html_join("\n            ", "{}", ((fact,) for fact in facts if fact))
+
+
+def _when(row: dict[str, Any], now: datetime) -> SafeString:
+    """By when (open rows: the deadline and how long to it or past it, in working time) or when closed."""
+    due = row["due_at"]
+    if row["status"] == WorkItemStatus.OPEN:
+        if due is None:
+            return format_html('<span class="text-body-secondary">{}</span>', _("No deadline"))
+        deadline = format_html("<div>{} {}</div>", _("Due"), _moment(due))
+        if due < now:
+            late = _("by %(duration)s") % {"duration": working_duration(due, now)}
+            return format_html(
+                '{}<span class="badge text-bg-danger">{}</span>\n          <span class="text-danger">{}</span>',
+                deadline,
+                _("Overdue"),
+                late,
+            )
+        left = _("in %(duration)s") % {"duration": working_duration(now, due)}
+        return format_html('{}<span class="text-body-secondary">{}</span>', deadline, left)
+    if row["completed_at"] is None:
+        return _EMPTY
+    status = _("Completed") if row["status"] == WorkItemStatus.DONE else _label(WorkItemStatus, row["status"])
+    return format_html('<div class="text-body-secondary">{} {}</div>', status, _moment(row["completed_at"]))
+
+
+def _urge(context: template.Context, row: dict[str, Any], now: datetime) -> SafeString:
+    """催办 on the open rows of 我交办的; urged less than an hour ago, the row says when instead."""
+    pk, urged = row["id"], row["last_urged_at"]
+    if urged is not None and urged > now - URGE_INTERVAL:
+        at = _("Urged at %(time)s") % {"time": f"{timezone.localtime(urged):%H:%M}"}
+        return format_html('<span class="text-body-secondary" id="urge-{}">{}</span>', pk, at)
+    request = context["request"]
+    url = reverse("workload:item_urge", args=[pk])
+    # htmx swaps refusals too (429: urged within the hour), so the row says why nothing happened
+    # (static/js/desk.js, for forms marked data-swap-refusals).
+    return format_html(
+        '<form method="post" action="{url}" id="urge-{pk}" hx-post="{url}" hx-target="this" hx-swap="outerHTML"'
+        " data-swap-refusals>"
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'
+        '<input type="hidden" name="next" value="{next}">'
+        '<button type="submit" class="btn btn-sm btn-outline-warning py-0">{label}</button></form>',
+        url=url,
+        pk=pk,
+        csrf=get_token(request),
+        next=request.get_full_path(),
+        label=_("Urge"),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def desk_row(context: template.Context, row: dict[str, Any]) -> SafeString:
+    """One ``<li>`` of the desk's list for ``row`` (a row of ``selectors.desk_rows``)."""
+    pk, tab, now = row["id"], context["tab"], context["now"]
+    if (row["target_type_id"], row["target_id"]) not in context["visible"]:
+        text = _("A %(classification)s item: %(kind)s") % {
+            "classification": _label(Classification, row["classification"]),
+            "kind": _label(WorkItemKind, row["kind"]),
+        }
+        return format_html('<li class="list-group-item text-body-secondary" id="item-{}" data-masked>{}</li>', pk, text)
+    target_url = _target_url(context, row["target_type_id"], row["target_id"])
+    if target_url:
+        title = format_html('<a href="{}" class="link-body-emphasis">{}</a>', target_url, row["title"])
+    else:
+        title = format_html("{}", row["title"])
+    urge = _urge(context, row, now) if tab == "assigned" and row["status"] == WorkItemStatus.OPEN else _EMPTY
+    return format_html(
+        """<li class="list-group-item" id="item-{pk}">
+      <div class="d-flex flex-column flex-md-row justify-content-between gap-1 gap-md-3">
+        <div>
+          <div class="fw-semibold text-break">{title}</div>
+          <div class="small text-body-secondary d-flex flex-wrap align-items-center column-gap-2 row-gap-1">
+            {facts}
+          </div>
+        </div>
+        <div class="small text-md-end text-nowrap">
+          {when}
+          <div class="d-flex flex-wrap align-items-center justify-content-md-end gap-2 mt-1">
+            <a href="{detail_url}" class="link-secondary" id="details-{pk}">{details}</a>{urge}
+          </div>
+        </div>
+      </div>
+    </li>""",
+        pk=pk,
+        title=title,
+        facts=_facts(row, tab),
+        when=_when(row, now),
+        detail_url=reverse("workload:item_detail", args=[pk]),
+        details=_("Details"),
+        urge=urge,
+    )
