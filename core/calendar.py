@@ -56,9 +56,18 @@ def is_workday(day: date) -> bool:
     overrides = _override_table()
     if day in overrides:
         return overrides[day]
-    if library_knows(day.year):
-        return bool(chinese_calendar.is_workday(day))
-    return day.weekday() < 5
+    return _national_year(day.year)[day.timetuple().tm_yday - 1]
+
+
+@functools.cache  # the package's data does not change while the process runs
+def _national_year(year: int) -> tuple[bool, ...]:
+    """Whether each day of ``year`` is a working day by the national calendar package (Monday to
+    Friday for a year it does not know), looked up once: the package's own check is slow."""
+    first = date(year, 1, 1)
+    days = [first + timedelta(days=n) for n in range((date(year + 1, 1, 1) - first).days)]
+    if library_knows(year):
+        return tuple(bool(chinese_calendar.is_workday(day)) for day in days)
+    return tuple(day.weekday() < 5 for day in days)
 
 
 def holiday_name(day: date) -> str | None:

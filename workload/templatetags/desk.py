@@ -5,6 +5,7 @@ The view puts ``tab``, ``now`` and ``visible`` (the targets the person may see, 
 person may not see says only its classification and kind, with no title and no link.
 """
 
+import functools
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,9 +14,10 @@ from django import template
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.calendar import working_elapsed
@@ -25,7 +27,7 @@ from notifications.services import URGE_INTERVAL
 
 from ..models import WorkItemKind, WorkItemStatus
 from ..selectors import person_name
-from ..serializers import target_refs
+from ..serializers import id_links, target_refs
 
 register = template.Library()
 
@@ -44,60 +46,77 @@ def _moment(value: datetime) -> SafeString:
     return format_html('<time datetime="{}">{}</time>', local.isoformat(), f"{local:%Y-%m-%d %H:%M}")
 
 
+def _links(context: template.Context) -> dict[Any, Any]:
+    """The links of the page's rows, reversed once per page (``id_links``, ``target_refs``): the
+    item's page and its urge form, and each kind of target's page."""
+    links: dict[Any, Any] | None = context.render_context.get("desk_links")
+    if links is None:
+        links = context.render_context["desk_links"] = {
+            "detail": id_links(lambda pk: reverse("workload:item_detail", args=[pk])),
+            "urge": id_links(lambda pk: reverse("workload:item_urge", args=[pk])),
+        }
+    return links
+
+
 def _target_url(context: template.Context, content_type_id: int, object_id: int) -> str | None:
-    """The target's page, reversed once per page for each kind of target (``target_refs``)."""
-    refs: dict[int, Callable[[int], dict[str, Any]]] = context.render_context.setdefault("desk_targets", {})
-    ref = refs.get(content_type_id)
+    links = _links(context)
+    ref: Callable[[int], dict[str, Any]] | None = links.get(content_type_id)
     if ref is None:
-        ref = refs[content_type_id] = target_refs(content_type_id)
+        ref = links[content_type_id] = target_refs(content_type_id)
     url = ref(object_id)["url"]
     return url if isinstance(url, str) else None
 
 
-def _label(choices: Any, value: str) -> Any:
-    try:
-        return choices(value).label
-    except ValueError:
-        return value
+@functools.cache
+def _words(language: str | None) -> dict[str, Any]:
+    """The labels and badges a row shows, in ``language`` (the active one): made once per process
+    and language rather than on each of the page's rows."""
+    return {
+        "kind": {value: str(label) for value, label in WorkItemKind.choices},
+        "classification": {value: str(label) for value, label in Classification.choices},
+        "urgency": {value: badge_html("urgency", value, label) for value, label in Urgency.choices},
+        "priority": {value: badge_html("priority", value, label) for value, label in Priority.choices},
+        "status": {value: badge_html("status", value, label) for value, label in WorkItemStatus.choices},
+        "closed": {value: str(label) for value, label in WorkItemStatus.choices} | {"done": _("Completed")},
+        "due": _("Due"),
+        "overdue": format_html('<span class="badge text-bg-danger">{}</span>', _("Overdue")),
+        "no_deadline": format_html('<span class="text-body-secondary">{}</span>', _("No deadline")),
+    }
 
 
-def _facts(row: dict[str, Any], tab: str) -> SafeString:
-    facts = [format_html("<span>{}</span>", _label(WorkItemKind, row["kind"]))]
-    facts.append(badge_html("urgency", row["urgency"], _label(Urgency, row["urgency"])))
-    facts.append(badge_html("priority", row["priority"], _label(Priority, row["priority"])))
+def _facts(row: dict[str, Any], tab: str, words: dict[str, Any]) -> SafeString:
+    facts = [format_html("<span>{}</span>", words["kind"].get(row["kind"], row["kind"]))]
+    facts.append(words["urgency"].get(row["urgency"], _EMPTY))
+    facts.append(words["priority"].get(row["priority"], _EMPTY))
     if row["escalation_level"]:
         level = _("Escalated (level %(level)s)") % {"level": row["escalation_level"]}
         facts.append(format_html('<span class="badge text-bg-dark">{}</span>', level))
     if tab == "assigned":
         facts.append(format_html("<span>{}</span>", _("Held by %(name)s") % {"name": person_name(row, "assignee")}))
         if row["status"] != WorkItemStatus.OPEN:
-            facts.append(badge_html("status", row["status"], _label(WorkItemStatus, row["status"])))
+            facts.append(words["status"].get(row["status"], _EMPTY))
     elif row["assigned_by_id"] is not None:
         name = person_name(row, "assigned_by")
         facts.append(format_html("<span>{}</span>", _("Assigned by %(name)s") % {"name": name}))
-    return format_html_join("\n            ", "{}", ((fact,) for fact in facts if fact))
+    return mark_safe("\n            ".join(fact for fact in facts if fact))  # noqa: S308 - each fact is safe
 
 
-def _when(row: dict[str, Any], now: datetime) -> SafeString:
+def _when(row: dict[str, Any], now: datetime, words: dict[str, Any]) -> SafeString:
     """By when (open rows: the deadline and how long to it or past it, in working time) or when closed."""
     due = row["due_at"]
     if row["status"] == WorkItemStatus.OPEN:
         if due is None:
-            return format_html('<span class="text-body-secondary">{}</span>', _("No deadline"))
-        deadline = format_html("<div>{} {}</div>", _("Due"), _moment(due))
+            return words["no_deadline"]
         if due < now:
             late = _("by %(duration)s") % {"duration": working_duration(due, now)}
-            return format_html(
-                '{}<span class="badge text-bg-danger">{}</span>\n          <span class="text-danger">{}</span>',
-                deadline,
-                _("Overdue"),
-                late,
-            )
-        left = _("in %(duration)s") % {"duration": working_duration(now, due)}
-        return format_html('{}<span class="text-body-secondary">{}</span>', deadline, left)
+            how_long = format_html('{}\n          <span class="text-danger">{}</span>', words["overdue"], late)
+        else:
+            left = _("in %(duration)s") % {"duration": working_duration(now, due)}
+            how_long = format_html('<span class="text-body-secondary">{}</span>', left)
+        return format_html("<div>{} {}</div>{}", words["due"], _moment(due), how_long)
     if row["completed_at"] is None:
         return _EMPTY
-    status = _("Completed") if row["status"] == WorkItemStatus.DONE else _label(WorkItemStatus, row["status"])
+    status = words["closed"].get(row["status"], row["status"])
     return format_html('<div class="text-body-secondary">{} {}</div>', status, _moment(row["completed_at"]))
 
 
@@ -108,7 +127,7 @@ def _urge(context: template.Context, row: dict[str, Any], now: datetime) -> Safe
         at = _("Urged at %(time)s") % {"time": f"{timezone.localtime(urged):%H:%M}"}
         return format_html('<span class="text-body-secondary" id="urge-{}">{}</span>', pk, at)
     request = context["request"]
-    url = reverse("workload:item_urge", args=[pk])
+    url = _links(context)["urge"](pk)
     # htmx swaps refusals too (429: urged within the hour), so the row says why nothing happened
     # (static/js/desk.js, for forms marked data-swap-refusals).
     return format_html(
@@ -129,10 +148,11 @@ def _urge(context: template.Context, row: dict[str, Any], now: datetime) -> Safe
 def desk_row(context: template.Context, row: dict[str, Any]) -> SafeString:
     """One ``<li>`` of the desk's list for ``row`` (a row of ``selectors.desk_rows``)."""
     pk, tab, now = row["id"], context["tab"], context["now"]
+    words = _words(get_language())
     if (row["target_type_id"], row["target_id"]) not in context["visible"]:
         text = _("A %(classification)s item: %(kind)s") % {
-            "classification": _label(Classification, row["classification"]),
-            "kind": _label(WorkItemKind, row["kind"]),
+            "classification": words["classification"].get(row["classification"], row["classification"]),
+            "kind": words["kind"].get(row["kind"], row["kind"]),
         }
         return format_html('<li class="list-group-item text-body-secondary" id="item-{}" data-masked>{}</li>', pk, text)
     target_url = _target_url(context, row["target_type_id"], row["target_id"])
@@ -160,9 +180,9 @@ def desk_row(context: template.Context, row: dict[str, Any]) -> SafeString:
     </li>""",
         pk=pk,
         title=title,
-        facts=_facts(row, tab),
-        when=_when(row, now),
-        detail_url=reverse("workload:item_detail", args=[pk]),
+        facts=_facts(row, tab, words),
+        when=_when(row, now, words),
+        detail_url=_links(context)["detail"](pk),
         details=_("Details"),
         urge=urge,
     )
