@@ -9,7 +9,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from csp.constants import NONCE as CSP_NONCE
 from csp.constants import NONE as CSP_NONE
 from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -266,13 +265,12 @@ if not DEBUG:
 # --- Content Security Policy (django-csp, https://django-csp.readthedocs.io/) -------------------
 # Scripts and styles come only from our own static files: no inline code, no eval, no inline style
 # attributes (behaviour lives in static/js/*.js; htmx is told to add no <style> of its own and to
-# evaluate nothing, see base.html's htmx-config). A page that must inject styles (Redoc, the API
-# reference) asks for a nonce; the header carries one only when a page used it.
+# evaluate nothing, see base.html's htmx-config).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [CSP_SELF],
         "script-src": [CSP_SELF],
-        "style-src": [CSP_SELF, CSP_NONCE],
+        "style-src": [CSP_SELF],
         "img-src": [CSP_SELF, "data:"],
         "font-src": [CSP_SELF],
         "connect-src": [CSP_SELF],
