@@ -144,7 +144,7 @@ def desk_summary(*, user: Any, now: datetime, kind: str | None = None) -> dict[s
         elif tab == "assigned":  # the tab lists closed items too
             counts[f"listed_{tab}"] = _count(items.filter(where(user)))
     # Selected beside the person's own row: one row, whatever the figures.
-    row: dict[str, int] = get_user_model().objects.filter(pk=user.pk).order_by().values(**counts).get()
+    row = dict(get_user_model().objects.filter(pk=user.pk).order_by().values(**counts).get())
     if not kind:
         row.update(listed_todo=row["todo"], listed_done=row["done"])
     return row

@@ -170,7 +170,7 @@ def test_rank_columns_follow_every_write_including_queryset_updates(user):
     # The database keeps the stored sort keys: save(), bulk_create() and update() alike.
     item = WorkItemFactory(assignee=user, urgency=Urgency.NORMAL, priority=Priority.ROUTINE)
     [bulk] = WorkItem.objects.bulk_create(
-        [WorkItem(assignee=user, kind="task", target_type=item.target_type, target_id=1, title="bulk", urgency="urgent")]
+        [WorkItem(assignee=user, kind="task", target_type=item.target_type, target_id=1, urgency="urgent")]
     )
     ranks = dict(WorkItem.objects.values_list("pk", "urgency_rank"))
     assert (ranks[item.pk], ranks[bulk.pk]) == (2, 1)

@@ -251,7 +251,8 @@ def test_row_durations_are_translated(client_of, user):
     with time_machine.travel(moment, tick=False):
         body = client_of(user).get(DESK, headers={"accept-language": "zh-hans"}).content.decode()
     with translation.override("zh-hans"):
-        assert gettext("by %(duration)s") % {"duration": timesince(moment - timedelta(days=1, hours=20), moment)} in body
+        words = timesince(moment - timedelta(days=1, hours=20), moment)
+        assert gettext("by %(duration)s") % {"duration": words} in body
     assert "1\xa0日，20\xa0小时" in body  # Django's own words: "已超 1 日，20 小时"
 
 
