@@ -6,7 +6,7 @@ Plain ORM querysets: the desk's order is served by stored rank columns (``WorkIt
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Subquery, Value, When
@@ -144,7 +144,7 @@ def desk_summary(*, user: Any, now: datetime, kind: str | None = None) -> dict[s
         elif tab == "assigned":  # the tab lists closed items too
             counts[f"listed_{tab}"] = _count(items.filter(where(user)))
     # Selected beside the person's own row: one row, whatever the figures.
-    row = dict(get_user_model().objects.filter(pk=user.pk).order_by().values(**counts).get())
+    row = cast(dict[str, int], get_user_model().objects.filter(pk=user.pk).order_by().values(**counts).get())
     if not kind:
         row.update(listed_todo=row["todo"], listed_done=row["done"])
     return row
