@@ -54,6 +54,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         "kind": kind,
         "page": page,
         "now": now,
+        "urge_again_after": now - URGE_INTERVAL,
         "visible": visible_refs(request.user, {(row["target_type_id"], row["target_id"]) for row in page}),
         # The pager keeps the tab and the filter.
         "query": urlencode({"tab": tab, **({"kind": kind} if kind else {})}),

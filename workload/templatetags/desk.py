@@ -1,6 +1,7 @@
 """The rows of 我的工作台: ``{% desk_row row %}`` renders one row of ``selectors.desk_rows``.
 
-The view puts ``tab``, ``now`` and ``visible`` (the targets the person may see, from
+The view puts ``tab``, ``now``, ``urge_again_after`` (urged since then: a new urge would be refused)
+and ``visible`` (the targets the person may see, from
 ``workload.targets.visible_refs``, asked once per page) in the context; a row whose target the
 person may not see says only its classification and kind, with no title and no link.
 """
@@ -23,7 +24,6 @@ from django.utils.translation import gettext as _
 from core.calendar import working_elapsed
 from core.enums import Classification, Priority, Urgency
 from core.templatetags.badges import badge_html
-from notifications.services import URGE_INTERVAL
 
 from ..models import WorkItemKind, WorkItemStatus
 from ..selectors import person_name
@@ -120,10 +120,10 @@ def _when(row: dict[str, Any], now: datetime, words: dict[str, Any]) -> SafeStri
     return format_html('<div class="text-body-secondary">{} {}</div>', status, _moment(row["completed_at"]))
 
 
-def _urge(context: template.Context, row: dict[str, Any], now: datetime) -> SafeString:
+def _urge(context: template.Context, row: dict[str, Any]) -> SafeString:
     """催办 on the open rows of 我交办的; urged less than an hour ago, the row says when instead."""
     pk, urged = row["id"], row["last_urged_at"]
-    if urged is not None and urged > now - URGE_INTERVAL:
+    if urged is not None and urged > context["urge_again_after"]:
         at = _("Urged at %(time)s") % {"time": f"{timezone.localtime(urged):%H:%M}"}
         return format_html('<span class="text-body-secondary" id="urge-{}">{}</span>', pk, at)
     request = context["request"]
@@ -160,7 +160,7 @@ def desk_row(context: template.Context, row: dict[str, Any]) -> SafeString:
         title = format_html('<a href="{}" class="link-body-emphasis">{}</a>', target_url, row["title"])
     else:
         title = format_html("{}", row["title"])
-    urge = _urge(context, row, now) if tab == "assigned" and row["status"] == WorkItemStatus.OPEN else _EMPTY
+    urge = _urge(context, row) if tab == "assigned" and row["status"] == WorkItemStatus.OPEN else _EMPTY
     return format_html(
         """<li class="list-group-item" id="item-{pk}">
       <div class="d-flex flex-column flex-md-row justify-content-between gap-1 gap-md-3">
