@@ -41,9 +41,10 @@ def working_duration(start: datetime, end: datetime) -> str:
     return timesince(end - elapsed, end)
 
 
-def _moment(value: datetime) -> SafeString:
+def _moment(value: datetime) -> tuple[str, str]:
+    """A moment in the current time zone: ISO 8601 (for ``<time datetime>``) and as shown."""
     local = timezone.localtime(value)
-    return format_html('<time datetime="{}">{}</time>', local.isoformat(), f"{local:%Y-%m-%d %H:%M}")
+    return local.isoformat(), f"{local:%Y-%m-%d %H:%M}"
 
 
 def _links(context: template.Context) -> dict[Any, Any]:
@@ -73,6 +74,8 @@ def _words(language: str | None) -> dict[str, Any]:
     and language rather than on each of the page's rows."""
     return {
         "kind": {value: str(label) for value, label in WorkItemKind.choices},
+        "kind_fact": {value: format_html("<span>{}</span>", label) for value, label in WorkItemKind.choices},
+        "details": _("Details"),
         "classification": {value: str(label) for value, label in Classification.choices},
         "urgency": {value: badge_html("urgency", value, label) for value, label in Urgency.choices},
         "priority": {value: badge_html("priority", value, label) for value, label in Priority.choices},
@@ -85,7 +88,7 @@ def _words(language: str | None) -> dict[str, Any]:
 
 
 def _facts(row: dict[str, Any], tab: str, words: dict[str, Any]) -> SafeString:
-    facts = [format_html("<span>{}</span>", words["kind"].get(row["kind"], row["kind"]))]
+    facts = [words["kind_fact"].get(row["kind"]) or format_html("<span>{}</span>", row["kind"])]
     facts.append(words["urgency"].get(row["urgency"], _EMPTY))
     facts.append(words["priority"].get(row["priority"], _EMPTY))
     if row["escalation_level"]:
@@ -113,11 +116,13 @@ def _when(row: dict[str, Any], now: datetime, words: dict[str, Any]) -> SafeStri
         else:
             left = _("in %(duration)s") % {"duration": working_duration(now, due)}
             how_long = format_html('<span class="text-body-secondary">{}</span>', left)
-        return format_html("<div>{} {}</div>{}", words["due"], _moment(due), how_long)
+        return format_html('<div>{} <time datetime="{}">{}</time></div>{}', words["due"], *_moment(due), how_long)
     if row["completed_at"] is None:
         return _EMPTY
     status = words["closed"].get(row["status"], row["status"])
-    return format_html('<div class="text-body-secondary">{} {}</div>', status, _moment(row["completed_at"]))
+    return format_html(
+        '<div class="text-body-secondary">{} <time datetime="{}">{}</time></div>', status, *_moment(row["completed_at"])
+    )
 
 
 def _urge(context: template.Context, row: dict[str, Any]) -> SafeString:
@@ -183,6 +188,6 @@ def desk_row(context: template.Context, row: dict[str, Any]) -> SafeString:
         facts=_facts(row, tab, words),
         when=_when(row, now, words),
         detail_url=_links(context)["detail"](pk),
-        details=_("Details"),
+        details=words["details"],
         urge=urge,
     )
