@@ -66,7 +66,6 @@ def desk(request: HttpRequest) -> HttpResponse:
         response = render(request, "workload/_desk_list.html", context)
     else:
         context["counts"] = summary
-        context["kinds"] = WorkItemKind.choices
         response = render(request, "workload/desk.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -13,6 +13,7 @@ from typing import Any
 
 from django import template
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -191,3 +192,15 @@ def desk_row(context: template.Context, row: dict[str, Any]) -> SafeString:
         details=words["details"],
         urge=urge,
     )
+
+
+@register.simple_tag
+def kind_options(kind: str | None) -> str:
+    """The options of the desk's kind filter with ``kind`` chosen (workload/_kind_options.html),
+    rendered once per language and choice and then kept: they change only with a release."""
+    return _kind_options(get_language(), kind)
+
+
+@functools.cache
+def _kind_options(language: str | None, kind: str | None) -> str:
+    return render_to_string("workload/_kind_options.html", {"kinds": WorkItemKind.choices, "kind": kind})
