@@ -4,12 +4,13 @@ Plain ORM querysets: the desk's order is served by stored rank columns (``WorkIt
 ``priority_rank``) and the index ``wi_desk_order``; the counts read one index each.
 """
 
+import functools
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -123,26 +124,37 @@ def _count(qs: QuerySet[Any]) -> Subquery:
     return Subquery(qs.order_by().values(n=Func(F("id"), function="COUNT")), output_field=IntegerField())
 
 
+# The person whose row the summary is selected beside: the counts refer to it rather than to a
+# given person, so that the figures that depend on nothing else are built once (``_standing_counts``).
+_PERSON = OuterRef("pk")
+
+
+@functools.cache
+def _standing_counts() -> dict[str, Subquery]:
+    """The desk's figures that depend only on the person, as subqueries built once per process
+    (Django copies an expression each time a query uses it); each is read from an index
+    (wi_assignee_status_due, wi_assigned_by, notif_unread) rather than from every row of the
+    person's, which grow with the years."""
+    items = WorkItem.objects
+    return {
+        "todo": _count(items.filter(_todo(_PERSON))),
+        "done": _count(items.filter(_done(_PERSON))),
+        "assigned": _count(items.filter(_assigned(_PERSON), status=WorkItemStatus.OPEN)),
+        "listed_assigned": _count(items.filter(_assigned(_PERSON))),  # the tab lists closed items too
+        "unread": _count(notification_list(user=_PERSON, unread=True)),
+    }
+
+
 def desk_summary(*, user: Any, now: datetime, kind: str | None = None) -> dict[str, int]:
     """What my desk counts, in one query: the tab badges (``todo``, ``overdue``, ``done``, and
     ``assigned``: by me and still open), the rows each tab lists with the kind filter
     (``listed_todo``, ``listed_done``, ``listed_assigned``: the pager's totals) and the person's
     unread notifications (``unread``: the bell)."""
-    # One count per figure, each read from an index (wi_assignee_status_due, wi_assigned_by,
-    # notif_unread) rather than from every row of the person's: those grow with the years.
     items = WorkItem.objects
-    counts = {
-        "todo": _count(items.filter(_todo(user))),
-        "overdue": _count(items.filter(_todo(user), due_at__lt=now)),
-        "done": _count(items.filter(_done(user))),
-        "assigned": _count(items.filter(_assigned(user), status=WorkItemStatus.OPEN)),
-        "unread": _count(notification_list(user=user, unread=True)),
-    }
-    for tab, where in DESK_TABS.items():
-        if kind:
-            counts[f"listed_{tab}"] = _count(items.filter(where(user), kind=kind))
-        elif tab == "assigned":  # the tab lists closed items too
-            counts[f"listed_{tab}"] = _count(items.filter(where(user)))
+    counts = {**_standing_counts(), "overdue": _count(items.filter(_todo(_PERSON), due_at__lt=now))}
+    if kind:
+        for tab, where in DESK_TABS.items():
+            counts[f"listed_{tab}"] = _count(items.filter(where(_PERSON), kind=kind))
     # Selected beside the person's own row: one row, whatever the figures.
     row = cast(dict[str, int], get_user_model().objects.filter(pk=user.pk).order_by().values(**counts).get())
     if not kind:
