@@ -77,6 +77,11 @@ def _words(language: str | None) -> dict[str, Any]:
         "kind": {value: str(label) for value, label in WorkItemKind.choices},
         "kind_fact": {value: format_html("<span>{}</span>", label) for value, label in WorkItemKind.choices},
         "details": _("Details"),
+        "escalated": _("Escalated (level %(level)s)"),
+        "held_by": _("Held by %(name)s"),
+        "assigned_by": _("Assigned by %(name)s"),
+        "late": _("by %(duration)s"),
+        "left": _("in %(duration)s"),
         "classification": {value: str(label) for value, label in Classification.choices},
         "urgency": {value: badge_html("urgency", value, label) for value, label in Urgency.choices},
         "priority": {value: badge_html("priority", value, label) for value, label in Priority.choices},
@@ -93,15 +98,15 @@ def _facts(row: dict[str, Any], tab: str, words: dict[str, Any]) -> SafeString:
     facts.append(words["urgency"].get(row["urgency"], _EMPTY))
     facts.append(words["priority"].get(row["priority"], _EMPTY))
     if row["escalation_level"]:
-        level = _("Escalated (level %(level)s)") % {"level": row["escalation_level"]}
+        level = words["escalated"] % {"level": row["escalation_level"]}
         facts.append(format_html('<span class="badge text-bg-dark">{}</span>', level))
     if tab == "assigned":
-        facts.append(format_html("<span>{}</span>", _("Held by %(name)s") % {"name": person_name(row, "assignee")}))
+        facts.append(format_html("<span>{}</span>", words["held_by"] % {"name": person_name(row, "assignee")}))
         if row["status"] != WorkItemStatus.OPEN:
             facts.append(words["status"].get(row["status"], _EMPTY))
     elif row["assigned_by_id"] is not None:
         name = person_name(row, "assigned_by")
-        facts.append(format_html("<span>{}</span>", _("Assigned by %(name)s") % {"name": name}))
+        facts.append(format_html("<span>{}</span>", words["assigned_by"] % {"name": name}))
     return mark_safe("\n            ".join(fact for fact in facts if fact))  # noqa: S308 - each fact is safe
 
 
@@ -112,10 +117,10 @@ def _when(row: dict[str, Any], now: datetime, words: dict[str, Any]) -> SafeStri
         if due is None:
             return words["no_deadline"]
         if due < now:
-            late = _("by %(duration)s") % {"duration": working_duration(due, now)}
+            late = words["late"] % {"duration": working_duration(due, now)}
             how_long = format_html('{}\n          <span class="text-danger">{}</span>', words["overdue"], late)
         else:
-            left = _("in %(duration)s") % {"duration": working_duration(now, due)}
+            left = words["left"] % {"duration": working_duration(now, due)}
             how_long = format_html('<span class="text-body-secondary">{}</span>', left)
         return format_html('<div>{} <time datetime="{}">{}</time></div>{}', words["due"], *_moment(due), how_long)
     if row["completed_at"] is None:
