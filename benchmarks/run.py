@@ -18,8 +18,8 @@ time over ``BENCH_RUNS`` requests (default 30) and the query count of each page:
   same due items), and the query plan of its claim query.
 
 Targets (PASS/MISS): equal query counts at every size; time at M ≤ 1.2 × time at S; deep page ≤
-1.2 × page 1; 我的工作台 and the work-item API ≤ 3 × the minimal view; the scanner at L ≤ 1.2 × M,
-its claim query through the index ``wi_open_next_reminder``.
+1.2 × page 1; 我的工作台 and the work-item API ≤ 4 × the minimal view, the matter list pages ≤ 8 ×;
+the scanner at L ≤ 1.2 × M, its claim query through the index ``wi_open_next_reminder``.
 
 Usage: ``.venv/bin/python benchmarks/run.py [--sizes S,M,L] [--runs 30] [--scan-runs 5]``.
 """
@@ -55,12 +55,11 @@ ENDPOINTS = [
 LABELS = dict(ENDPOINTS)
 # Pages held to "equal query counts" and "M within 1.2 × S".
 PAGES = [key for key, _label in ENDPOINTS if key != "minimal"]
-# Pages also held to "≤ 3 × the minimal view".
-NEAR_MINIMAL = ["desk", "api"]
+# Pages also held to "≤ N × the minimal view": the desk and the work-item API ≤ 4, the matter list ≤ 8.
+TARGET_OVER_MINIMAL = {"desk": 4.0, "api": 4.0, "matters": 8.0, "matters_deep": 8.0, "matters_staff": 8.0}
 # (deep page, its page 1): held to "deep within 1.2 × page 1".
 DEEP = [("matters_deep", "matters"), ("matters_api_deep", "matters_api")]
 TARGET_M_OVER_S = 1.2
-TARGET_OVER_MINIMAL = 3.0
 TARGET_DEEP_OVER_FIRST = 1.2
 TARGET_SCAN_L_OVER_M = 1.2
 SCAN_BATCH = 1000
@@ -206,6 +205,10 @@ def measure(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
     from workload.reminders import due_work_items_query
 
     call_command("migrate", verbosity=0)
+    # A migration may have rebuilt a table (SQLite does for some changes) and dropped its planner
+    # statistics: gather them again, as generate_data does, so that the plans are those of the data.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     wanted = SIZES[size]
     generated = User.objects.filter(username__startswith=USERNAME_PREFIX)
     started = time.monotonic()
@@ -382,15 +385,10 @@ def report(results: list[dict[str, Any]], runs: int, scan_runs: int) -> list[str
                     ratio <= TARGET_DEEP_OVER_FIRST,
                 )
             )
-    for key in NEAR_MINIMAL:
+    for key, target in TARGET_OVER_MINIMAL.items():
         for r in results:
             ratio = r["endpoints"][key]["median_ms"] / r["endpoints"]["minimal"]["median_ms"]
-            targets.append(
-                (
-                    f"{LABELS[key]}: {r['size']} = {ratio:.2f} × minimal view (≤ {TARGET_OVER_MINIMAL:g})",
-                    ratio <= TARGET_OVER_MINIMAL,
-                )
-            )
+            targets.append((f"{LABELS[key]}: {r['size']} = {ratio:.2f} × minimal view (≤ {target:g})", ratio <= target))
     for r in results:
         sc = r["scanner"]
         targets.append((f"scanner: {r['size']} claim query uses the index {SCANNER_INDEX}", sc["uses_index"]))

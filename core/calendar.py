@@ -6,6 +6,7 @@ and 调休 make-up working days), then, for a year that package does not know ye
 Working hours within a working day come from ``settings.WORKING_HOURS``.
 """
 
+import functools
 import threading
 import time as _time
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ def _override_table() -> dict[date, bool]:
         return _overrides
 
 
+@functools.cache  # the package's data does not change while the process runs
 def library_knows(year: int) -> bool:
     """Whether the national calendar package has data for ``year``."""
     try:
@@ -54,9 +56,18 @@ def is_workday(day: date) -> bool:
     overrides = _override_table()
     if day in overrides:
         return overrides[day]
-    if library_knows(day.year):
-        return bool(chinese_calendar.is_workday(day))
-    return day.weekday() < 5
+    return _national_year(day.year)[day.timetuple().tm_yday - 1]
+
+
+@functools.cache  # the package's data does not change while the process runs
+def _national_year(year: int) -> tuple[bool, ...]:
+    """Whether each day of ``year`` is a working day by the national calendar package (Monday to
+    Friday for a year it does not know), looked up once: the package's own check is slow."""
+    first = date(year, 1, 1)
+    days = [first + timedelta(days=n) for n in range((date(year + 1, 1, 1) - first).days)]
+    if library_knows(year):
+        return tuple(bool(chinese_calendar.is_workday(day)) for day in days)
+    return tuple(day.weekday() < 5 for day in days)
 
 
 def holiday_name(day: date) -> str | None:
@@ -247,15 +258,46 @@ def working_elapsed(start: datetime, end: datetime) -> timedelta:
     if end <= start:
         return timedelta(0)
     tz = _tz()
-    current = timezone.localtime(start, tz)
-    end_local = timezone.localtime(end, tz)
+    first, last = timezone.localtime(start, tz), timezone.localtime(end, tz)
+    if first.date() == last.date():
+        return last - first if is_workday(first.date()) else timedelta(0)
     total = timedelta(0)
-    day = current.date()
-    while day <= end_local.date():
-        if is_workday(day):
-            lo = max(_at(day, time(0)), current)
-            hi = min(_at(day + timedelta(days=1), time(0)), end_local)
-            if hi > lo:
-                total += hi - lo
-        day += timedelta(days=1)
-    return total
+    if is_workday(first.date()):  # the rest of the first day
+        total += _at(first.date() + timedelta(days=1), time(0)) - first
+    if is_workday(last.date()):  # the start of the last day
+        total += last - _at(last.date(), time(0))
+    # The whole days between, counted from a table per year rather than day by day: the desk says
+    # this for every overdue row, some of them overdue for months.
+    return total + timedelta(days=_count_workdays(first.date() + timedelta(days=1), last.date()))
+
+
+# Working days counted so far in each year, day by day (``[0, 1, 2, 2, ...]``: the count before each
+# day of the year), made from the override table they were worked out with.
+_year_counts: dict[int, list[int]] = {}
+_year_counts_source: dict[date, bool] | None = None
+
+
+def _counts_of_year(year: int) -> list[int]:
+    global _year_counts, _year_counts_source
+    overrides = _override_table()
+    if overrides is not _year_counts_source:  # reloaded or cleared: count again
+        _year_counts, _year_counts_source = {}, overrides
+    counts = _year_counts.get(year)
+    if counts is None:
+        day, counts = date(year, 1, 1), [0]
+        while day.year == year:
+            counts.append(counts[-1] + is_workday(day))
+            day += timedelta(days=1)
+        _year_counts[year] = counts
+    return counts
+
+
+def _count_workdays(first: date, last: date) -> int:
+    """The number of working days from ``first`` up to, not including, ``last``."""
+    total = 0
+    for year in range(first.year, last.year + 1):
+        counts = _counts_of_year(year)
+        start = (first - date(year, 1, 1)).days if year == first.year else 0
+        stop = (last - date(year, 1, 1)).days if year == last.year else len(counts) - 1
+        total += counts[stop] - counts[start]
+    return max(total, 0)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -37,6 +37,11 @@ class WorkItemStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("work item status", "Open")
     DONE = "done", pgettext_lazy("work item status", "Done")
     CANCELLED = "cancelled", pgettext_lazy("work item status", "Cancelled")
+
+
+def _rank(field: str, values: list[str]) -> Case:
+    """0 for the first of ``values``, 1 for the next, ...: the order the desk lists them in."""
+    return Case(*[When(**{field: value}, then=Value(rank)) for rank, value in enumerate(values)], default=Value(9))
 
 
 class WorkItem(models.Model):
@@ -81,6 +86,20 @@ class WorkItem(models.Model):
     # None: nothing more to remind). The scanner reads only open rows due by now, via an index.
     next_reminder_at = models.DateTimeField(_("next reminder"), null=True, blank=True)
     last_urged_at = models.DateTimeField(_("last urged at"), null=True, blank=True)
+    # The desk's sort keys, stored beside urgency and priority and kept by the database itself on
+    # every write (save, bulk create, queryset update), so that an index can serve the desk's order.
+    urgency_rank = models.GeneratedField(
+        expression=_rank("urgency", list(reversed(Urgency.values))),  # 特急 first
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+        verbose_name=_("urgency rank"),
+    )
+    priority_rank = models.GeneratedField(
+        expression=_rank("priority", list(Priority.values)),  # 重点 first
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+        verbose_name=_("priority rank"),
+    )
 
     class Meta:
         verbose_name = _("work item")
@@ -89,6 +108,10 @@ class WorkItem(models.Model):
             # 我的待办 / 已办: one person's items by status, by due date.
             models.Index(fields=["assignee", "status", "due_at"], name="wi_assignee_status_due"),
             models.Index(fields=["assignee", "status", "-completed_at"], name="wi_assignee_done"),
+            # 我的待办 in the desk's order: urgency, priority, due date (after "overdue first").
+            models.Index(
+                fields=["assignee", "status", "urgency_rank", "priority_rank", "due_at"], name="wi_desk_order"
+            ),
             # The API's lists page by id (cursor pagination), for one person's items or assignments.
             models.Index(fields=["assignee", "-id"], name="wi_assignee_id"),
             models.Index(fields=["assigned_by", "-id"], name="wi_assigned_by_id"),

@@ -1,7 +1,8 @@
 """我的工作台 (my desk): tabs, order, kind filter, overdue badges, links, paging, query budget."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -9,9 +10,10 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.timesince import timesince, timeuntil
+from django.utils.timesince import timesince
 from django.utils.translation import gettext
 
+from core.calendar import working_elapsed
 from core.enums import Urgency
 from tests.factories import NotificationFactory, UserFactory, WorkItemFactory
 from workload import targets
@@ -186,8 +188,9 @@ def test_query_count_does_not_grow_with_items(client_of, user, head, now, size, 
     client.get(DESK)  # warms the per-process content-type cache that links each row
 
     # 1 session, 2 user, 3 desk_summary (tab badges, the pager's total and the unread notification
-    # badge in one aggregate), 4 the page of items with assigner and assignee joined.
-    with django_assert_num_queries(4):
+    # badge in one aggregate), 4 the page of items with assigner and assignee joined, 5 which of the
+    # page's targets the person may see (one query per target type on the page: here one).
+    with django_assert_num_queries(5):
         response = client.get(DESK, {"tab": tab})
     assert len(item_ids(response)) == min(size, 25)
     assert WorkItem.objects.filter(assignee=user).count() == 2 * size
@@ -205,40 +208,54 @@ def test_filtered_and_htmx_query_counts_do_not_grow(
     client.get(DESK)  # warms the per-process content-type cache that links each row
 
     # 1 session, 2 user, 3 desk_summary (badges, the filtered total for the pager, the bell),
-    # 4 the page of items; the htmx partial runs the same queries and skips the navigation.
-    with django_assert_num_queries(4):
+    # 4 the page of items, 5 which of their targets the person may see (one target type here); the
+    # htmx partial runs the same queries and skips the navigation.
+    with django_assert_num_queries(5):
         client.get(DESK, params)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(DESK, params, headers={"hx-request": "true"})
 
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
 @pytest.mark.parametrize(
-    ("due_in", "says"),
+    ("now", "due", "says"),
     [
-        (timedelta(seconds=30), "in 0\xa0minutes"),
-        (timedelta(minutes=1, seconds=59), "in 1\xa0minute"),
-        (timedelta(hours=3, minutes=5), "in 3\xa0hours, 5\xa0minutes"),
-        (timedelta(days=1, minutes=7), "in 1\xa0day"),
-        (timedelta(days=15, hours=2), "in 2\xa0weeks, 1\xa0day"),
-        (timedelta(days=45), "in 1\xa0month, 2\xa0weeks"),
-        (-timedelta(days=2, hours=5), "by 2\xa0days, 5\xa0hours"),
-        (-timedelta(days=400), "by 1\xa0year, 1\xa0month"),
+        # Due Friday 17:30, seen Tuesday 14:05: the weekend does not count (1 day 20 h 35 min).
+        ("2025-03-11 14:05", "2025-03-07 17:30", "by 1\xa0day, 20\xa0hours"),
+        ("2025-03-11 14:05", "2025-03-11 12:05", "by 2\xa0hours"),
+        ("2025-03-11 14:05", "2025-03-11 14:05:30", "in 0\xa0minutes"),
+        ("2025-03-11 14:05", "2025-03-12 14:06", "in 1\xa0day"),
+        # Tuesday to next Monday: four working days.
+        ("2025-03-11 14:05", "2025-03-17 14:05", "in 4\xa0days"),
+        # Across the National Day holiday (1–8 October 2025): only 30 September and 9 October count.
+        ("2025-10-09 10:00", "2025-09-30 10:00", "by 1\xa0day"),
+        # Saturday 11 October 2025 is a 调休 working day.
+        ("2025-10-10 12:00", "2025-10-11 12:00", "in 1\xa0day"),
+        ("2025-03-11 14:05", "2025-01-02 09:00", "by 1\xa0month, 1\xa0week"),
     ],
 )
-def test_row_says_how_long_in_djangos_words(desk, user, now, due_in, says):
-    item = WorkItemFactory(assignee=user, due_at=now + due_in)
-    body = desk().content.decode()
-    # The very words of Django's timeuntil/timesince filters, which the row used to call.
-    expected = f"in {timeuntil(item.due_at, now)}" if due_in > timedelta(0) else f"by {timesince(item.due_at, now)}"
-    assert says == expected
+def test_row_says_how_long_in_working_time_in_djangos_words(client_of, user, now, due, says):
+    moment = datetime.fromisoformat(now).replace(tzinfo=SHANGHAI)
+    item = WorkItemFactory(assignee=user, due_at=datetime.fromisoformat(due).replace(tzinfo=SHANGHAI))
+    with time_machine.travel(moment, tick=False):
+        body = client_of(user).get(DESK, headers={"accept-language": "en"}).content.decode()
+        # Django's own words for the working time (core.calendar.working_elapsed) between the two.
+        start, end = sorted([moment, item.due_at])
+        assert says.split(" ", 1)[1] == timesince(end - working_elapsed(start, end), end)
     assert says in body
 
 
-def test_row_durations_are_translated(client_of, user, now):
-    WorkItemFactory(assignee=user, due_at=now + timedelta(days=3, hours=2))
-    body = client_of(user).get(DESK, headers={"accept-language": "zh-hans"}).content.decode()
+def test_row_durations_are_translated(client_of, user):
+    moment = datetime(2025, 3, 11, 14, 5, tzinfo=SHANGHAI)
+    WorkItemFactory(assignee=user, due_at=datetime(2025, 3, 7, 17, 30, tzinfo=SHANGHAI))
+    with time_machine.travel(moment, tick=False):
+        body = client_of(user).get(DESK, headers={"accept-language": "zh-hans"}).content.decode()
     with translation.override("zh-hans"):
-        assert gettext("in %(duration)s") % {"duration": timeuntil(now + timedelta(days=3, hours=2), now)} in body
+        words = timesince(moment - timedelta(days=1, hours=20), moment)
+        assert gettext("by %(duration)s") % {"duration": words} in body
+    assert "1\xa0日，20\xa0小时" in body  # Django's own words: "已超 1 日，20 小时"
 
 
 def test_kind_filter_pages_by_the_filtered_total(desk, user):
@@ -285,3 +302,34 @@ def test_admin_lists_work_items_and_cannot_add(client_of, admin_user, user, head
     client = client_of(admin_user)
     assert client.get(reverse("admin:workload_workitem_changelist")).status_code == 200
     assert client.get(reverse("admin:workload_workitem_add")).status_code == 403
+
+
+def test_rows_whose_target_the_person_may_not_see_say_only_classification_and_kind(desk, user, monkeypatch):
+    secret = WorkItemFactory(assignee=user, title="绝密的标题", kind="approval", classification="secret")
+    shown = WorkItemFactory(assignee=user, title="看得见的事")
+    asked = []
+
+    def visible_refs(person, refs):
+        asked.append(set(refs))
+        return {(shown.target_type_id, shown.target_id)}
+
+    monkeypatch.setattr("workload.views.visible_refs", visible_refs)
+    body = desk().content.decode()
+
+    assert len(asked) == 1  # once for the page
+    assert asked[0] == {(secret.target_type_id, secret.target_id), (shown.target_type_id, shown.target_id)}
+    row = body[body.index(f'id="item-{secret.pk}"') :]
+    row = row[: row.index("</li>")]
+    assert "A Secret item: Approval" in row
+    assert "绝密的标题" not in body
+    assert "href" not in row
+    assert reverse("workload:item_detail", args=[secret.pk]) not in body
+    assert "看得见的事" in body
+
+
+def test_masked_rows_in_chinese(client_of, user, monkeypatch):
+    WorkItemFactory(assignee=user, title="绝密的标题", kind="approval", classification="secret")
+    monkeypatch.setattr("workload.views.visible_refs", lambda person, refs: set())
+    body = client_of(user).get(DESK, headers={"accept-language": "zh-hans"}).content.decode()
+    assert "一件秘密级待办" in body
+    assert "绝密的标题" not in body
