@@ -1,8 +1,5 @@
 """REST endpoints of the work-item ledger (API.md, Work items): the list and one item."""
 
-from typing import Any
-
-from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import views, viewsets
 from rest_framework.request import Request
@@ -26,29 +23,16 @@ from .serializers import UrgeRequestSerializer, UrgeSerializer, WorkItemSerializ
 class WorkItemViewSet(viewsets.GenericViewSet):
     queryset = WorkItem.objects.none()  # names the model behind {id} for the schema; rows come from selectors
     serializer_class = WorkItemSerializer
-    filterset_class = WorkItemFilter  # the list's parameters (checked in _filters; see there)
+    filterset_class = WorkItemFilter  # the scope (mine by default) chooses the rows; a bad value is a 400
     ordering = ("-id",)
 
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(selectors.workitem_rows(user=request.user, **_filters(request)))
-        return self.get_paginated_response(WorkItemSerializer(page, many=True, context={"request": request}).data)
+        page = self.paginate_queryset(self.filter_queryset(selectors.workitem_rows(user=request.user)))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         item = selectors.workitem_get(user=request.user, pk=object_id(pk))  # masked or 404 by the target's rule
         return Response(WorkItemSerializer(item, context={"request": request}).data)
-
-
-def _filters(request: Request) -> dict[str, Any]:
-    """The list's filters, checked by WorkItemFilter (a bad value is a 400 naming the field)."""
-    filters = WorkItemFilter(request.query_params, queryset=WorkItem.objects.none(), request=request)
-    if not filters.is_valid():
-        raise translate_validation(filters.errors)
-    data = filters.form.cleaned_data
-    return {
-        "scope": data.get("scope") or "mine",
-        "status": data.get("status") or None,
-        "kind": data.get("kind") or None,
-    }
 
 
 @extend_schema(
