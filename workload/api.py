@@ -1,5 +1,6 @@
 """REST endpoints of the work-item ledger (API.md, Work items): the list and one item."""
 
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import views, viewsets
 from rest_framework.request import Request
@@ -23,11 +24,14 @@ from .serializers import UrgeRequestSerializer, UrgeSerializer, WorkItemSerializ
 class WorkItemViewSet(viewsets.GenericViewSet):
     queryset = WorkItem.objects.none()  # names the model behind {id} for the schema; rows come from selectors
     serializer_class = WorkItemSerializer
-    filterset_class = WorkItemFilter  # the scope (mine by default) chooses the rows; a bad value is a 400
+    # The scope (mine by default) chooses the person's rows, so this backend is never left out here.
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = WorkItemFilter  # a bad value is a 400 naming the field
     ordering = ("-id",)
 
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(selectors.workitem_rows(user=request.user)))
+        # WorkItemFilter's scope, always applied, keeps the person's rows only (see workitem_rows).
+        page = self.paginate_queryset(self.filter_queryset(selectors.workitem_rows()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:

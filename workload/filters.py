@@ -37,8 +37,8 @@ def _person(filterset: django_filters.FilterSet) -> Any:
 
 
 class WorkItemFilter(_ByKind):
-    """The API's list, from ``selectors.workitem_rows`` (the person's items and assignments): the
-    scope chooses the rows (``mine`` when not given), status and kind narrow them."""
+    """The API's list, from ``selectors.workitem_rows``: the scope chooses the person's rows (``mine``
+    when not given, none without a person: it always applies), status and kind narrow them."""
 
     status = django_filters.ChoiceFilter(choices=WorkItemStatus.choices)
     scope = django_filters.ChoiceFilter(

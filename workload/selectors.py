@@ -105,11 +105,12 @@ def person_name(row: dict[str, Any], person: str) -> str | None:
     return row[f"{person}__name"] or full_name or row[f"{person}__username"]
 
 
-def workitem_rows(*, user: Any) -> QuerySet[WorkItem, dict[str, Any]]:
-    """The rows the API's list starts from: the items the person holds or assigned, as rows of
-    ``ROW_FIELDS``. WorkItemFilter narrows them to one scope (``WORKITEM_SCOPES``) and filters them;
-    DRF's cursor paginator orders them by id (the indexes wi_assignee_id and wi_assigned_by_id)."""
-    return WorkItem.objects.filter(Q(assignee=user) | Q(assigned_by=user)).values(*ROW_FIELDS)
+def workitem_rows() -> QuerySet[WorkItem, dict[str, Any]]:
+    """The API's list before its filters, as rows of ``ROW_FIELDS``: every item, for WorkItemFilter
+    alone, whose scope (``WORKITEM_SCOPES``, ``mine`` when not given, nothing without a person) always
+    narrows it to one person's. DRF's cursor paginator orders the rows by id; the indexes
+    wi_assignee_id and wi_assigned_by_id serve each scope (a plain condition, no OR, keeps them)."""
+    return WorkItem.objects.values(*ROW_FIELDS)
 
 
 def _count(qs: QuerySet[Any]) -> Subquery:
