@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import DomainError
 
 from . import selectors, services
+from .filters import NotificationCentreFilter
 from .forms import PreferenceForm, RobotRouteChoiceForm
 from .models import EmailMode, Notification, NotificationKind, NotificationPreference
 from .presentation import present
@@ -62,12 +63,11 @@ def _back(request: HttpRequest) -> str:
 
 @require_GET
 def notification_centre(request: HttpRequest) -> HttpResponse:
-    show = "unread" if request.GET.get("show") == "unread" else "all"
-    kind = request.GET.get("kind") or None
-    if kind not in NotificationKind.values:
-        kind = None
-    notifications = selectors.notification_list(user=request.user, unread=True if show == "unread" else None, kind=kind)
-    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A tab or kind not offered is ignored; the page number is the paginator's to judge.
+    queryset = selectors.notification_list(user=request.user)
+    filters = NotificationCentreFilter(request.GET, queryset=queryset, request=request)
+    show, kind = filters.chosen()
+    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     filters = {"show": show, **({"kind": kind} if kind else {})}
     context = {
         "page": page,

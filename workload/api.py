@@ -1,8 +1,6 @@
 """REST endpoints of the work-item ledger (API.md, Work items): the list and one item."""
 
-from typing import Any
-
-from django_filters.utils import translate_validation
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import views, viewsets
 from rest_framework.request import Request
@@ -26,29 +24,19 @@ from .serializers import UrgeRequestSerializer, UrgeSerializer, WorkItemSerializ
 class WorkItemViewSet(viewsets.GenericViewSet):
     queryset = WorkItem.objects.none()  # names the model behind {id} for the schema; rows come from selectors
     serializer_class = WorkItemSerializer
-    filterset_class = WorkItemFilter  # the list's parameters (checked in _filters; see there)
+    # The scope (mine by default) chooses the person's rows, so this backend is never left out here.
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = WorkItemFilter  # a bad value is a 400 naming the field
     ordering = ("-id",)
 
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(selectors.workitem_rows(user=request.user, **_filters(request)))
-        return self.get_paginated_response(WorkItemSerializer(page, many=True, context={"request": request}).data)
+        # WorkItemFilter's scope, always applied, keeps the person's rows only (see workitem_rows).
+        page = self.paginate_queryset(self.filter_queryset(selectors.workitem_rows()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         item = selectors.workitem_get(user=request.user, pk=object_id(pk))  # masked or 404 by the target's rule
         return Response(WorkItemSerializer(item, context={"request": request}).data)
-
-
-def _filters(request: Request) -> dict[str, Any]:
-    """The list's filters, checked by WorkItemFilter (a bad value is a 400 naming the field)."""
-    filters = WorkItemFilter(request.query_params, queryset=WorkItem.objects.none(), request=request)
-    if not filters.is_valid():
-        raise translate_validation(filters.errors)
-    data = filters.form.cleaned_data
-    return {
-        "scope": data.get("scope") or "mine",
-        "status": data.get("status") or None,
-        "kind": data.get("kind") or None,
-    }
 
 
 @extend_schema(

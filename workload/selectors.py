@@ -20,8 +20,6 @@ from notifications.selectors import notification_list
 from . import targets
 from .models import WorkItem, WorkItemStatus
 
-SCOPES = ("mine", "assigned")
-
 
 def _ranked(qs: QuerySet[WorkItem], *, now: datetime | None = None) -> QuerySet[WorkItem]:
     """Order open items as a person works through them: overdue, urgency, priority, due."""
@@ -80,18 +78,13 @@ def workitems_assigned_by(*, user: Any, status: str | None = None, kind: str | N
     return qs.order_by("-created_at", "-id")
 
 
-def workitem_list(
-    *, user: Any, scope: str = "mine", status: str | None = None, kind: str | None = None
-) -> QuerySet[WorkItem]:
-    """The API's list: the person's own items (``mine``) or those they assigned (``assigned``)."""
-    if scope == "assigned":
-        return workitems_assigned_by(user=user, status=status, kind=kind)
-    qs = _base().filter(assignee=user)
-    if status:
-        qs = qs.filter(status=status)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs
+# What each scope of the API's list holds (``?scope=``, API.md; WorkItemFilter applies it).
+def _mine(user: Any) -> Q:
+    return Q(assignee=user)
+
+
+WORKITEM_SCOPES: dict[str, Callable[[Any], Q]] = {"mine": _mine, "assigned": _assigned}
+SCOPES = tuple(WORKITEM_SCOPES)
 
 
 # --- Rows: what the desk and the API show of an item, with its two people --------------------------
@@ -112,12 +105,12 @@ def person_name(row: dict[str, Any], person: str) -> str | None:
     return row[f"{person}__name"] or full_name or row[f"{person}__username"]
 
 
-def workitem_rows(
-    *, user: Any, scope: str = "mine", status: str | None = None, kind: str | None = None
-) -> QuerySet[WorkItem, dict[str, Any]]:
-    """The API's list (``workitem_list``) as rows of ``ROW_FIELDS``: a queryset for DRF's cursor
-    paginator, which orders it by id (the indexes wi_assignee_id and wi_assigned_by_id serve it)."""
-    return workitem_list(user=user, scope=scope, status=status, kind=kind).values(*ROW_FIELDS)
+def workitem_rows() -> QuerySet[WorkItem, dict[str, Any]]:
+    """The API's list before its filters, as rows of ``ROW_FIELDS``: every item, for WorkItemFilter
+    alone, whose scope (``WORKITEM_SCOPES``, ``mine`` when not given, nothing without a person) always
+    narrows it to one person's. DRF's cursor paginator orders the rows by id; the indexes
+    wi_assignee_id and wi_assigned_by_id serve each scope (a plain condition, no OR, keeps them)."""
+    return WorkItem.objects.values(*ROW_FIELDS)
 
 
 def _count(qs: QuerySet[Any]) -> Subquery:

@@ -19,14 +19,14 @@ from accounts.access import is_office_member
 from core.errors import Conflict, NotFound, RateLimited, ValidationError
 
 from . import selectors
+from .filters import DeskFilter
 from .forms import UrgeForm
 from .history import workitem_history
-from .models import WorkItem, WorkItemKind, WorkItemStatus
+from .models import WorkItem, WorkItemStatus
 from .targets import masked_title, target_ref, visible_refs
 from .urging import URGE_INTERVAL, workitem_urge
 
 PAGE_SIZE = 25
-TABS = selectors.DESK_TABS
 
 
 @require_GET
@@ -38,12 +38,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     with the ``desk_row`` tag, and say only their kind for a target the person may not see
     (workload.targets.visible_refs, asked once for the page).
     """
-    tab = request.GET.get("tab", "todo")
-    if tab not in TABS:
-        tab = "todo"
-    kind = request.GET.get("kind") or None
-    if kind not in WorkItemKind.values:
-        kind = None
+    tab, kind = DeskFilter(request.GET, request=request).chosen()  # a value not offered is ignored
     now = timezone.now()
     summary = selectors.desk_summary(user=request.user, now=now, kind=kind)
     rows = selectors.desk_rows(user=request.user, tab=tab, kind=kind, now=now)
