@@ -1,0 +1,54 @@
+"""``{% matter_row matter %}``: one row of the matter list, drawn with ``format_html``.
+
+The list shows 25 rows a page; an ordinary template with two includes, two ``blocktranslate`` and
+the date filters per row cost more than the page's queries. The markup is the one the template had.
+"""
+
+from typing import Any
+
+from django import template
+from django.utils import dateformat, timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from core.templatetags.badges import badge_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def matter_row(matter: Any) -> SafeString:
+    """The ``<li>`` of ``matter`` (lead, assigner and department selected with it)."""
+    percent = matter.percent or 0
+    overdue = format_html('<span class="badge text-bg-danger" data-overdue>{}</span>', _("Overdue")) if matter.is_overdue else ""
+    department = format_html("<span>{}</span>", matter.department.name) if matter.department_id else ""
+    return format_html(
+        '<li class="list-group-item" id="matter-{pk}">'
+        '<div class="d-flex flex-column flex-md-row justify-content-between gap-2">'
+        '<div class="min-w-0"><div class="d-flex flex-wrap align-items-center gap-1">'
+        '<a class="fw-semibold link-body-emphasis text-break me-1" href="{url}">{title}</a>'
+        "{priority}{status}{overdue}</div>"
+        '<div class="small text-body-secondary d-flex flex-wrap column-gap-2">'
+        "<span>{led}</span>{department}<span>{assigned}</span></div></div>"
+        '<div class="small text-md-end flex-shrink-0">'
+        '<div class="text-nowrap">{due} <time datetime="{due_at}">{due_on}</time></div>'
+        '<div class="d-flex align-items-center gap-2">'
+        '<progress class="flex-grow-1" max="100" value="{percent}" aria-label="{progress}">{percent}%</progress>'
+        '<span class="small text-body-secondary text-nowrap">{percent}%</span></div>'
+        "</div></div></li>",
+        pk=matter.pk,
+        url=matter.get_absolute_url(),
+        title=matter.title,
+        priority=badge_html("priority", matter.priority, matter.get_priority_display()),
+        status=badge_html("status", matter.status, matter.get_status_display()),
+        overdue=overdue,
+        led=_("Led by %(name)s") % {"name": matter.lead.display_name},
+        department=department,
+        assigned=_("Assigned by %(name)s") % {"name": matter.assigner.display_name},
+        due=_("Due"),
+        due_at=dateformat.format(timezone.localtime(matter.due_at), "c"),
+        due_on=matter.due_on.isoformat(),
+        percent=percent,
+        progress=_("Progress"),
+    )
