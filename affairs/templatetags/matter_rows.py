@@ -10,18 +10,48 @@ from django import template
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.enums import Priority
 from core.templatetags.badges import badge_html
 
+from ..models import MatterStatus
+
 register = template.Library()
+
+# The row's fixed words and labels, translated once per language (gettext per row and per choice
+# label was a fifth of the page; ``get_FOO_display`` hashes every lazy label of the field).
+_WORDS: dict[str, dict[str, str]] = {}
+
+
+def _words() -> dict[str, str]:
+    language = get_language() or ""
+    words = _WORDS.get(language)
+    if words is None:
+        words = {
+            "overdue": _("Overdue"),
+            "led": _("Led by %(name)s"),
+            "assigned": _("Assigned by %(name)s"),
+            "due": _("Due"),
+            "progress": _("Progress"),
+            **{f"priority:{value}": str(label) for value, label in Priority.choices},
+            **{f"status:{value}": str(label) for value, label in MatterStatus.choices},
+        }
+        _WORDS[language] = words
+    return words
 
 
 @register.simple_tag
 def matter_row(matter: Any) -> SafeString:
     """The ``<li>`` of ``matter`` (lead, assigner and department selected with it)."""
+    words = _words()
     percent = matter.percent or 0
-    overdue = format_html('<span class="badge text-bg-danger" data-overdue>{}</span>', _("Overdue")) if matter.is_overdue else ""
+    overdue = (
+        format_html('<span class="badge text-bg-danger" data-overdue>{}</span>', words["overdue"])
+        if matter.is_overdue
+        else ""
+    )
     department = format_html("<span>{}</span>", matter.department.name) if matter.department_id else ""
     return format_html(
         '<li class="list-group-item" id="matter-{pk}">'
@@ -40,15 +70,15 @@ def matter_row(matter: Any) -> SafeString:
         pk=matter.pk,
         url=matter.get_absolute_url(),
         title=matter.title,
-        priority=badge_html("priority", matter.priority, matter.get_priority_display()),
-        status=badge_html("status", matter.status, matter.get_status_display()),
+        priority=badge_html("priority", matter.priority, words.get(f"priority:{matter.priority}", matter.priority)),
+        status=badge_html("status", matter.status, words.get(f"status:{matter.status}", matter.status)),
         overdue=overdue,
-        led=_("Led by %(name)s") % {"name": matter.lead.display_name},
+        led=words["led"] % {"name": matter.lead.display_name},
         department=department,
-        assigned=_("Assigned by %(name)s") % {"name": matter.assigner.display_name},
-        due=_("Due"),
+        assigned=words["assigned"] % {"name": matter.assigner.display_name},
+        due=words["due"],
         due_at=dateformat.format(timezone.localtime(matter.due_at), "c"),
         due_on=matter.due_on.isoformat(),
         percent=percent,
-        progress=_("Progress"),
+        progress=words["progress"],
     )
