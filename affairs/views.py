@@ -82,7 +82,7 @@ def _status(error: DomainError | None) -> int:
 
 MATTER_ROW_FIELDS = (
     *("id", "title", "priority", "status", "due_at", "due_on", "percent", "lead", "assigner", "department"),
-    *(f"{person}__{name}" for person in ("lead", "assigner") for name in ("name", "first_name", "last_name", "username")),
+    *(f"{who}__{name}" for who in ("lead", "assigner") for name in ("name", "first_name", "last_name", "username")),
     "department__name",
 )
 

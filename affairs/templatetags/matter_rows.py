@@ -4,9 +4,11 @@ The list shows 25 rows a page; an ordinary template with two includes, two ``blo
 the date filters per row cost more than the page's queries. The markup is the one the template had.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.enums import Priority
 from core.templatetags.badges import badge_html
+from workload.serializers import id_links
 
 from ..models import MatterStatus
 
@@ -42,8 +45,16 @@ def _words() -> dict[str, str]:
     return words
 
 
-@register.simple_tag
-def matter_row(matter: Any) -> SafeString:
+def _matter_url(context: template.Context) -> Callable[[int], str | None]:
+    """The link of a matter's page for any id, reversed once per page (``id_links``)."""
+    link: Callable[[int], str | None] | None = context.render_context.get("matter_url")
+    if link is None:
+        link = context.render_context["matter_url"] = id_links(lambda pk: reverse("affairs:matter_detail", args=[pk]))
+    return link
+
+
+@register.simple_tag(takes_context=True)
+def matter_row(context: template.Context, matter: Any) -> SafeString:
     """The ``<li>`` of ``matter`` (lead, assigner and department selected with it)."""
     words = _words()
     percent = matter.percent or 0
@@ -68,7 +79,7 @@ def matter_row(matter: Any) -> SafeString:
         '<span class="small text-body-secondary text-nowrap">{percent}%</span></div>'
         "</div></div></li>",
         pk=matter.pk,
-        url=matter.get_absolute_url(),
+        url=_matter_url(context)(matter.pk),
         title=matter.title,
         priority=badge_html("priority", matter.priority, words.get(f"priority:{matter.priority}", matter.priority)),
         status=badge_html("status", matter.status, words.get(f"status:{matter.status}", matter.status)),

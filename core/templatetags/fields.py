@@ -10,6 +10,7 @@ still rendered by the widget itself.
 
 from django import forms, template
 from django.forms.boundfield import BoundField
+from django.forms.widgets import Input, Widget
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -32,6 +33,21 @@ def _select(bound: BoundField, attrs: dict[str, str]) -> SafeString:
     return format_html('<select name="{}" id="{}"{}>{}</select>', bound.html_name, bound.auto_id, extra, options)
 
 
+def _input(bound: BoundField, attrs: dict[str, str]) -> SafeString:
+    """``<input>`` of a text or checkbox field: the widget's own context (its value, its check
+    test, its attributes), drawn without a template."""
+    widget = bound.field.widget
+    context = widget.get_context(
+        bound.html_name, bound.value(), bound.build_widget_attrs({"id": bound.auto_id, **attrs})
+    )
+    drawn = context["widget"]
+    pairs = [(key, value) for key, value in drawn["attrs"].items() if value is not False and value is not None]
+    extra = format_html_join("", " {}", ((key,) for key, value in pairs if value is True))
+    extra += format_html_join("", ' {}="{}"', ((key, value) for key, value in pairs if value is not True))
+    value = format_html(' value="{}"', drawn["value"]) if drawn["value"] is not None else ""
+    return format_html('<input type="{}" name="{}"{}{}>', drawn["type"], drawn["name"], value, extra)
+
+
 @register.simple_tag
 def field(bound: BoundField) -> SafeString:
     """Label, control, help text and errors of ``bound`` in Bootstrap 5's markup."""
@@ -52,6 +68,8 @@ def field(bound: BoundField) -> SafeString:
         attrs["required"] = ""
     if plain_select:
         control = _select(bound, attrs)
+    elif isinstance(widget, Input) and type(widget).render is Widget.render:
+        control = _input(bound, attrs)
     else:
         control = bound.as_widget(attrs=attrs)
     help_html = (
