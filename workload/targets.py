@@ -12,7 +12,6 @@ Fail closed: a target type that nobody registered is visible to no one, superuse
 masking: an item's assignee and assigner still see that their item exists (``workload.selectors``).
 """
 
-import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -23,7 +22,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.enums import Classification
@@ -90,13 +88,9 @@ def audit_visibility(user: Any) -> Q:
 
 def masked_title(classification: str | None) -> str:
     """What a person who may not see an item's target is told of it: "一件秘密级待办"."""
-    return _masked_titles(get_language()).get(classification or "") or _("A classified work item")
-
-
-@functools.cache
-def _masked_titles(language: str | None) -> dict[str, str]:
-    # A page of the API may mask dozens of rows: each level's sentence is made once per language.
-    return {value: _("A %(level)s work item") % {"level": label} for value, label in Classification.choices}
+    if classification in Classification.values:
+        return _("A %(level)s work item") % {"level": Classification(classification).label}
+    return _("A classified work item")
 
 
 def _model_of(content_type_id: int) -> type[models.Model] | None:

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.enums import Priority
@@ -23,16 +22,13 @@ from ..models import MatterStatus
 
 register = template.Library()
 
-# The row's fixed words and labels, translated once per language (gettext per row and per choice
-# label was a fifth of the page; ``get_FOO_display`` hashes every lazy label of the field).
-_WORDS: dict[str, dict[str, str]] = {}
 
-
-def _words() -> dict[str, str]:
-    language = get_language() or ""
-    words = _WORDS.get(language)
+def _words(context: template.Context) -> dict[str, str]:
+    """The row's fixed words and labels, translated once per page rather than on each row
+    (``get_FOO_display`` hashes every lazy label of the field: a fifth of the page)."""
+    words: dict[str, str] | None = context.render_context.get("matter_words")
     if words is None:
-        words = {
+        words = context.render_context["matter_words"] = {
             "overdue": _("Overdue"),
             "led": _("Led by %(name)s"),
             "assigned": _("Assigned by %(name)s"),
@@ -41,7 +37,6 @@ def _words() -> dict[str, str]:
             **{f"priority:{value}": str(label) for value, label in Priority.choices},
             **{f"status:{value}": str(label) for value, label in MatterStatus.choices},
         }
-        _WORDS[language] = words
     return words
 
 
@@ -56,7 +51,7 @@ def _matter_url(context: template.Context) -> Callable[[int], str | None]:
 @register.simple_tag(takes_context=True)
 def matter_row(context: template.Context, matter: Any) -> SafeString:
     """The ``<li>`` of ``matter`` (lead, assigner and department selected with it)."""
-    words = _words()
+    words = _words(context)
     percent = matter.percent or 0
     overdue = (
         format_html('<span class="badge text-bg-danger" data-overdue>{}</span>', words["overdue"])
