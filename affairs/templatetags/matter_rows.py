@@ -9,7 +9,7 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -23,10 +23,10 @@ from ..models import MatterStatus
 register = template.Library()
 
 
-def _words(context: template.Context) -> dict[str, str]:
+def _words(context: template.Context) -> dict[str, Any]:
     """The row's fixed words and labels, translated once per page rather than on each row
     (``get_FOO_display`` hashes every lazy label of the field: a fifth of the page)."""
-    words: dict[str, str] | None = context.render_context.get("matter_words")
+    words: dict[str, Any] | None = context.render_context.get("matter_words")
     if words is None:
         words = context.render_context["matter_words"] = {
             "overdue": _("Overdue"),
@@ -34,10 +34,15 @@ def _words(context: template.Context) -> dict[str, str]:
             "assigned": _("Assigned by %(name)s"),
             "due": _("Due"),
             "progress": _("Progress"),
-            **{f"priority:{value}": str(label) for value, label in Priority.choices},
-            **{f"status:{value}": str(label) for value, label in MatterStatus.choices},
+            **{f"priority:{value}": badge_html("priority", value, label) for value, label in Priority.choices},
+            **{f"status:{value}": badge_html("status", value, label) for value, label in MatterStatus.choices},
         }
     return words
+
+
+def _badge(words: dict[str, Any], category: str, value: str) -> SafeString:
+    badge: SafeString | None = words.get(f"{category}:{value}")
+    return badge_html(category, value, value) if badge is None else badge
 
 
 def _matter_url(context: template.Context) -> Callable[[int], str | None]:
@@ -76,14 +81,14 @@ def matter_row(context: template.Context, matter: Any) -> SafeString:
         pk=matter.pk,
         url=_matter_url(context)(matter.pk),
         title=matter.title,
-        priority=badge_html("priority", matter.priority, words.get(f"priority:{matter.priority}", matter.priority)),
-        status=badge_html("status", matter.status, words.get(f"status:{matter.status}", matter.status)),
+        priority=_badge(words, "priority", matter.priority),
+        status=_badge(words, "status", matter.status),
         overdue=overdue,
         led=words["led"] % {"name": matter.lead.display_name},
         department=department,
         assigned=words["assigned"] % {"name": matter.assigner.display_name},
         due=words["due"],
-        due_at=dateformat.format(timezone.localtime(matter.due_at), "c"),
+        due_at=timezone.localtime(matter.due_at).isoformat(),
         due_on=matter.due_on.isoformat(),
         percent=percent,
         progress=words["progress"],
