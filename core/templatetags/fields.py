@@ -8,6 +8,8 @@ is drawn option by option here; every other widget (text input, checkbox, the pe
 still rendered by the widget itself.
 """
 
+from typing import Any
+
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.forms.widgets import Input, Widget
@@ -17,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 register = template.Library()
 
 
-def _select(bound: BoundField, attrs: dict[str, str]) -> SafeString:
+def _select(bound: BoundField, choices: list[tuple[Any, Any]], attrs: dict[str, str]) -> SafeString:
     """``<select>`` of a single-choice field, the chosen option marked, drawn in one pass."""
     value = bound.value()
     chosen = "" if value is None else str(value)
@@ -26,7 +28,7 @@ def _select(bound: BoundField, attrs: dict[str, str]) -> SafeString:
         '<option value="{}"{}>{}</option>',
         (
             (key, mark_safe(" selected") if key == chosen else "", label)
-            for key, label in ((str("" if v is None else v), label) for v, label in bound.field.choices)
+            for key, label in ((str("" if v is None else v), label) for v, label in choices)
         ),
     )
     extra = format_html_join("", ' {}="{}"', sorted(attrs.items()))
@@ -53,7 +55,10 @@ def field(bound: BoundField) -> SafeString:
     """Label, control, help text and errors of ``bound`` in Bootstrap 5's markup."""
     widget = bound.field.widget
     checkbox = isinstance(widget, forms.CheckboxInput)
-    plain_select = type(widget) is forms.Select
+    # A flat single-choice <select> is drawn here (its choices read once: a model field's are a
+    # query); option groups are left to the widget.
+    choices = list(iter(bound.field.choices)) if type(widget) is forms.Select else []  # iter: no COUNT query
+    plain_select = type(widget) is forms.Select and not any(isinstance(label, list | tuple) for _v, label in choices)
     invalid = " is-invalid" if bound.errors else ""
     attrs: dict[str, str] = {}
     if bound.help_text:
@@ -67,7 +72,7 @@ def field(bound: BoundField) -> SafeString:
     if bound.field.required:
         attrs["required"] = ""
     if plain_select:
-        control = _select(bound, attrs)
+        control = _select(bound, choices, attrs)
     elif isinstance(widget, Input) and type(widget).render is Widget.render:
         control = _input(bound, attrs)
     else:

@@ -67,3 +67,12 @@ def test_errors_are_shown_and_the_control_marked_invalid():
 def test_other_widgets_render_themselves():
     html = draw(Filters({"count": "3"}), "count")
     assert 'type="number"' in html and 'value="3"' in html and 'class="form-control"' in html
+
+
+def test_option_groups_are_left_to_the_widget():
+    class Grouped(forms.Form):
+        place = forms.ChoiceField(choices=[("Floor 1", [("a", "Room A")]), ("b", "Room B")], required=False)
+
+    html = draw(Grouped({"place": "a"}), "place")
+    assert '<optgroup label="Floor 1">' in html
+    assert 'value="a" selected' in html
