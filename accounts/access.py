@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import Department, User
 
@@ -17,9 +17,18 @@ def is_office_member(user: Any) -> bool:
         return False
     cached = getattr(user, "_xietong_is_office", None)
     if cached is None:
-        cached = Department.objects.filter(pk=user.department_id, is_office=True).exists()
-        user._xietong_is_office = cached
+        _load_roles(user)
+        cached = user._xietong_is_office
     return bool(cached)
+
+
+def _load_roles(user: Any) -> None:
+    """Whether ``user`` is in the office and which departments they head, in one query: most pages
+    that ask one (visibility rules) ask the other; each answer is kept on the user for the request."""
+    mine = Department.objects.filter(Q(head=user) | Q(pk=user.department_id, is_office=True))
+    rows = list(mine.values_list("id", "head_id", "is_office"))
+    user._xietong_is_office = any(pk == user.department_id and office for pk, _head, office in rows)
+    user._xietong_headed = [pk for pk, head, _office in rows if head == user.pk]
 
 
 def is_leader(user: Any) -> bool:
@@ -40,8 +49,8 @@ def headed_department_ids(user: Any) -> list[int]:
         return []
     cached = getattr(user, "_xietong_headed", None)
     if cached is None:
-        cached = list(Department.objects.filter(head=user).values_list("id", flat=True))
-        user._xietong_headed = cached
+        _load_roles(user)
+        cached = user._xietong_headed
     return list(cached)
 
 

@@ -43,7 +43,10 @@ def _masked(rows: list[dict[str, Any]], user: Any) -> dict[int, str]:
         levels = {row["id"]: row["classification"] for row in hidden}
     else:
         levels = dict(WorkItem.objects.filter(pk__in=[row["id"] for row in hidden]).values_list("pk", "classification"))
-    return {row["id"]: masked_title(levels.get(row["id"])) for row in hidden}
+    titles: dict[str | None, str] = {}  # each level's sentence made once for the page
+    for level in set(levels.values()):
+        titles[level] = masked_title(level)
+    return {row["id"]: titles.get(levels.get(row["id"])) or masked_title(None) for row in hidden}
 
 
 class WorkItemSerializer(serializers.ModelSerializer):

@@ -111,3 +111,25 @@ def test_access_helpers(office_member, user, leader, admin_user, head):
     assert access.head_of(user) == head
     assert access.head_of(head) is None
     assert access.headed_department_ids(head) == [head.department_id]
+
+
+def test_office_and_headed_departments_in_one_query(office, department, django_assert_num_queries):
+    # An office member who heads two departments (one of them not their own, listed in order).
+    other = DepartmentFactory(order=0)
+    person = UserFactory(department=office)
+    for dept in (department, other):
+        dept.head = person
+        dept.save()
+    staff = UserFactory(department=department)
+    in_order = [d.pk for d in sorted((department, other), key=lambda d: (d.order, d.pk))]
+    for who, office_member, headed in ((person, True, in_order), (staff, False, [])):
+        fresh = User.objects.get(pk=who.pk)
+        with django_assert_num_queries(1):
+            assert access.is_office_member(fresh) is office_member
+            assert access.headed_department_ids(fresh) == headed
+            assert access.sees_everything(fresh) is office_member
+    # A head of the office who is not in it is not the office.
+    office.head = staff
+    office.save()
+    assert not access.is_office_member(User.objects.get(pk=staff.pk))
+    assert access.headed_department_ids(User.objects.get(pk=staff.pk)) == [office.pk]

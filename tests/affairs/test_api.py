@@ -212,9 +212,9 @@ def test_matter_list_query_count_does_not_grow(leader, user, assistant, rows, dj
     for i in range(rows):
         matter_create(actor=leader, title=f"事项{i}", lead=user, assisting=[assistant], due_on=date(2026, 3, 6))
     client = as_(user)
-    # 1: is the person in the office (visibility); 2: which departments they head;
-    # 3: the page of visible matters joined with lead, assigner and department.
-    with django_assert_num_queries(3):
+    # 1: the person's roles for visibility (in the office? which departments they head? one query);
+    # 2: the page of visible matters joined with lead, assigner and department.
+    with django_assert_num_queries(2):
         response = client.get(MATTERS)
     assert len(response.json()["results"]) == rows
 
@@ -480,10 +480,11 @@ def test_matter_detail_query_count_does_not_grow(
             actor=user if i % 2 else assistant, matter=matter, text=f"进展{i}", percent=i, files=files
         )
     client = as_(user)
-    # 1: is the person in the office; 2: which departments they head; 3: the matter joined with
-    # lead, assigner, department and source type; 4: its assisting owners with their departments;
-    # 5: the timeline with actors and transfer people; 6: the attachments of the progress reports.
-    with django_assert_num_queries(6):
+    # 1: the person's roles (in the office? which departments they head? accounts.access, one query);
+    # 2: the matter joined with lead, assigner, department and source type; 3: its assisting owners
+    # with their departments; 4: the timeline with actors and transfer people; 5: the attachments
+    # of the progress reports.
+    with django_assert_num_queries(5):
         response = client.get(f"{MATTERS}{matter.pk}/")
     body = response.json()
     assert len(body["history"]) == events + 1
@@ -785,9 +786,9 @@ def test_plan_list_query_count_does_not_grow(head, department, user, rows, djang
     for i in range(rows):
         make_plan(head, department, title=f"计划{i}")
     client = as_(user)
-    # 1: is the person in the office; 2: which departments they head;
-    # 3: the page of plans joined with department and author.
-    with django_assert_num_queries(3):
+    # 1: the person's roles (in the office? which departments they head? one query);
+    # 2: the page of plans joined with department and author.
+    with django_assert_num_queries(2):
         response = client.get(PLANS)
     assert len(response.json()["results"]) == rows
 
@@ -800,9 +801,9 @@ def test_plan_detail_query_count_does_not_grow(head, department, user, rows, dja
         if i % 2:
             plan_item_to_matter(actor=head, item=item)
     client = as_(user)
-    # 1: is the person in the office; 2: which departments they head; 3: the plan joined with
-    # department and author; 4: its items joined with owner and matter.
-    with django_assert_num_queries(4):
+    # 1: the person's roles (in the office? which departments they head? one query); 2: the plan
+    # joined with department and author; 3: its items joined with owner and matter.
+    with django_assert_num_queries(3):
         response = client.get(f"{PLANS}{plan.pk}/")
     items = response.json()["items"]
     assert len(items) == rows

@@ -668,12 +668,12 @@ def test_matter_detail_queries_do_not_grow(client_of, matter, user, assistant, s
     client = client_of(user)
     client.get(url("matter_detail", matter.pk))
 
-    # 1 session, 2 user, 3 is the viewer in the office, 4 the departments they head (both for
-    # visibility; the answers are kept for "may they transfer?"), 5 the matter with lead, department,
-    # assigner and source type joined, 6 assisting owners with their departments, 7 the timeline with
-    # actors, 8 the timeline's attachments, 9 the unread notification badge. (The transfer picker
-    # starts empty: no query however many people there are.)
-    with django_assert_num_queries(9):
+    # 1 session, 2 user, 3 the viewer's roles: in the office? the departments they head? (one query,
+    # accounts.access, for visibility; the answers are kept for "may they transfer?"), 4 the matter
+    # with lead, department, assigner and source type joined, 5 assisting owners with their
+    # departments, 6 the timeline with actors, 7 the timeline's attachments, 8 the unread
+    # notification badge. (The transfer picker starts empty: no query however many people there are.)
+    with django_assert_num_queries(8):
         response = client.get(url("matter_detail", matter.pk))
     assert len(ids(response, "event")) == size + 1
 
@@ -749,10 +749,11 @@ def test_plan_detail_queries_do_not_grow(client_of, plan, head, user, size, djan
     client = client_of(head)
     client.get(url("plan_detail", plan.pk))
 
-    # 1 session, 2 user, 3 is the viewer in the office, 4 the departments they head (visibility and
-    # may they plan), 5 the plan with department and author joined, 6 its items with owners and
-    # matters, 7 the unread notification badge. (The add-item picker starts empty: no query.)
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 the viewer's roles: in the office? the departments they head? (one query,
+    # accounts.access; for visibility and may they plan), 4 the plan with department and author
+    # joined, 5 its items with owners and matters, 6 the unread notification badge. (The add-item
+    # picker starts empty: no query.)
+    with django_assert_num_queries(6):
         response = client.get(url("plan_detail", plan.pk))
     assert len(ids(response, "item")) == size
 
