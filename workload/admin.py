@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from core.enums import Classification
 from core.errors import DomainError
 from notifications.admin import ReadOnlyAdmin
 
@@ -54,6 +55,13 @@ class WorkItemAdminForm(forms.ModelForm):
         data = super().clean() or {}
         if self.instance.pk and self.instance.status != WorkItemStatus.OPEN and self.changed_data:
             raise forms.ValidationError(_("A closed work item cannot be changed."))
+        assignee = data.get("assignee")
+        if (
+            "assignee" in self.changed_data
+            and assignee is not None
+            and not Classification.allows(assignee.clearance, self.instance.classification)
+        ):
+            self.add_error("assignee", _("This person is not cleared for the item's classification."))
         if {"assignee", "due_at"} & set(self.changed_data) and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why the item is changed."))
         return data

@@ -140,3 +140,20 @@ def test_changelist_query_count_does_not_grow(client_of, admin_user, rows, djang
     # part of each query, not a query per row.
     with django_assert_num_queries(10):
         assert client.get(reverse("admin:workload_workitem_changelist")).status_code == 200
+
+
+def test_an_item_is_not_passed_to_someone_not_cleared_for_it(client_of, admin_user, leader, user, now):
+    """Review: the admin put a 秘密 matter's item on the desk of someone cleared for 内部 only."""
+    matter = _secret_matter(leader, user)
+    item = WorkItem.objects.get(target_id=matter.pk, assignee=user)
+    admin_user.clearance = "secret"
+    admin_user.save()
+    uncleared = UserFactory(clearance="internal")
+    response = client_of(admin_user).post(
+        reverse("admin:workload_workitem_change", args=[item.pk]), _change(item, assignee=uncleared.pk, reason="调整")
+    )
+    assert response.status_code == 200  # the form again, with the error on the field
+    assert "assignee" in response.context["adminform"].form.errors
+    item.refresh_from_db()
+    assert item.assignee == user
+    assert not AuditEvent.objects.filter(verb="workitem.reassign", target_id=item.pk).exists()
