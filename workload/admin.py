@@ -62,6 +62,13 @@ class WorkItemAdminForm(forms.ModelForm):
             and not Classification.allows(assignee.clearance, self.instance.classification)
         ):
             self.add_error("assignee", _("This person is not cleared for the item's classification."))
+        elif (
+            "assignee" in self.changed_data
+            and assignee is not None
+            and not targets.visible_refs(assignee, [(self.instance.target_type_id, self.instance.target_id)])
+        ):
+            # They could not open what the item asks of them (a masked row they cannot act on).
+            self.add_error("assignee", _("This person may not see what the item is about."))
         if {"assignee", "due_at"} & set(self.changed_data) and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why the item is changed."))
         return data

@@ -157,3 +157,19 @@ def test_an_item_is_not_passed_to_someone_not_cleared_for_it(client_of, admin_us
     item.refresh_from_db()
     assert item.assignee == user
     assert not AuditEvent.objects.filter(verb="workitem.reassign", target_id=item.pk).exists()
+
+
+def test_an_item_is_not_passed_to_someone_who_may_not_see_its_target(client_of, admin_user, leader, user, now):
+    """Review: cleared but without need-to-know, the new holder would get a masked row to act on."""
+    matter = _secret_matter(leader, user)
+    item = WorkItem.objects.get(target_id=matter.pk, assignee=user)
+    admin_user.clearance = "secret"
+    admin_user.save()
+    stranger = UserFactory(clearance="secret")  # another department: not an owner, head or office
+    response = client_of(admin_user).post(
+        reverse("admin:workload_workitem_change", args=[item.pk]), _change(item, assignee=stranger.pk, reason="调整")
+    )
+    assert response.status_code == 200
+    assert "assignee" in response.context["adminform"].form.errors
+    item.refresh_from_db()
+    assert item.assignee == user
