@@ -16,13 +16,14 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
-from affairs.services import matter_create
-from core.models import AuditEvent
+from affairs.services import matter_create, matter_report_progress
+from core.models import Attachment, AuditEvent
 from notifications import delivery, robots
 from notifications.models import EmailDelivery, EmailMode, Notification, NotificationPreference
 from notifications.presentation import masked_title as notification_masked_title
@@ -44,6 +45,7 @@ class World:
     items: dict[str, WorkItem]  # "lead": the assignee's item; "lowered": an owner no longer cleared
     notes: dict[str, Notification]  # the "assigned" notification of each item's assignee
     reminder: int  # a scheduled reminder about the matter (its title is the matter's)
+    attachment: int  # a file of a progress report on the matter
     reader: Any = None  # the person walking (for the paths that are not requests: e-mail, robot)
 
 
@@ -90,7 +92,12 @@ def world(db) -> World:
     (reminder,) = reminder_schedule(
         target=matter, recipients=[p["assignee"]], at=[timezone.now() + timedelta(days=3)], title=TITLE
     )
-    return World(people=p, matter=matter, items=items, notes=notes, reminder=reminder.pk)
+    # A progress report with a file, for the attachment downloads.
+    event = matter_report_progress(
+        actor=p["assignee"], matter=matter, text="进展", files=[SimpleUploadedFile("a.txt", "内容".encode())]
+    )
+    attachment = Attachment.objects.get(owner_id=event.pk)
+    return World(people=p, matter=matter, items=items, notes=notes, reminder=reminder.pk, attachment=attachment.pk)
 
 
 # --- Who sees what ----------------------------------------------------------------------------------
@@ -238,6 +245,16 @@ def _audit(client: Client, world: World) -> str:
     return SHOWN if shown else HIDDEN
 
 
+def _download(client: Any, url: str) -> str:
+    """A file of the matter: the file itself, or 404."""
+    response = client.get(url)
+    if response.status_code == 404:
+        return HIDDEN
+    assert response.status_code == 200, (url, response.status_code)
+    assert b"".join(response.streaming_content if response.streaming else [response.content]) == "内容".encode()
+    return SHOWN
+
+
 def _desk_row(client: Client, pk: int) -> str:
     """My desk, every tab: the row of item ``pk``, its title shown or masked, or absent."""
     found = HIDDEN
@@ -297,6 +314,8 @@ PATHS = [
     ("admin matter change", admin("matter"), lambda c, a, w: _page(c, f"/admin/affairs/matter/{w.matter.pk}/change/")),
     ("admin matter list", admin("matter"), lambda c, a, w: _listing(c, "/admin/affairs/matter/")),
     ("admin audit log", admin("matter"), lambda c, a, w: _audit(c, w)),
+    ("attachment download", "matter", lambda c, a, w: _download(c, f"/affairs/matters/attachments/{w.attachment}/")),
+    ("attachment API", "matter", lambda c, a, w: _download(a, f"/api/v1/matter-attachments/{w.attachment}/")),
     ("admin urge list", admin("lead"), lambda c, a, w: _listing(c, "/admin/workload/urge/")),
     ("admin reminder list", admin("matter"), lambda c, a, w: _listing(c, "/admin/workload/scheduledreminder/")),
     (
