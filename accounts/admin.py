@@ -45,6 +45,10 @@ class DepartmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["head", "parent"]
     ordering = ["order", "id"]
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Departments are deactivated through ``department_update`` (audited), never deleted.
+        return False
+
     def save_model(self, request: HttpRequest, obj: Department, form: forms.ModelForm, change: bool) -> None:
         """Writes go through the services, which check the rules and record the audit event."""
         if change:
@@ -147,6 +151,11 @@ class UserAdmin(DjangoUserAdmin):
         )
         obj.pk = created.pk
         obj.refresh_from_db()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # People are deactivated (``user_update``, audited, their tokens revoked), never deleted:
+        # a deletion here would bypass the services and erase who did what.
+        return False
 
     def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
         # Nothing besides the services' fields is edited here (no groups or per-user permissions).
