@@ -56,22 +56,24 @@ class WorkItemAdminForm(forms.ModelForm):
         if self.instance.pk and self.instance.status != WorkItemStatus.OPEN and self.changed_data:
             raise forms.ValidationError(_("A closed work item cannot be changed."))
         assignee = data.get("assignee")
-        if (
-            "assignee" in self.changed_data
-            and assignee is not None
-            and not Classification.allows(assignee.clearance, self.instance.classification)
-        ):
-            self.add_error("assignee", _("This person is not cleared for the item's classification."))
-        elif (
-            "assignee" in self.changed_data
-            and assignee is not None
-            and not targets.visible_refs(assignee, [(self.instance.target_type_id, self.instance.target_id)])
-        ):
-            # They could not open what the item asks of them (a masked row they cannot act on).
-            self.add_error("assignee", _("This person may not see what the item is about."))
+        if "assignee" in self.changed_data and assignee is not None:
+            problem = self._assignee_problem(assignee)
+            if problem:
+                self.add_error("assignee", problem)
         if {"assignee", "due_at"} & set(self.changed_data) and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why the item is changed."))
         return data
+
+    def _assignee_problem(self, assignee: Any) -> str | None:
+        """Why ``assignee`` cannot hold this item (on the field, before the service is asked)."""
+        if not assignee.is_active:
+            return str(_("Choose an active person."))
+        if not Classification.allows(assignee.clearance, self.instance.classification):
+            return str(_("This person is not cleared for the item's classification."))
+        if not targets.visible_refs(assignee, [(self.instance.target_type_id, self.instance.target_id)]):
+            # They could not open what the item asks of them (a masked row they cannot act on).
+            return str(_("This person may not see what the item is about."))
+        return None
 
 
 @admin.register(WorkItem)

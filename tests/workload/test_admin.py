@@ -173,3 +173,16 @@ def test_an_item_is_not_passed_to_someone_who_may_not_see_its_target(client_of, 
     assert "assignee" in response.context["adminform"].form.errors
     item.refresh_from_db()
     assert item.assignee == user
+
+
+def test_an_item_is_not_passed_to_an_inactive_person(client_of, admin_user, user, head, now):
+    """Review: refused on the field, not a "changed successfully" page with an error beside it."""
+    item = WorkItemFactory(assignee=user, assigned_by=head, due_at=now + timedelta(days=3))
+    gone = UserFactory(is_active=False)
+    response = client_of(admin_user).post(
+        reverse("admin:workload_workitem_change", args=[item.pk]), _change(item, assignee=gone.pk, reason="调整")
+    )
+    assert response.status_code == 200
+    assert "assignee" in response.context["adminform"].form.errors
+    item.refresh_from_db()
+    assert item.assignee == user
