@@ -3,12 +3,14 @@
 from contextvars import ContextVar
 from typing import Any
 
+import knox.admin  # noqa: F401  (registers knox's token admin, replaced below)
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
 from core.enums import Classification
 
@@ -42,6 +44,10 @@ class DepartmentAdmin(admin.ModelAdmin):
     search_fields = ["name", "code", "doc_prefix"]
     autocomplete_fields = ["head", "parent"]
     ordering = ["order", "id"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Departments are deactivated through ``department_update`` (audited), never deleted.
+        return False
 
     def save_model(self, request: HttpRequest, obj: Department, form: forms.ModelForm, change: bool) -> None:
         """Writes go through the services, which check the rules and record the audit event."""
@@ -146,6 +152,36 @@ class UserAdmin(DjangoUserAdmin):
         obj.pk = created.pk
         obj.refresh_from_db()
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # People are deactivated (``user_update``, audited, their tokens revoked), never deleted:
+        # a deletion here would bypass the services and erase who did what.
+        return False
+
     def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
         # Nothing besides the services' fields is edited here (no groups or per-user permissions).
         return None
+
+
+# knox's own token admin lists each token's digest and lets an administrator issue a token for anyone
+# (unaudited: a way to act as them). Here tokens are only looked at: whose, since when, until when.
+# They end on sign-out, a password change or deactivation (the services).
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class AuthTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "created", "expiry"]
+    list_display_links = None  # the key is the digest: no page per token
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__name"]
+    fields = ["user", "created", "expiry"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

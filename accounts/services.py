@@ -199,7 +199,8 @@ def user_update(*, actor: Any, user: User, **changes: Any) -> User:
     for field, value in changes.items():
         setattr(target, field, value)
     target.save()
-    if not target.is_active:  # deactivated (or still inactive): no API token of theirs may work
+    # Deactivated (or still inactive), or a new password set: no API token of theirs may work.
+    if not target.is_active or "password" in recorded:
         api_tokens_revoke_all(user=target)
     audit_record(actor=actor, verb="user.update", target=target, data=recorded)
     return target

@@ -202,7 +202,14 @@ def plan_get(*, user: Any, pk: int) -> WorkPlan:
         plans_visible(user=user)
         .select_related("department", "created_by")
         .prefetch_related(
-            Prefetch("items", queryset=WorkPlanItem.objects.select_related("owner", "matter").order_by("order", "id"))
+            Prefetch(
+                "items",
+                # A plan item's matter follows the matter's own rule (its status and progress are
+                # the matter's): ``matter_visible`` on each item, part of the items' query.
+                queryset=WorkPlanItem.objects.select_related("owner", "matter")
+                .annotate(matter_visible=Exists(matters_visible(user=user).filter(pk=OuterRef("matter_id"))))
+                .order_by("order", "id"),
+            )
         )
         .filter(pk=pk)
         .first()

@@ -343,6 +343,12 @@ class WorkPlanItemSerializer(serializers.ModelSerializer):
     owner = PersonRefSerializer(read_only=True)
     matter = PlanItemMatterSerializer(read_only=True, allow_null=True)
 
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if getattr(instance, "matter_visible", True) is False:
+            data["matter"] = None  # a matter the reader may not see: not its status, not its progress
+        return data
+
     class Meta:
         model = WorkPlanItem
         fields = ["id", "title", "description", "priority", "owner", "due_on", "order", "matter"]

@@ -31,8 +31,17 @@ def target_of(notification: Notification) -> dict[str, object] | None:
     return target_ref(notification.target_type_id, notification.target_id)
 
 
+def classified_item(classification: str | None) -> str:
+    """An item named by its level only, "一件秘密级待办" (in the active language): the one wording for
+    every path that shows something a person may not see (work items on the desk and in the API
+    reuse it through ``workload.targets.masked_title``)."""
+    if classification in Classification.values:
+        return gettext("A %(level)s work item") % {"level": Classification(classification).label}
+    return gettext("A classified work item")
+
+
 def masked_title(classification: str) -> str:
-    """What a reader who may not see the target is told (in the active language)."""
+    """What a reader who may not see the target is told, "您有一件秘密级待办" (in the active language)."""
     if classification in Classification.values:
         return gettext("You have an item classified %(level)s") % {"level": Classification(classification).label}
     return gettext("You have an item you may not see")

@@ -11,21 +11,26 @@ A new path is one line; a path that forgets the rule fails here.
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
-from affairs.services import matter_create
-from core.models import AuditEvent
-from notifications.models import Notification
+from affairs.services import matter_create, matter_report_progress
+from core.models import Attachment, AuditEvent
+from notifications import delivery, robots
+from notifications.models import EmailDelivery, EmailMode, Notification, NotificationPreference
 from notifications.presentation import masked_title as notification_masked_title
 from tests.factories import AdminFactory, DepartmentFactory, LeaderFactory, OfficeFactory, UserFactory
 from workload.models import WorkItem
 from workload.targets import masked_title
+from workload.urging import reminder_schedule, workitem_urge
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +44,9 @@ class World:
     matter: Any
     items: dict[str, WorkItem]  # "lead": the assignee's item; "lowered": an owner no longer cleared
     notes: dict[str, Notification]  # the "assigned" notification of each item's assignee
+    reminder: int  # a scheduled reminder about the matter (its title is the matter's)
+    attachment: int  # a file of a progress report on the matter
+    reader: Any = None  # the person walking (for the paths that are not requests: e-mail, robot)
 
 
 @pytest.fixture
@@ -79,7 +87,17 @@ def world(db) -> World:
         "lowered": WorkItem.objects.get(target_id=matter.pk, assignee=p["lowered_owner"]),
     }
     notes = {key: Notification.objects.get(recipient=item.assignee, kind="assigned") for key, item in items.items()}
-    return World(people=p, matter=matter, items=items, notes=notes)
+    # An urge on the lead item and a scheduled reminder about the matter, for their admin pages.
+    workitem_urge(actor=p["assigner"], item=items["lead"], message="请抓紧")
+    (reminder,) = reminder_schedule(
+        target=matter, recipients=[p["assignee"]], at=[timezone.now() + timedelta(days=3)], title=TITLE
+    )
+    # A progress report with a file, for the attachment downloads.
+    event = matter_report_progress(
+        actor=p["assignee"], matter=matter, text="进展", files=[SimpleUploadedFile("a.txt", "内容".encode())]
+    )
+    attachment = Attachment.objects.get(owner_id=event.pk)
+    return World(people=p, matter=matter, items=items, notes=notes, reminder=reminder.pk, attachment=attachment.pk)
 
 
 # --- Who sees what ----------------------------------------------------------------------------------
@@ -119,6 +137,18 @@ def admin(shows: str):
 def urge(shows: str):
     """催办: nothing to urge on what one may see only masked (404, as for what one may not see)."""
     return lambda role: HIDDEN if EXPECT[role][shows] == MASKED else EXPECT[role][shows]
+
+
+def admin_note(role: str) -> str:
+    """A notification in the admin: to an administrator who may see the matter, what it says; to
+    another, only that it exists (the admin lists every notification, masked where need be)."""
+    return HIDDEN if role not in STAFF else (SHOWN if EXPECT[role]["matter"] == SHOWN else MASKED)
+
+
+def robot(shows: str):
+    """A robot message goes to a group: a 秘密 item's message says only that it exists, even to a
+    recipient who may see it."""
+    return lambda role: MASKED if EXPECT[role][shows] == SHOWN else EXPECT[role][shows]
 
 
 def _masked_text() -> str:
@@ -215,6 +245,66 @@ def _audit(client: Client, world: World) -> str:
     return SHOWN if shown else HIDDEN
 
 
+def _download(client: Any, url: str) -> str:
+    """A file of the matter: the file itself, or 404."""
+    response = client.get(url)
+    if response.status_code == 404:
+        return HIDDEN
+    assert response.status_code == 200, (url, response.status_code)
+    assert b"".join(response.streaming_content if response.streaming else [response.content]) == "内容".encode()
+    return SHOWN
+
+
+def _desk_row(client: Client, pk: int) -> str:
+    """My desk, every tab: the row of item ``pk``, its title shown or masked, or absent."""
+    found = HIDDEN
+    for tab in ("todo", "assigned", "done"):
+        body = client.get(f"/?tab={tab}").content.decode()
+        start = body.find(f'id="item-{pk}"')
+        if start < 0:
+            continue
+        row = body[start : body.find("</li>", start)]
+        got = SHOWN if TITLE in row else MASKED if _masked_text() in row else HIDDEN
+        found = max(found, got, key=[HIDDEN, MASKED, SHOWN].index)
+    return found
+
+
+def _email(world: World, key: str, person: Any, *, digest: bool) -> str:
+    """The e-mail a notification sends its recipient (at once, or in the daily digest)."""
+    note = world.notes[key]
+    row = EmailDelivery.objects.filter(notification=note, recipient=person).first()
+    if row is None:
+        return HIDDEN
+    mail.outbox.clear()
+    if digest:
+        EmailDelivery.objects.filter(pk=row.pk).update(mode=EmailMode.DIGEST)
+        NotificationPreference.objects.update_or_create(
+            user=person, defaults={"email_mode": EmailMode.DIGEST, "digest_hour": 9}
+        )
+        monday = datetime(2026, 12, 7, 9, 5, tzinfo=timezone.get_current_timezone())  # a working day, 9 h
+        assert delivery.send_digests(now=monday) == 1
+    else:
+        assert delivery.send_one(row.pk) == "sent"
+    (message,) = mail.outbox
+    text = message.subject + message.body + "".join(str(part[0]) for part in message.alternatives)
+    matter_url = reverse("affairs:matter_detail", args=[world.matter.pk])
+    if TITLE in text:
+        return SHOWN
+    assert matter_url not in text  # a masked notification links to the notification centre only
+    return MASKED if _masked_text() in text else HIDDEN
+
+
+def _robot(world: World, key: str, person: Any) -> str:
+    """The group-robot message of a notification to its recipient (composed as the worker sends it)."""
+    note = Notification.objects.get(pk=world.notes[key].pk)
+    if note.recipient_id != person.pk:
+        return HIDDEN
+    headline, text = robots.compose(note)
+    if TITLE in headline + text:
+        return SHOWN
+    return MASKED if _masked_text() in headline + text else HIDDEN
+
+
 # Each path: (name, what it shows, how to walk it). ``c`` is the page client, ``a`` the API client.
 PATHS = [
     ("matter page", "matter", lambda c, a, w: _page(c, f"/affairs/matters/{w.matter.pk}/")),
@@ -224,6 +314,15 @@ PATHS = [
     ("admin matter change", admin("matter"), lambda c, a, w: _page(c, f"/admin/affairs/matter/{w.matter.pk}/change/")),
     ("admin matter list", admin("matter"), lambda c, a, w: _listing(c, "/admin/affairs/matter/")),
     ("admin audit log", admin("matter"), lambda c, a, w: _audit(c, w)),
+    ("attachment download", "matter", lambda c, a, w: _download(c, f"/affairs/matters/attachments/{w.attachment}/")),
+    ("attachment API", "matter", lambda c, a, w: _download(a, f"/api/v1/matter-attachments/{w.attachment}/")),
+    ("admin urge list", admin("lead"), lambda c, a, w: _listing(c, "/admin/workload/urge/")),
+    ("admin reminder list", admin("matter"), lambda c, a, w: _listing(c, "/admin/workload/scheduledreminder/")),
+    (
+        "admin reminder change",
+        admin("matter"),
+        lambda c, a, w: _page(c, f"/admin/workload/scheduledreminder/{w.reminder}/change/"),
+    ),
     *[
         path
         for key in ("lead", "lowered")
@@ -261,6 +360,20 @@ PATHS = [
                 ),
             ),
             (f"notification centre ({key})", f"note_{key}", lambda c, a, w, k=key: _centre_row(c, w.notes[k].pk)),
+            (f"desk ({key})", f"mine_{key}", lambda c, a, w, k=key: _desk_row(c, w.items[k].pk)),
+            (f"e-mail ({key})", f"note_{key}", lambda c, a, w, k=key: _email(w, k, w.reader, digest=False)),
+            (f"e-mail digest ({key})", f"note_{key}", lambda c, a, w, k=key: _email(w, k, w.reader, digest=True)),
+            (f"robot message ({key})", robot(f"note_{key}"), lambda c, a, w, k=key: _robot(w, k, w.reader)),
+            (
+                f"admin notification list ({key})",
+                admin_note,
+                lambda c, a, w, k=key: _listing(c, f"/admin/notifications/notification/?id={w.notes[k].pk}"),
+            ),
+            (
+                f"admin notification change ({key})",
+                admin_note,
+                lambda c, a, w, k=key: _page(c, f"/admin/notifications/notification/{w.notes[k].pk}/change/"),
+            ),
             (
                 f"notification open ({key})",
                 f"note_{key}",
@@ -279,6 +392,7 @@ def test_every_path_asks_the_rule(world, name, shows, walk):
         client.force_login(person)
         api.force_authenticate(person)
         expected = shows(role) if callable(shows) else EXPECT[role][shows]
+        world.reader = person
         got = walk(client, api, world)
         if got != expected:
             wrong.append(f"{role}: expected {expected}, got {got}")

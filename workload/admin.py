@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from core.enums import Classification
 from core.errors import DomainError
 from notifications.admin import ReadOnlyAdmin
 
@@ -54,9 +55,25 @@ class WorkItemAdminForm(forms.ModelForm):
         data = super().clean() or {}
         if self.instance.pk and self.instance.status != WorkItemStatus.OPEN and self.changed_data:
             raise forms.ValidationError(_("A closed work item cannot be changed."))
+        assignee = data.get("assignee")
+        if "assignee" in self.changed_data and assignee is not None:
+            problem = self._assignee_problem(assignee)
+            if problem:
+                self.add_error("assignee", problem)
         if {"assignee", "due_at"} & set(self.changed_data) and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why the item is changed."))
         return data
+
+    def _assignee_problem(self, assignee: Any) -> str | None:
+        """Why ``assignee`` cannot hold this item (on the field, before the service is asked)."""
+        if not assignee.is_active:
+            return str(_("Choose an active person."))
+        if not Classification.allows(assignee.clearance, self.instance.classification):
+            return str(_("This person is not cleared for the item's classification."))
+        if not targets.visible_refs(assignee, [(self.instance.target_type_id, self.instance.target_id)]):
+            # They could not open what the item asks of them (a masked row they cannot act on).
+            return str(_("This person may not see what the item is about."))
+        return None
 
 
 @admin.register(WorkItem)

@@ -99,6 +99,12 @@ def workitem_reassign(*, item: WorkItem, to: User, actor: Any, reason: str = "")
         raise Conflict(_("Only an open work item can be passed on."), code="already_closed")
     if not to.is_active:
         raise ValidationError(_("Choose an active person."), fields={"to": [_("Choose an active person.")]})
+    if not Classification.allows(to.clearance, locked.classification):
+        # The item carries its target's classification: never to someone not cleared for it.
+        raise ValidationError(
+            _("%(name)s is not cleared for this item's classification.") % {"name": to.display_name},
+            fields={"to": [_("Choose someone cleared for it.")]},
+        )
     if to.pk == locked.assignee_id:
         raise ValidationError(
             _("The item is already with %(name)s.") % {"name": to.display_name},

@@ -22,9 +22,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext as _
 
-from core.enums import Classification
+from notifications.presentation import classified_item
 
 TargetRef = tuple[int, int]
 # Given a person, the objects of the model they may see: a condition on the model or a queryset of it.
@@ -87,10 +86,9 @@ def audit_visibility(user: Any) -> Q:
 
 
 def masked_title(classification: str | None) -> str:
-    """What a person who may not see an item's target is told of it: "一件秘密级待办"."""
-    if classification in Classification.values:
-        return _("A %(level)s work item") % {"level": Classification(classification).label}
-    return _("A classified work item")
+    """What a person who may not see an item's target is told of it: "一件秘密级待办" (the wording is
+    the notifications' own, ``notifications.presentation.classified_item``: one place for it)."""
+    return classified_item(classification)
 
 
 def _model_of(content_type_id: int) -> type[models.Model] | None:

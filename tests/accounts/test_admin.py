@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.models import Department, User
 from core.models import AuditEvent
-from tests.factories import DepartmentFactory, UserFactory
+from tests.factories import AdminFactory, DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -311,3 +311,19 @@ def test_a_weak_password_is_refused_in_the_admin(admin_client, user):
     user.refresh_from_db()
     assert not user.check_password("123")
     assert not AuditEvent.objects.filter(verb="user.update", target_id=user.pk).exists()
+
+
+def test_people_and_departments_are_not_deleted_in_the_admin(client, db):
+    """Review (issue 7, item 14): deleting bypassed the services and the audit log; deactivate instead."""
+    admin_user = AdminFactory()
+    person, department = UserFactory(), DepartmentFactory()
+    client.force_login(admin_user)
+    assert client.get(f"/admin/accounts/user/{person.pk}/delete/").status_code == 403
+    assert client.post(f"/admin/accounts/user/{person.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.post(f"/admin/accounts/department/{department.pk}/delete/", {"post": "yes"}).status_code == 403
+    bulk = client.post(
+        "/admin/accounts/user/", {"action": "delete_selected", "_selected_action": [person.pk], "post": "yes"}
+    )
+    assert bulk.status_code in (200, 302)
+    assert type(person).objects.filter(pk=person.pk).exists()
+    assert type(department).objects.filter(pk=department.pk).exists()

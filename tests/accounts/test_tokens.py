@@ -165,3 +165,60 @@ def test_token_auth_and_logout_query_count_does_not_grow(user, others, django_as
     # the service's savepoint, the delete, the audit row, the release.
     with django_assert_num_queries(6):
         assert client.post(LOGOUT).status_code == 200
+
+
+# --- Review: every path that changes a password or deactivates revokes; the token admin ---------------
+
+
+def test_password_set_by_an_administrator_revokes_every_token(user, office):
+    token = _sign_in()
+    services.user_update(actor=AdminFactory(department=office), user=user, password="another-Pass-456")
+    assert not AuthToken.objects.filter(user=user).exists()
+    _refused(_me(token))
+
+
+def test_password_disabled_by_an_administrator_revokes_every_token(user, office):
+    token = _sign_in()
+    services.user_update(actor=AdminFactory(department=office), user=user, password=None)
+    _refused(_me(token))
+
+
+def test_admin_password_form_revokes_tokens(client, user, office):
+    token = _sign_in()
+    client.force_login(AdminFactory(department=office))
+    response = client.post(
+        f"/admin/accounts/user/{user.pk}/password/",
+        {"password1": "another-Pass-456", "password2": "another-Pass-456", "usable_password": "true"},
+    )
+    assert response.status_code == 302, response.content
+    _refused(_me(token))
+
+
+def test_admin_user_change_deactivation_revokes_tokens(client, user, office):
+    token = _sign_in()
+    client.force_login(AdminFactory(department=office))
+    page = client.get(f"/admin/accounts/user/{user.pk}/change/")
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data = {k: v for k, v in data.items() if v is not False}
+    data.pop("is_active", None)  # unticked: deactivated
+    response = client.post(f"/admin/accounts/user/{user.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    assert not User.objects.get(pk=user.pk).is_active
+    _refused(_me(token))
+
+
+def test_token_admin_shows_no_digest_and_issues_nothing(client, user, office):
+    _sign_in()
+    client.force_login(AdminFactory(department=office))
+    stored = AuthToken.objects.get(user=user)
+    listing = client.get("/admin/knox/authtoken/")
+    if listing.status_code == 200:
+        assert stored.digest not in listing.content.decode()
+        assert stored.token_key not in listing.content.decode()
+    else:
+        assert listing.status_code == 404
+    # Nobody types a token in for someone else (no audit, a way to act as them).
+    assert client.get("/admin/knox/authtoken/add/").status_code in (403, 404)
+    assert client.post("/admin/knox/authtoken/add/", {"user": user.pk, "expiry": ""}).status_code in (403, 404)
+    assert AuthToken.objects.filter(user=user).count() == 1

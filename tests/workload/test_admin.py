@@ -140,3 +140,49 @@ def test_changelist_query_count_does_not_grow(client_of, admin_user, rows, djang
     # part of each query, not a query per row.
     with django_assert_num_queries(10):
         assert client.get(reverse("admin:workload_workitem_changelist")).status_code == 200
+
+
+def test_an_item_is_not_passed_to_someone_not_cleared_for_it(client_of, admin_user, leader, user, now):
+    """Review: the admin put a 秘密 matter's item on the desk of someone cleared for 内部 only."""
+    matter = _secret_matter(leader, user)
+    item = WorkItem.objects.get(target_id=matter.pk, assignee=user)
+    admin_user.clearance = "secret"
+    admin_user.save()
+    uncleared = UserFactory(clearance="internal")
+    response = client_of(admin_user).post(
+        reverse("admin:workload_workitem_change", args=[item.pk]), _change(item, assignee=uncleared.pk, reason="调整")
+    )
+    assert response.status_code == 200  # the form again, with the error on the field
+    assert "assignee" in response.context["adminform"].form.errors
+    item.refresh_from_db()
+    assert item.assignee == user
+    assert not AuditEvent.objects.filter(verb="workitem.reassign", target_id=item.pk).exists()
+
+
+def test_an_item_is_not_passed_to_someone_who_may_not_see_its_target(client_of, admin_user, leader, user, now):
+    """Review: cleared but without need-to-know, the new holder would get a masked row to act on."""
+    matter = _secret_matter(leader, user)
+    item = WorkItem.objects.get(target_id=matter.pk, assignee=user)
+    admin_user.clearance = "secret"
+    admin_user.save()
+    stranger = UserFactory(clearance="secret")  # another department: not an owner, head or office
+    response = client_of(admin_user).post(
+        reverse("admin:workload_workitem_change", args=[item.pk]), _change(item, assignee=stranger.pk, reason="调整")
+    )
+    assert response.status_code == 200
+    assert "assignee" in response.context["adminform"].form.errors
+    item.refresh_from_db()
+    assert item.assignee == user
+
+
+def test_an_item_is_not_passed_to_an_inactive_person(client_of, admin_user, user, head, now):
+    """Review: refused on the field, not a "changed successfully" page with an error beside it."""
+    item = WorkItemFactory(assignee=user, assigned_by=head, due_at=now + timedelta(days=3))
+    gone = UserFactory(is_active=False)
+    response = client_of(admin_user).post(
+        reverse("admin:workload_workitem_change", args=[item.pk]), _change(item, assignee=gone.pk, reason="调整")
+    )
+    assert response.status_code == 200
+    assert "assignee" in response.context["adminform"].form.errors
+    item.refresh_from_db()
+    assert item.assignee == user

@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.errors import Conflict, ValidationError
 from core.models import AuditEvent
 from notifications.models import Notification, NotificationKind
-from tests.factories import UserFactory
+from tests.factories import UserFactory, WorkItemFactory
 from workload.models import WorkItem, WorkItemKind, WorkItemStatus
 from workload.services import (
     workitem_cancel,
@@ -113,3 +113,14 @@ def test_settle_for_target_closes_only_open_items_of_that_target(user, head, dep
     assert {i.pk for i in settled} == {a.pk, b.pk}
     assert WorkItem.objects.get(pk=c.pk).status == WorkItemStatus.OPEN
     assert workitems_settle_for_target(target=department) == []
+
+
+def test_reassign_refuses_someone_not_cleared_for_the_item(user, head):
+    """Review: the item carries its target's classification; passing it on keeps that rule."""
+    user.clearance = "secret"
+    user.save()
+    item = WorkItemFactory(assignee=user, classification="secret")
+    with pytest.raises(ValidationError):
+        workitem_reassign(item=item, to=UserFactory(clearance="internal"), actor=head)
+    item.refresh_from_db()
+    assert item.assignee == user

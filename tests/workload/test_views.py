@@ -320,7 +320,7 @@ def test_rows_whose_target_the_person_may_not_see_say_only_classification_and_ki
     assert asked[0] == {(secret.target_type_id, secret.target_id), (shown.target_type_id, shown.target_id)}
     row = body[body.index(f'id="item-{secret.pk}"') :]
     row = row[: row.index("</li>")]
-    assert "A Secret item: Approval" in row
+    assert "A Secret work item: Approval" in row
     assert "绝密的标题" not in body
     assert "href" not in row
     assert reverse("workload:item_detail", args=[secret.pk]) not in body

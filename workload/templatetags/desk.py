@@ -29,6 +29,7 @@ from core.templatetags.badges import badge_html
 from ..models import WorkItemKind, WorkItemStatus
 from ..selectors import person_name
 from ..serializers import id_links, target_refs
+from ..targets import masked_title
 
 register = template.Library()
 
@@ -161,8 +162,9 @@ def desk_row(context: template.Context, row: dict[str, Any]) -> SafeString:
     pk, tab, now = row["id"], context["tab"], context["now"]
     words = _words(get_language())
     if (row["target_type_id"], row["target_id"]) not in context["visible"]:
-        text = _("A %(classification)s item: %(kind)s") % {
-            "classification": words["classification"].get(row["classification"], row["classification"]),
+        # "一件秘密级待办：审批": the masked wording of every path (``targets.masked_title``), and the kind.
+        text = _("%(item)s: %(kind)s") % {
+            "item": masked_title(row["classification"]),
             "kind": words["kind"].get(row["kind"], row["kind"]),
         }
         return format_html('<li class="list-group-item text-body-secondary" id="item-{}" data-masked>{}</li>', pk, text)
