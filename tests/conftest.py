@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from core import calendar
@@ -11,11 +12,14 @@ from tests.factories import AdminFactory, DepartmentFactory, LeaderFactory, Offi
 
 @pytest.fixture(autouse=True)
 def _fresh_state():
-    """Every test starts with an empty cache and calendar memo (they outlive transactions)."""
+    """Every test starts with an empty cache and calendar memo (they outlive transactions) and in
+    the default language (a test that renders in English must not leave English active)."""
     cache.clear()
     calendar.clear_cache()
+    translation.deactivate()
     yield
     calendar.clear_cache()
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -24,7 +24,18 @@ from .models import ReminderPolicy, ScheduledReminder, Urge, WorkItem, WorkItemK
 from .services import workitem_reassign, workitem_set_due
 
 
-class TargetVisibilityAdminMixin:
+class HiddenIsNotFoundMixin:
+    """A change page for a row outside the admin's queryset is 404 (Django's admin redirects to the
+    list with "doesn't exist", which would still confirm nothing; 404 is the rule everywhere)."""
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
+        if obj is None:
+            raise Http404
+        return obj
+
+
+class TargetVisibilityAdminMixin(HiddenIsNotFoundMixin):
     """Admin pages of a content model list and open only what the administrator may see, by the
     rule its app registered with ``workload.targets``; anything else is 404, never a redirect."""
 
@@ -32,11 +43,18 @@ class TargetVisibilityAdminMixin:
         qs = super().get_queryset(request)  # type: ignore[misc]
         return qs.filter(pk__in=targets.visible_queryset(request.user, qs.model).values("pk"))
 
-    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
-        obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
-        if obj is None:
-            raise Http404
-        return obj
+
+class TargetRowsAdminMixin(HiddenIsNotFoundMixin):
+    """Admin pages of rows that point at a target (work items, urges, scheduled reminders) and show
+    its title: only rows whose target the administrator may see, by the target type's rule."""
+
+    target_path = ""  # the lookup path to the row's target_type / target_id ("work_item__" for urges)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        visible = targets.visible_condition(
+            request.user, type_field=f"{self.target_path}target_type", id_field=f"{self.target_path}target_id"
+        )
+        return super().get_queryset(request).filter(visible)  # type: ignore[misc]
 
 
 class WorkItemAdminForm(forms.ModelForm):
@@ -77,7 +95,7 @@ class WorkItemAdminForm(forms.ModelForm):
 
 
 @admin.register(WorkItem)
-class WorkItemAdmin(admin.ModelAdmin):
+class WorkItemAdmin(TargetRowsAdminMixin, admin.ModelAdmin):
     form = WorkItemAdminForm
     list_display = ["title", "assignee", "kind", "status", "urgency", "priority", "due_at", "department"]
     list_filter = ["status", "kind", "urgency", "priority", "escalation_level", "department"]
@@ -117,16 +135,6 @@ class WorkItemAdmin(admin.ModelAdmin):
         "escalation_level",
         "next_reminder_at",
     ]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[WorkItem]:
-        # Only items whose target the administrator may see (their own included only on that rule).
-        return super().get_queryset(request).filter(targets.visible_condition(request.user))
-
-    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404
-        return obj
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Items exist because a domain object asks someone to act; an item typed in here would
@@ -219,7 +227,8 @@ class ReminderPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Urge)
-class UrgeAdmin(ReadOnlyAdmin):
+class UrgeAdmin(TargetRowsAdminMixin, ReadOnlyAdmin):
+    target_path = "work_item__"  # an urge names its item's title
     list_display = ["created_at", "work_item", "by", "message"]
     list_filter = ["created_at"]
     search_fields = ["work_item__title", "by__name", "by__username", "message"]
@@ -227,35 +236,12 @@ class UrgeAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     fields = ["work_item", "by", "created_at", "message"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Urge]:
-        # An urge names its item's title: only those whose target the administrator may see.
-        visible = targets.visible_condition(
-            request.user, type_field="work_item__target_type", id_field="work_item__target_id"
-        )
-        return super().get_queryset(request).filter(visible)
-
-    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404
-        return obj
-
 
 @admin.register(ScheduledReminder)
-class ScheduledReminderAdmin(ReadOnlyAdmin):
+class ScheduledReminderAdmin(TargetRowsAdminMixin, ReadOnlyAdmin):
     list_display = ["remind_at", "recipient", "title", "sent_at", "cancelled"]
     list_filter = [("sent_at", admin.EmptyFieldListFilter), "cancelled", "remind_at"]
     search_fields = ["title", "recipient__name", "recipient__username"]
     list_select_related = ["recipient"]
     date_hierarchy = "remind_at"
     fields = ["recipient", ("target_type", "target_id"), "remind_at", "title", "body", "key", "sent_at", "cancelled"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[ScheduledReminder]:
-        # A reminder carries its target's title: only those whose target the administrator may see.
-        return super().get_queryset(request).filter(targets.visible_condition(request.user))
-
-    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404
-        return obj

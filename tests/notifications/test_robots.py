@@ -15,12 +15,14 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import Department
 from core.audit import AuditEvent
 from core.enums import Classification
 from notifications import robots
 from notifications.models import DeliveryStatus, NotificationKind, RobotDelivery, RobotRoute, RobotWebhook
+from notifications.presentation import masked_title
 from notifications.services import notification_create
 from notifications.tasks import deliver_robot, sweep_robot_deliveries
 from tests.factories import UserFactory
@@ -223,9 +225,10 @@ def test_a_classified_item_names_only_its_kind_and_the_link(server, user, depart
 
     content = server.requests[0]["body"]["markdown"]["content"]
     assert "人事调整方案" not in content and "2026-03-13" not in content
-    assert (
-        f"您有一件{Classification(classification).label}级待办" in content or "You have an item classified" in content
-    )
+    # The recipient reads Chinese (the default language): the level is named, nothing else.
+    with translation.override("zh-hans"):
+        assert masked_title(classification) in content
+    assert {"secret": "秘密", "confidential": "机密"}[classification] in content
     assert reverse("accounts:person", args=[department.pk]) in content
 
 
