@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
+from core.admin import ReadOnlyAdmin
 from core.enums import Classification
 
 from .models import Department, User
@@ -169,19 +170,10 @@ admin.site.unregister(AuthToken)
 
 
 @admin.register(AuthToken)
-class AuthTokenAdmin(admin.ModelAdmin):
+class AuthTokenAdmin(ReadOnlyAdmin):
     list_display = ["user", "created", "expiry"]
     list_display_links = None  # the key is the digest: no page per token
     list_select_related = ["user"]
     search_fields = ["user__username", "user__name"]
     fields = ["user", "created", "expiry"]
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

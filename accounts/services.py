@@ -147,14 +147,7 @@ def user_create(
         is_superuser="admin" in roles,
         is_staff="admin" in roles,
     )
-    if password is None:
-        user.set_unusable_password()
-    else:
-        try:
-            password_validation.validate_password(password, user)
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.messages[0], fields={"password": exc.messages}) from exc
-        user.set_password(password)
+    _set_password(user, password)
     try:
         with transaction.atomic():
             user.save()
@@ -164,6 +157,18 @@ def user_create(
         ) from exc
     audit_record(actor=actor, verb="user.create", target=user, data={"username": username, "roles": roles})
     return user
+
+
+def _set_password(user: User, password: str | None) -> None:
+    """A validated new password, or None: no password-based login (not saved here)."""
+    if password is None:
+        user.set_unusable_password()
+        return
+    try:
+        password_validation.validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationError(exc.messages[0], fields={"password": exc.messages}) from exc
+    user.set_password(password)
 
 
 USER_FIELDS = {"name", "department", "title", "clearance", "email", "phone", "is_active", "roles", "password"}
@@ -180,14 +185,7 @@ def user_update(*, actor: Any, user: User, **changes: Any) -> User:
     if "password" in changes:
         # An administrator sets a new password (validated), or None: no password-based login.
         password = changes.pop("password")
-        if password is None:
-            target.set_unusable_password()
-        else:
-            try:
-                password_validation.validate_password(password, target)
-            except DjangoValidationError as exc:
-                raise ValidationError(exc.messages[0], fields={"password": exc.messages}) from exc
-            target.set_password(password)
+        _set_password(target, password)
         recorded["password"] = "set" if password is not None else "disabled"  # never the password itself
     if "roles" in changes:
         roles = _validate_roles(changes.pop("roles"))

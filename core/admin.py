@@ -10,6 +10,30 @@ from django.http import Http404, HttpRequest
 from .models import AuditEvent, HolidayOverride
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the system: administrators look, nobody types them in or edits them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class HiddenIsNotFoundMixin:
+    """A change page for a row outside the admin's queryset is 404, never "doesn't exist" with a
+    redirect: the rule of visibility answers what one may not see with 404 everywhere."""
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
+        if obj is None:
+            raise Http404
+        return obj
+
+
 @admin.register(HolidayOverride)
 class HolidayOverrideAdmin(admin.ModelAdmin):
     list_display = ["date", "is_workday", "name"]
@@ -31,7 +55,7 @@ def set_audit_visibility(condition: Callable[[Any], Q]) -> None:
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(HiddenIsNotFoundMixin, ReadOnlyAdmin):
     list_display = ["created_at", "actor", "verb", "target_type", "target_id", "address"]
     list_filter = ["verb", "target_type"]
     search_fields = ["verb", "actor__username", "actor__name"]
@@ -43,18 +67,3 @@ class AuditEventAdmin(admin.ModelAdmin):
         if _visible_condition is None:
             return qs.filter(target_type__isnull=True)
         return qs.filter(_visible_condition(request.user))
-
-    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:  # not there, or about something this administrator may not see
-            raise Http404
-        return obj
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

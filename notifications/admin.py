@@ -8,6 +8,8 @@ from django.contrib.admin.views.main import ChangeList
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
+
 from . import services
 from .models import (
     EmailDelivery,
@@ -19,19 +21,6 @@ from .models import (
     RobotWebhook,
 )
 from .presentation import present
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written by the system: administrators look, nobody types them in or edits them."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class PresentedChangeList(ChangeList):

@@ -75,28 +75,38 @@ def record_many(notifications: list[Notification]) -> list[EmailDelivery]:
     return created
 
 
-def enqueue(delivery_id: int) -> bool:
-    """Hand the delivery to a worker; if the broker is down, leave it for the scanner (never raise)."""
-    from .tasks import deliver_email
-
+def hand_to_worker(task: Any, delivery_id: int) -> bool:
+    """Enqueue ``task`` for one delivery row (e-mail or robot); if the broker is down, leave the row
+    for the periodic sweep (never raise: the notification is already saved)."""
     try:
-        deliver_email.apply_async((delivery_id,), retry=False)
+        task.apply_async((delivery_id,), retry=False)
     except Exception:
-        logger.warning("Broker unavailable; e-mail delivery %s left for the scanner", delivery_id, exc_info=True)
+        logger.warning("Broker unavailable; %s %s left for the sweep", task.name, delivery_id, exc_info=True)
         return False
     return True
 
 
-def claim(delivery_id: int, *, now: datetime | None = None) -> bool:
-    """Take a delivery for sending: pending, or sending but abandoned longer than the claim timeout."""
+def enqueue(delivery_id: int) -> bool:
+    from .tasks import deliver_email
+
+    return hand_to_worker(deliver_email, delivery_id)
+
+
+def claim_row(model: Any, delivery_id: int, *, now: datetime | None = None) -> bool:
+    """Take a delivery row (e-mail or robot) for sending: pending, or sending but abandoned longer
+    than the claim timeout. One conditional update, so two workers never both send it."""
     now = now or timezone.now()
     return bool(
-        EmailDelivery.objects.filter(pk=delivery_id)
+        model.objects.filter(pk=delivery_id)
         .filter(
             Q(status=DeliveryStatus.PENDING) | Q(status=DeliveryStatus.SENDING, claimed_at__lt=now - claim_timeout())
         )
         .update(status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     )
+
+
+def claim(delivery_id: int, *, now: datetime | None = None) -> bool:
+    return claim_row(EmailDelivery, delivery_id, now=now)
 
 
 def max_attempts() -> int:

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
@@ -76,25 +76,13 @@ def record(notifications: Sequence[Notification]) -> list[RobotDelivery]:
 
 
 def enqueue(delivery_id: int) -> bool:
-    """Hand the post to a worker; if the broker is down, leave it for the sweep (never raise)."""
     from .tasks import deliver_robot
 
-    try:
-        deliver_robot.apply_async((delivery_id,), retry=False)
-    except Exception:
-        logger.warning("Broker unavailable; robot delivery %s left for the sweep", delivery_id, exc_info=True)
-        return False
-    return True
+    return email_delivery.hand_to_worker(deliver_robot, delivery_id)
 
 
 def claim(delivery_id: int, *, now: datetime | None = None) -> bool:
-    now = now or timezone.now()
-    stale = now - email_delivery.claim_timeout()
-    return bool(
-        RobotDelivery.objects.filter(pk=delivery_id)
-        .filter(Q(status=DeliveryStatus.PENDING) | Q(status=DeliveryStatus.SENDING, claimed_at__lt=stale))
-        .update(status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    )
+    return email_delivery.claim_row(RobotDelivery, delivery_id, now=now)
 
 
 # --- The message and each platform's shape -----------------------------------------------------

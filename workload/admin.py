@@ -12,27 +12,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import HiddenIsNotFoundMixin, ReadOnlyAdmin
 from core.enums import Classification
 from core.errors import DomainError
-from notifications.admin import ReadOnlyAdmin
 
 from . import targets
 from .models import ReminderPolicy, ScheduledReminder, Urge, WorkItem, WorkItemKind, WorkItemStatus
 from .services import workitem_reassign, workitem_set_due
-
-
-class HiddenIsNotFoundMixin:
-    """A change page for a row outside the admin's queryset is 404 (Django's admin redirects to the
-    list with "doesn't exist", which would still confirm nothing; 404 is the rule everywhere)."""
-
-    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
-        obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
-        if obj is None:
-            raise Http404
-        return obj
 
 
 class TargetVisibilityAdminMixin(HiddenIsNotFoundMixin):
