@@ -1,6 +1,7 @@
 """REST endpoints of the work-item ledger (API.md, Work items): the list and one item."""
 
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import views, viewsets
 from rest_framework.request import Request
@@ -24,14 +25,18 @@ from .serializers import UrgeRequestSerializer, UrgeSerializer, WorkItemSerializ
 class WorkItemViewSet(viewsets.GenericViewSet):
     queryset = WorkItem.objects.none()  # names the model behind {id} for the schema; rows come from selectors
     serializer_class = WorkItemSerializer
-    # The scope (mine by default) chooses the person's rows, so this backend is never left out here.
     filter_backends = [DjangoFilterBackend]
     filterset_class = WorkItemFilter  # a bad value is a 400 naming the field
     ordering = ("-id",)
 
     def list(self, request: Request) -> Response:
-        # WorkItemFilter's scope, always applied, keeps the person's rows only (see workitem_rows).
-        page = self.paginate_queryset(self.filter_queryset(selectors.workitem_rows()))
+        # The selector gives the person's rows of the scope asked for (checked first: a bad value is
+        # a 400 naming it); the filters then narrow them by status and kind.
+        filters = WorkItemFilter(request.query_params, queryset=WorkItem.objects.none(), request=request)
+        if not filters.is_valid():
+            raise translate_validation(filters.errors)
+        rows = selectors.workitem_rows(user=request.user, scope=filters.form.cleaned_data["scope"])
+        page = self.paginate_queryset(self.filter_queryset(rows))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:

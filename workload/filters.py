@@ -37,8 +37,9 @@ def _person(filterset: django_filters.FilterSet) -> Any:
 
 
 class WorkItemFilter(_ByKind):
-    """The API's list, from ``selectors.workitem_rows``: the scope chooses the person's rows (``mine``
-    when not given, none without a person: it always applies), status and kind narrow them."""
+    """The API's list: the scope names the person's rows (``mine`` when not given; the view asks
+    ``selectors.workitem_rows`` for them, and the filter keeps to them too: none without a person),
+    status and kind narrow them."""
 
     status = django_filters.ChoiceFilter(choices=WorkItemStatus.choices)
     scope = django_filters.ChoiceFilter(

@@ -105,12 +105,14 @@ def person_name(row: dict[str, Any], person: str) -> str | None:
     return row[f"{person}__name"] or full_name or row[f"{person}__username"]
 
 
-def workitem_rows() -> QuerySet[WorkItem, dict[str, Any]]:
-    """The API's list before its filters, as rows of ``ROW_FIELDS``: every item, for WorkItemFilter
-    alone, whose scope (``WORKITEM_SCOPES``, ``mine`` when not given, nothing without a person) always
-    narrows it to one person's. DRF's cursor paginator orders the rows by id; the indexes
-    wi_assignee_id and wi_assigned_by_id serve each scope (a plain condition, no OR, keeps them)."""
-    return WorkItem.objects.values(*ROW_FIELDS)
+def workitem_rows(*, user: Any, scope: str = "mine") -> QuerySet[WorkItem, dict[str, Any]]:
+    """The API's list as rows of ``ROW_FIELDS``: the person's own items (``mine``) or those they
+    assigned (``assigned``), before the status and kind filters (WorkItemFilter). DRF's cursor
+    paginator orders them by id; each scope is one plain condition (no OR), so wi_assignee_id and
+    wi_assigned_by_id serve it."""
+    if scope not in WORKITEM_SCOPES:
+        raise ValueError(f"no work-item scope {scope!r}")
+    return WorkItem.objects.filter(WORKITEM_SCOPES[scope](user)).values(*ROW_FIELDS)
 
 
 def _count(qs: QuerySet[Any]) -> Subquery:
