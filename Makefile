@@ -32,7 +32,7 @@ CREATE_PG_DB := $(PY) -c 'import sys, psycopg; from psycopg import sql; from url
 # Two workers when pytest-xdist is there (it is in requirements-dev.txt).
 XDIST := -n 2
 
-.PHONY: help run test lint bench generate demo setup setup-dev translations migrate clean distclean
+.PHONY: help run test lint bench generate demo setup setup-dev translations migrate signing clean distclean
 
 help:
 	@echo "make run    set up (first time: venv, packages, database, demo data) and start web, worker and beat"
@@ -61,12 +61,16 @@ $(DEV_STAMP): $(RUN_STAMP)
 .env:
 	printf 'DEBUG=true\n' > $@
 
-setup: $(RUN_STAMP) .env migrate translations
+setup: $(RUN_STAMP) .env migrate signing translations
 
-setup-dev: $(DEV_STAMP) translations
+setup-dev: $(DEV_STAMP) signing translations
 
 migrate: $(RUN_STAMP) .env
 	$(PY) manage.py migrate --noinput -v 0
+
+# A self-signed certificate for signing issued PDFs, unless var/signing already has one.
+signing: $(RUN_STAMP) .env
+	$(PY) manage.py signing_certificate --demo
 
 translations: $(RUN_STAMP) .env
 	$(PY) manage.py compile_translations -v 0

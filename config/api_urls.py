@@ -12,6 +12,7 @@ from affairs.api import (
     ReceptionViewSet,
     WorkPlanViewSet,
 )
+from documents.api import routes as document_routes
 from notifications.api import NotificationViewSet
 from workload.api import WorkItemUrgeView, WorkItemViewSet
 
@@ -28,6 +29,7 @@ router.register("receptions", ReceptionViewSet, basename="reception")
 router.register("arrangements", ArrangementViewSet, basename="arrangement")
 router.register("work-plans", WorkPlanViewSet, basename="work-plan")
 router.register("plan-items", PlanItemViewSet, basename="plan-item")
+document_routes.register(router)
 
 app_name = "api"
 urlpatterns = [
@@ -35,5 +37,6 @@ urlpatterns = [
     path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
     path("me/", MeView.as_view(), name="me"),
     path("work-items/<int:pk>/urge/", WorkItemUrgeView.as_view(), name="work-item-urge"),
+    *document_routes.paths(),
     *router.urls,
 ]

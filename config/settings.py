@@ -259,6 +259,14 @@ USE_TZ = True
 # Working hours on a working day, as "HH:MM-HH:MM" periods; reminders and hour deadlines use them.
 WORKING_HOURS = env.list("WORKING_HOURS", default=["09:00-12:00", "13:30-17:30"])
 
+# Default handling deadline of an incoming document (收文), in working days after receipt, by
+# urgency (DOMAIN.md C1: 急件 3; 平件 10 or 15 by local rule; 特急 at once, here the next working day).
+INCOMING_DUE_WORKING_DAYS = {
+    "normal": env.int("INCOMING_DAYS_NORMAL", default=15),
+    "urgent": env.int("INCOMING_DAYS_URGENT", default=3),
+    "extra_urgent": env.int("INCOMING_DAYS_EXTRA_URGENT", default=1),
+}
+
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -275,6 +283,15 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+
+# --- Issued documents ---------------------------------------------------------------------------
+# The official faces (方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312) as TrueType files; without them
+# PDFs embed free system fonts (README "Issued documents"; file names in documents/layout/fonts.py).
+DOCUMENT_FONTS_DIR = env.path("DOCUMENT_FONTS_DIR", default=str(VAR_DIR / "fonts"))
+# The certificate and private key (PEM) that sign issued PDFs (PAdES). `manage.py signing_certificate
+# --demo` makes a self-signed pair here for development; production supplies the organization's own.
+SIGNING_CERT = env.path("SIGNING_CERT", default=str(VAR_DIR / "signing" / "cert.pem"))
+SIGNING_KEY = env.path("SIGNING_KEY", default=str(VAR_DIR / "signing" / "key.pem"))
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
@@ -394,6 +411,22 @@ SPECTACULAR_SETTINGS = {
         "WorkItemStatusEnum": "workload.models.WorkItemStatus",
         "WorkItemKindEnum": "workload.models.WorkItemKind",
         "NotificationKindEnum": "notifications.models.NotificationKind",
+        "DocTypeEnum": "documents.models.DocType",
+        "DocumentStatusEnum": "documents.models.DocumentStatus",
+        "RevocationEnum": "documents.models.Revocation",
+        "RoundStatusEnum": "documents.models.RoundStatus",
+        "RequestStatusEnum": "documents.models.RequestStatus",
+        "StanceEnum": "documents.models.Stance",
+        "HandlingEnum": "documents.models.Handling",
+        "StepKindEnum": "documents.models.StepKind",
+        "StepStatusEnum": "documents.models.StepStatus",
+        "ApprovalStatusEnum": "documents.models.ApprovalStatus",
+        "DecisionEnum": "documents.models.Decision",
+        "DistributionKindEnum": "documents.models.DistributionKind",
+        "DistributionStatusEnum": "documents.models.DistributionStatus",
+        "IncomingStatusEnum": "documents.models.IncomingStatus",
+        "ReadingStatusEnum": "documents.models.ReadingStatus",
+        "PacketStatusEnum": "documents.models.PacketStatus",
     },
 }
 

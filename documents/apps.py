@@ -1,4 +1,4 @@
-"""Official documents (公文): outgoing and incoming workflows. Not built yet (a later issue)."""
+"""Official documents (公文): outgoing and incoming workflows, comment collection, approval, issuing."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -7,3 +7,25 @@ from django.utils.translation import gettext_lazy as _
 class DocumentsConfig(AppConfig):
     name = "documents"
     verbose_name = _("Documents")
+
+    def ready(self) -> None:
+        from workload import targets
+
+        from . import selectors as s
+        from .models import Approval, CommentRequest, Distribution, Document, IncomingDocument, Reading, ReadingPacket
+
+        # Each target type's page and its one visibility rule: rows derived from a document
+        # (a comment request, an approval, a distribution) follow the document's rule.
+        targets.register(Document, "documents:document_detail", visible=lambda user: s.document_visibility(user))
+        targets.register(
+            CommentRequest, "documents:comment_request", visible=lambda user: s.comment_requests_visible(user=user)
+        )
+        targets.register(Approval, "documents:approval", visible=lambda user: s.approvals_visible(user=user))
+        targets.register(
+            Distribution, "documents:distribution", visible=lambda user: s.distributions_visible(user=user)
+        )
+        targets.register(
+            IncomingDocument, "documents:incoming_detail", visible=lambda user: s.incoming_visibility(user)
+        )
+        targets.register(Reading, "documents:reading", visible=lambda user: s.readings_visible(user=user))
+        targets.register(ReadingPacket, "documents:packet_detail", visible=lambda user: s.packet_visibility(user))

@@ -31,6 +31,21 @@ COLOURS: dict[str, dict[str, str]] = {
         "sent": "text-bg-success",
         "cancelled": "text-bg-secondary",
         "failed": "text-bg-danger",
+        # documents
+        "awaiting_approval": "text-bg-info",
+        "revising": "text-bg-warning",
+        "approved": "text-bg-primary",
+        "issued": "text-bg-success",
+        "rejected": "text-bg-danger",
+        "archived": "text-bg-secondary",
+        "current": "text-bg-warning",
+        "answered": "text-bg-success",
+        "no_answer": "text-bg-secondary",
+        "received": "text-bg-success",
+        "read": "text-bg-success",
+        "decided": "text-bg-success",
+        "closed": "text-bg-secondary",
+        "void": "text-bg-secondary",
     },
 }
 # What the others show when they are shown.

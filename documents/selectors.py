@@ -1,0 +1,298 @@
+"""Reads of documents, filtered to what the requesting person may see.
+
+The rule (DESIGN.md, Classification): a person sees a document only when cleared for its
+classification, and then only with a need to know: its drafter, the head of the drafting
+department, the people routed on it (reviewers, approvers, recipients' heads, packet readers:
+``DocumentAccess``), and the office. Once issued, an internal document also reaches the members of
+its recipient departments and a public one everyone. Leaders are routed like anyone else: a leader
+who was never asked does not see a secret draft. Administrators administer people, not content.
+
+``document_visibility`` and ``incoming_visibility`` are the two rules; ``documents.apps`` registers
+them (and the rules of the rows derived from them) with the ledger, which asks them for every work
+item, notification, e-mail, robot message, search hit and admin page about a document.
+"""
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from accounts.access import headed_department_ids, is_office_member
+from core.enums import Classification
+from core.models import Attachment
+
+from .models import (
+    Approval,
+    ApprovalStatus,
+    ApprovalStep,
+    CommentRequest,
+    CommentRound,
+    Distribution,
+    Document,
+    DocumentAccess,
+    DocumentStatus,
+    DocumentVersion,
+    IncomingAccess,
+    IncomingDocument,
+    Opinion,
+    PacketEntry,
+    Reading,
+    ReadingPacket,
+)
+
+ISSUED_STATES = (DocumentStatus.ISSUED, DocumentStatus.ARCHIVED)
+
+
+def _cleared(user: Any) -> Q:
+    return Q(classification__in=Classification.up_to(getattr(user, "clearance", Classification.PUBLIC)))
+
+
+def document_visibility(user: Any) -> Q:
+    """The condition a document must meet to be visible to ``user`` (the one rule)."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    cleared = _cleared(user)
+    if is_office_member(user):
+        return cleared
+    need = (
+        Q(drafter=user)
+        | Q(pk__in=DocumentAccess.objects.filter(user=user).values("document_id"))
+        | Q(status__in=ISSUED_STATES, classification=Classification.PUBLIC)
+    )
+    headed = headed_department_ids(user)
+    if headed:
+        need |= Q(department__in=headed)
+    if user.department_id is not None:
+        recipient_of = Distribution.objects.filter(department_id=user.department_id).values("document_id")
+        need |= Q(status__in=ISSUED_STATES, classification=Classification.INTERNAL, pk__in=recipient_of)
+    return cleared & need
+
+
+def documents_visible(*, user: Any) -> QuerySet[Document]:
+    return Document.objects.filter(document_visibility(user))
+
+
+def document_list(*, user: Any) -> QuerySet[Document]:
+    """Visible documents, newest first (``-id``: keyset pages at constant cost); narrowed by
+    ``documents.filters.DocumentFilter``."""
+    return documents_visible(user=user).select_related("drafter", "department").order_by("-id")
+
+
+def document_get(*, user: Any, pk: int) -> Document:
+    """One visible document with what its page needs, or 404."""
+    document = (
+        documents_visible(user=user)
+        .select_related("drafter", "department", "signer", "issued_by", "issuing_department")
+        .filter(pk=pk)
+        .first()
+    )
+    if document is None:
+        raise Http404
+    return document
+
+
+def document_steps(*, document: Document, cycle: int | None = None) -> list[ApprovalStep]:
+    """The approval steps of a cycle (the current one by default) with their approvals."""
+    approvals = Approval.objects.select_related("approver").order_by("id")
+    return list(
+        ApprovalStep.objects.filter(document=document, cycle=document.cycle if cycle is None else cycle)
+        .prefetch_related(Prefetch("approvals", queryset=approvals))
+        .order_by("order")
+    )
+
+
+def document_versions(*, document: Document) -> QuerySet[DocumentVersion]:
+    return DocumentVersion.objects.filter(document=document).select_related("author").order_by("number")
+
+
+def document_version_get(*, document: Document, number: int) -> DocumentVersion:
+    version = DocumentVersion.objects.filter(document=document, number=number).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def document_rounds(*, document: Document) -> list[CommentRound]:
+    """Every comment round with its requests, reviewers and opinions (the 意见汇总表's rows)."""
+    requests = CommentRequest.objects.select_related(
+        "reviewer", "department", "delegate", "answered_by"
+    ).prefetch_related(
+        Prefetch("opinions", queryset=Opinion.objects.select_related("handled_by").order_by("order", "id"))
+    )
+    return list(
+        CommentRound.objects.filter(document=document)
+        .select_related("created_by")
+        .prefetch_related(Prefetch("requests", queryset=requests.order_by("id")))
+        .order_by("number")
+    )
+
+
+# --- Rows derived from a document: each follows the document's rule -------------------------------
+
+
+def comment_requests_visible(*, user: Any) -> QuerySet[CommentRequest]:
+    return CommentRequest.objects.filter(round__document__in=documents_visible(user=user).values("pk"))
+
+
+def comment_request_get(*, user: Any, pk: int) -> CommentRequest:
+    request = (
+        comment_requests_visible(user=user)
+        .select_related("round__document", "reviewer", "department", "delegate")
+        .filter(pk=pk)
+        .first()
+    )
+    if request is None:
+        raise Http404
+    return request
+
+
+def comment_round_get(*, user: Any, pk: int) -> CommentRound:
+    found = (
+        CommentRound.objects.filter(pk=pk, document__in=documents_visible(user=user).values("pk"))
+        .select_related("document")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def opinion_get(*, user: Any, pk: int) -> Opinion:
+    found = (
+        Opinion.objects.filter(pk=pk, request__round__document__in=documents_visible(user=user).values("pk"))
+        .select_related("request__round__document")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def approvals_visible(*, user: Any) -> QuerySet[Approval]:
+    return Approval.objects.filter(step__document__in=documents_visible(user=user).values("pk"))
+
+
+def approval_get(*, user: Any, pk: int) -> Approval:
+    found = approvals_visible(user=user).select_related("step__document", "approver").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def approval_queue(*, user: Any) -> QuerySet[Approval]:
+    """The person's own approval tasks that are current (pending), oldest first."""
+    return (
+        approvals_visible(user=user)
+        .filter(approver=user, status=ApprovalStatus.PENDING)
+        .select_related("step__document__drafter", "step__document__department")
+        .order_by("id")
+    )
+
+
+def distributions_visible(*, user: Any) -> QuerySet[Distribution]:
+    return Distribution.objects.filter(document__in=documents_visible(user=user).values("pk"))
+
+
+def distribution_get(*, user: Any, pk: int) -> Distribution:
+    found = distributions_visible(user=user).select_related("document", "department", "recipient").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+# --- Incoming documents ---------------------------------------------------------------------------
+
+
+def incoming_visibility(user: Any) -> Q:
+    """Cleared for its classification, and the office, or a person routed on it (the leader asked
+    to instruct, the readers, the lead department's head: ``IncomingAccess``)."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    cleared = _cleared(user)
+    if is_office_member(user):
+        return cleared
+    return cleared & Q(pk__in=IncomingAccess.objects.filter(user=user).values("incoming_id"))
+
+
+def incoming_visible(*, user: Any) -> QuerySet[IncomingDocument]:
+    return IncomingDocument.objects.filter(incoming_visibility(user))
+
+
+def incoming_list(*, user: Any) -> QuerySet[IncomingDocument]:
+    """The 收文登记簿: visible incoming documents, newest first."""
+    return incoming_visible(user=user).select_related("registered_by", "leader", "lead_department").order_by("-id")
+
+
+def incoming_get(*, user: Any, pk: int) -> IncomingDocument:
+    found = (
+        incoming_visible(user=user)
+        .select_related("registered_by", "proposed_by", "leader", "lead_department", "matter")
+        .prefetch_related(Prefetch("readings", queryset=Reading.objects.select_related("reader", "sent_by")))
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def readings_visible(*, user: Any) -> QuerySet[Reading]:
+    return Reading.objects.filter(incoming__in=incoming_visible(user=user).values("pk"))
+
+
+def reading_get(*, user: Any, pk: int) -> Reading:
+    found = readings_visible(user=user).select_related("incoming", "reader").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+# --- Reading packets ------------------------------------------------------------------------------
+
+
+def packet_visibility(user: Any) -> Q:
+    """The compiler, the leader it is for, and the office; cleared for its highest classification."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    cleared = _cleared(user)
+    if is_office_member(user):
+        return cleared
+    return cleared & (Q(leader=user) | Q(compiled_by=user))
+
+
+def packets_visible(*, user: Any) -> QuerySet[ReadingPacket]:
+    return ReadingPacket.objects.filter(packet_visibility(user))
+
+
+def packet_get(*, user: Any, pk: int) -> ReadingPacket:
+    entries = PacketEntry.objects.select_related("document", "incoming").order_by("order", "id")
+    found = (
+        packets_visible(user=user)
+        .select_related("leader", "compiled_by")
+        .prefetch_related(Prefetch("entries", queryset=entries))
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+# --- Files ----------------------------------------------------------------------------------------
+
+
+def attachment_get(*, user: Any, pk: int) -> Attachment:
+    """A file of a document, an incoming document or a reading packet the person may see, or 404."""
+    attachment = Attachment.objects.filter(pk=pk).select_related("owner_type").first()
+    if attachment is None:
+        raise Http404
+    owners = {
+        Document: documents_visible,
+        IncomingDocument: incoming_visible,
+        ReadingPacket: packets_visible,
+    }
+    model = attachment.owner_type.model_class()
+    visible = owners.get(model) if model is not None else None
+    if visible is None or not visible(user=user).filter(pk=attachment.owner_id).exists():
+        raise Http404
+    return attachment

@@ -1,0 +1,5 @@
+"""Pages of documents: issuing."""
+
+from django.urls import URLPattern
+
+urls: list[URLPattern] = []
