@@ -17,7 +17,7 @@ from core.api import StrictSerializer
 from core.enums import Classification, Urgency
 
 from . import body as body_text
-from .models import Approval, ApprovalStep, DocType, Document, DocumentVersion
+from .models import Approval, ApprovalStep, DocType, Document, DocumentVersion, Revocation
 
 _TEXT_LIMITS = {"title": 200, "secrecy_period": 20, "main_recipients": 300, "cc_recipients": 300, "note": 300}
 
@@ -86,6 +86,8 @@ class DocumentDetailSerializer(DocumentSerializer):
     attachments = serializers.SerializerMethodField()
     paragraphs = serializers.SerializerMethodField()
     verification_url = serializers.SerializerMethodField()
+    # Blank until 撤销 or 废止: the schema lists "" beside the two kinds.
+    revocation = serializers.ChoiceField(choices=Revocation.choices, allow_blank=True, read_only=True)
 
     class Meta(DocumentSerializer.Meta):
         fields = [

@@ -10,6 +10,7 @@ from accounts.models import Department, User
 from core.models import AuditEvent
 from notifications.models import Notification
 from workload.models import WorkItem, WorkItemStatus
+from workload.targets import target_ref
 
 pytestmark = pytest.mark.django_db
 
@@ -65,8 +66,11 @@ def test_gives_the_demo_desk_real_work_some_of_it_overdue():
     assert items.filter(status=WorkItemStatus.OPEN).count() >= 2
     assert items.filter(status=WorkItemStatus.OPEN, due_at__lt=timezone.now()).exists()
     assert items.filter(status=WorkItemStatus.DONE).exists()
-    # Items point at real matters and reception arrangements, each with a page to open.
-    assert {i.target_type.model for i in WorkItem.objects.all()} == {"matter", "arrangement"}
+    # Items point at real matters, reception arrangements and documents, each with a page to open.
+    models = {i.target_type.model for i in WorkItem.objects.all()}
+    assert {"matter", "arrangement", "commentrequest", "incomingdocument", "reading"} <= models
+    for item in WorkItem.objects.all():
+        assert target_ref(item.target_type_id, item.target_id)["url"]
     assert Notification.objects.filter(recipient=zhang, read_at__isnull=True).count() >= 2
     # The department head sees what they assigned (我交办的).
     assert WorkItem.objects.filter(assigned_by__username="limh").exists()
@@ -113,6 +117,6 @@ def test_each_installed_app_contributes_through_its_demo_module():
 
     names = [module.__name__ for module in demo_modules()]
     # INSTALLED_APPS order, lower layers first; accounts builds the bureau itself.
-    assert names == ["workload.demo", "notifications.demo", "affairs.demo"]
+    assert names == ["workload.demo", "notifications.demo", "affairs.demo", "documents.demo"]
     seed()
     assert Notification.objects.filter(message="demo.welcome").count() == User.objects.count()

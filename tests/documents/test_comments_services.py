@@ -4,7 +4,7 @@ of reviewers and drafter, the reminder engine urging a late reviewer, and the su
 from datetime import datetime, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core import calendar
 from core.errors import Conflict, PermissionDenied, ValidationError
@@ -433,7 +433,8 @@ def test_only_the_drafter_handles_and_only_while_editable(document, bureau):
 
 def test_summary_numbers_disagreements_and_blocking(document, bureau):
     round_ = open_round(document, bureau, reviewers=[bureau.reviewer, bureau.colleague, bureau.head])
-    assert "open" in blocking_reason(document)
+    with translation.override("en"):
+        assert "open" in blocking_reason(document)
     comment_request_respond(
         request=request_of(round_, bureau.reviewer), actor=bureau.reviewer, stance="disagree",
         opinions=[{"text": "甲"}, {"text": "乙"}],
