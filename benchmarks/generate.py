@@ -4,8 +4,9 @@ It lives with the benchmarks, which may import every app (DESIGN.md, Layers); ``
 calls ``Command`` in-process. Run as a script it uses ``config.settings`` and ``DATABASE_URL``, like
 ``manage.py``.
 
-S: 50 people, 5,000 work items, 5,000 matters; M: 500, 200,000 and 100,000; L: 5,000, 2,000,000 and
-1,000,000. Matters (交办事项) come in every state, newest ids the most recent, with assisting owners,
+S: 50 people, 5,000 work items, 5,000 matters, 5,000 documents; M: 500, 200,000, 100,000 and 100,000;
+L: 5,000, 2,000,000, 1,000,000 and 1,000,000 (documents: ``benchmarks/documents_data.py``).
+Matters (交办事项) come in every state, newest ids the most recent, with assisting owners,
 a timeline (assigned, progress, transfers, completion, confirmation) and the ledger rows that
 match them: an open item for each owner of a matter in progress, one for the assigner of a matter
 awaiting confirmation, settled items for part of the history. At every size about ``due`` (1,000)
@@ -47,8 +48,10 @@ from django.utils import timezone
 
 from accounts.models import Department, User, pinyin_keys
 from affairs.models import Matter, MatterAssistant, MatterEvent, MatterEventKind, MatterSource, MatterStatus
+from benchmarks.documents_data import generate_documents
 from core import calendar
 from core.enums import Classification, Priority, Urgency
+from documents.models import Document
 from notifications.models import EmailDelivery, Notification, NotificationKind
 from workload.models import Urge, WorkItem, WorkItemKind, WorkItemStatus
 
@@ -67,14 +70,25 @@ class Size:
     notifications: int
     matters: int
     due: int  # open items due for the reminder scanner at the generation moment
+    documents: int = 0  # outgoing documents with versions, rounds, approvals and distributions
 
 
 SIZES = {
-    "S": Size(users=50, departments=6, items=5_000, notifications=2_000, matters=5_000, due=1_000),
-    "M": Size(users=500, departments=20, items=200_000, notifications=50_000, matters=100_000, due=1_000),
-    "L": Size(users=5_000, departments=80, items=2_000_000, notifications=500_000, matters=1_000_000, due=1_000),
+    "S": Size(users=50, departments=6, items=5_000, notifications=2_000, matters=5_000, due=1_000, documents=5_000),
+    "M": Size(
+        users=500, departments=20, items=200_000, notifications=50_000, matters=100_000, due=1_000, documents=100_000
+    ),
+    "L": Size(
+        users=5_000,
+        departments=80,
+        items=2_000_000,
+        notifications=500_000,
+        matters=1_000_000,
+        due=1_000,
+        documents=1_000_000,
+    ),
     # Not advertised: a tiny size for the generator's own tests.
-    "XS": Size(users=12, departments=3, items=300, notifications=60, matters=60, due=20),
+    "XS": Size(users=12, departments=3, items=300, notifications=60, matters=60, due=20, documents=40),
 }
 
 SURNAMES = (
@@ -218,6 +232,7 @@ class Command(BaseCommand):
         parser.add_argument("--notifications", type=int, help="Override the number of notifications.")
         parser.add_argument("--matters", type=int, help="Override the number of matters.")
         parser.add_argument("--due", type=int, help="Override the number of items due for the reminder scanner.")
+        parser.add_argument("--documents", type=int, help="Override the number of documents.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         size = SIZES[options["size"]]
@@ -238,6 +253,7 @@ class Command(BaseCommand):
             notifications=pick("notifications"),
             matters=pick("matters"),
             due=pick("due"),
+            documents=pick("documents"),
         )
         self.verbose = options["verbosity"] >= 1
         if options["reset"]:
@@ -264,11 +280,12 @@ class Command(BaseCommand):
         self._work_items(size, departments, people, rng, now, count=size.items - matter_rows, first=matter_rows)
         due = self._due(size, rng, now)
         self._notifications(size, people, departments, rng, now)
+        generate_documents(self._insert, count=size.documents, departments=departments, people=people, rng=rng, now=now)
         self._analyze()
         self._say(
             f"Generated {len(departments)} departments, {len(people)} people, {size.matters} matters, "
             f"{size.items} work items ({due} due for the reminder scanner at {now:%Y-%m-%d %H:%M} UTC) and "
-            f"{size.notifications} notifications in {time.monotonic() - started:.1f}s."
+            f"{size.notifications} notifications and {size.documents} documents in {time.monotonic() - started:.1f}s."
         )
 
     def _say(self, message: str) -> None:
@@ -288,6 +305,8 @@ class Command(BaseCommand):
             Urge.objects.filter(work_item__in=items).delete()
             notifications._raw_delete(notifications.db)
             items._raw_delete(items.db)
+            # Documents cascade to their versions, rounds, opinions, approvals and distributions.
+            Document.objects.filter(drafter__in=generated).delete()
             matters = Matter.objects.filter(lead__in=generated)
             events = MatterEvent.objects.filter(matter__in=matters)
             events._raw_delete(events.db)

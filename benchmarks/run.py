@@ -1,5 +1,5 @@
 """Benchmarks against data volume (``make bench``): 我的工作台, the work-item and matter lists, the
-matter page, and the reminder scanner.
+matter page, the document list and page, and the reminder scanner.
 
 For each size (``BENCH_SIZES``, default ``S,M``; ``L`` is optional and takes longer) a child process
 generates data (``benchmarks/generate.py``) into a benchmark database of its own (a SQLite file
@@ -13,6 +13,9 @@ time over ``BENCH_RUNS`` requests (default 30) and the query count of each page:
   matter: page 1 and a deep page (the keyset cursor at 90 % of the visible rows, ``?after=<id>``
   on the page, ``?cursor=`` on the API); the typical person's own matter list; a matter's page for
   its lead owner;
+- the document list (``/documents/``) for the typical person and for a department head, who sees
+  the department's documents, ``GET /api/v1/documents/`` for that head, and the page of an issued
+  document with versions, a comment round and a whole approval chain, for its drafter;
 - the reminder scanner: one ``scan_work_items(batch=1000)`` pass at the generation moment, when
   about 1,000 items are due, inside a transaction rolled back after each run (every run sees the
   same due items), and the query plan of its claim query.
@@ -51,6 +54,10 @@ ENDPOINTS = [
     ("matter", "matter page, lead owner"),
     ("matters_api", "GET /api/v1/matters/ page 1"),
     ("matters_api_deep", "GET /api/v1/matters/ deep"),
+    ("documents", "document list, typical person"),
+    ("documents_head", "document list, department head"),
+    ("documents_api", "GET /api/v1/documents/ head"),
+    ("document", "document page, its drafter"),
 ]
 LABELS = dict(ENDPOINTS)
 # Pages held to "equal query counts" and "M within 1.2 × S".
@@ -201,6 +208,7 @@ def measure(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
     from affairs.models import Matter, MatterAssistant, MatterEvent, MatterEventKind, MatterStatus
     from affairs.selectors import matter_list
     from benchmarks.generate import SIZES, USERNAME_PREFIX, Command, generation_moment
+    from documents.models import Document, DocumentStatus
     from workload.models import WorkItem
     from workload.reminders import due_work_items_query
 
@@ -217,6 +225,7 @@ def measure(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
         generated.count() == wanted.users
         and WorkItem.objects.count() == wanted.items
         and Matter.objects.count() == wanted.matters
+        and Document.objects.count() == wanted.documents
         and moment is not None
         and WorkItem.objects.filter(due_work_items_query(moment)).count() == wanted.due
     )
@@ -252,6 +261,18 @@ def measure(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
     if matter is None:
         raise SystemExit("no matter in progress with assistants, progress and a transfer")
 
+    # A department head (sees the department's documents) and a document with every part filled:
+    # versions, a comment round with opinions, a whole approval chain, distributions.
+    document = (
+        Document.objects.filter(status=DocumentStatus.ISSUED, version__gte=2, rounds__isnull=False)
+        .select_related("drafter", "department__head")
+        .order_by("-id")
+        .first()
+    )
+    if document is None or document.department.head is None:
+        raise SystemExit("no issued document with versions and a comment round")
+    head = document.department.head
+
     def client_of(person: Any) -> Client:
         client = Client()
         client.force_login(person)
@@ -268,9 +289,14 @@ def measure(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
         ("matter", as_lead, f"/affairs/matters/{matter.pk}/"),
         ("matters_api", as_leader, "/api/v1/matters/"),
         ("matters_api_deep", as_leader, f"/api/v1/matters/?{urlencode({'cursor': drf_cursor(deep_after)})}"),
+        ("documents", as_user, "/documents/"),
+        ("documents_head", client_of(head), "/documents/"),
+        ("documents_api", client_of(head), "/api/v1/documents/"),
+        ("document", client_of(document.drafter), f"/documents/{document.pk}/"),
     ]
     results = time_all(plan, runs)
-    deep_rows = as_leader.get(plan[-1][2]).json()["results"]
+    deep_path = next(path for key, _client, path in plan if key == "matters_api_deep")
+    deep_rows = as_leader.get(deep_path).json()["results"]
     if not deep_rows or deep_rows[0]["id"] >= deep_after:
         raise SystemExit("the deep API cursor did not start after the chosen id")
     return {
@@ -284,6 +310,7 @@ def measure(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
         "matter": matter.pk,
         "items": WorkItem.objects.count(),
         "matters": Matter.objects.count(),
+        "documents": Document.objects.count(),
         "generation_s": generation_s,
         "endpoints": results,
         "scanner": measure_scanner(scan_runs),
@@ -330,7 +357,8 @@ def report(results: list[dict[str, Any]], runs: int, scan_runs: int) -> list[str
     lines.append(f"Xietong benchmarks on {first['vendor']}: median of {runs} requests, server time in-process")
     for r in results:
         lines.append(
-            f"  size {r['size']}: {r['items']:,} work items, {r['matters']:,} matters; typical person {r['user']} "
+            f"  size {r['size']}: {r['items']:,} work items, {r['matters']:,} matters, {r.get('documents', 0):,} "
+            f"documents; typical person {r['user']} "
             f"({r['open_items']} open items); leader {r['leader']} sees {r['visible_matters']:,} matters, "
             f"deep page after #{r['deep_after']}; matter page #{r['matter']}"
         )

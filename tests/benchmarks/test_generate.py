@@ -168,3 +168,42 @@ def test_reset_removes_generated_matters_events_and_due_items():
 def test_too_few_items_for_the_matters_is_refused():
     with pytest.raises(CommandError, match="--items"):
         generate("--matters", "400", "--items", "10")
+
+
+def test_documents_come_in_every_state_with_their_workflow_rows():
+    from documents.models import (
+        Approval,
+        ApprovalStatus,
+        CommentRound,
+        Distribution,
+        Document,
+        DocumentStatus,
+        DocumentVersion,
+        Opinion,
+    )
+    from documents.selectors import document_list
+
+    generate("--documents", "200")
+
+    documents = Document.objects.all()
+    assert documents.count() == 200
+    statuses = Counter(documents.values_list("status", flat=True))
+    assert {DocumentStatus.ISSUED, DocumentStatus.DRAFT, DocumentStatus.AWAITING_APPROVAL} <= set(statuses)
+    # Every document has its versions 1..version; issued ones a number, gap-free per prefix and year.
+    for document in documents:
+        numbers = list(DocumentVersion.objects.filter(document=document).values_list("number", flat=True))
+        assert numbers == list(range(1, document.version + 1))
+    issued = documents.filter(status__in=[DocumentStatus.ISSUED, DocumentStatus.ARCHIVED])
+    assert not issued.filter(number="").exists()
+    for prefix, year in set(issued.values_list("number_prefix", "number_year")):
+        seqs = sorted(issued.filter(number_prefix=prefix, number_year=year).values_list("number_seq", flat=True))
+        assert seqs == list(range(1, len(seqs) + 1))
+    assert Distribution.objects.filter(document__in=issued).count() == 2 * issued.count()
+    # Awaiting approval: exactly one pending approval each, and its approver may see the document.
+    for document in documents.filter(status=DocumentStatus.AWAITING_APPROVAL)[:20]:
+        (pending,) = Approval.objects.filter(step__document=document, status=ApprovalStatus.PENDING)
+        assert document_list(user=pending.approver).filter(pk=document.pk).exists()
+    assert CommentRound.objects.exists() and Opinion.objects.exclude(handling="").exists()
+
+    generate("--reset", "--documents", "10")
+    assert Document.objects.count() == 10
