@@ -176,7 +176,7 @@ def document_submit(document: Document, *, by: User, signer: User, countersign: 
     """The drafter submits the current version for approval (from ``draft`` or ``revising``): a new
     cycle of steps, the first one current. Refused while comments are still being collected or
     handled (409), or when an approver is not fit for the step (400, naming them)."""
-    locked = Document.objects.select_for_update().select_related("department__head").get(pk=document.pk)
+    locked = Document.objects.select_for_update(of=("self",)).select_related("department__head").get(pk=document.pk)
     if locked.drafter_id != by.pk:
         raise PermissionDenied(_("Only the drafter submits the document for approval."), code="not_drafter")
     if not locked.is_editable:
