@@ -82,7 +82,9 @@ def _index(document: Document) -> None:
 # --- Submitting ---------------------------------------------------------------------------------
 
 
-def _chain(*, document: Document, drafter: User, signer: User, countersign: Sequence[User]) -> list[tuple[str, list[User]]]:
+def _chain(
+    *, document: Document, drafter: User, signer: User, countersign: Sequence[User]
+) -> list[tuple[str, list[User]]]:
     """The steps of a new cycle, each with its approvers, checked; refusals name who and why."""
     fields: dict[str, list[str]] = {}
     steps: list[tuple[str, list[User]]] = []
@@ -361,9 +363,7 @@ def _advance(document: Document, step: ApprovalStep, *, by: User) -> None:
     step.status = StepStatus.DONE
     step.save(update_fields=["status"])
     following = (
-        ApprovalStep.objects.filter(document=document, cycle=step.cycle, order__gt=step.order)
-        .order_by("order")
-        .first()
+        ApprovalStep.objects.filter(document=document, cycle=step.cycle, order__gt=step.order).order_by("order").first()
     )
     if following is not None:
         _open_tasks(following, document, assigned_by=None)

@@ -66,7 +66,9 @@ class DecideForm(forms.Form):
 # --- The document page's part ---------------------------------------------------------------------
 
 
-def detail_context(request: HttpRequest, document: Document, *, submit_form: SubmitForm | None = None) -> dict[str, Any]:
+def detail_context(
+    request: HttpRequest, document: Document, *, submit_form: SubmitForm | None = None
+) -> dict[str, Any]:
     """What ``documents/_approval.html`` shows: the current cycle's steps, the drafter's submit form
     (or why it cannot be submitted yet), and the timeline of every decision."""
     is_drafter = document.drafter_id == request.user.pk

@@ -78,7 +78,9 @@ def test_submit_refusals(document, bureau, chain):
 
 
 def test_an_uncleared_approver_is_a_400_naming_them(bureau, chain):
-    secret = document_create(drafter=bureau.drafter, title="秘密", doc_type="notice", body="正文", classification="secret")
+    secret = document_create(
+        drafter=bureau.drafter, title="秘密", doc_type="notice", body="正文", classification="secret"
+    )
     body = assert_error(
         as_(bureau.drafter).post(
             submit_url(secret), {"signer": chain.leader.pk, "countersign": [bureau.uncleared.pk]}, format="json"
@@ -114,9 +116,13 @@ def test_decide_approve_return_reject(document, bureau, chain):
     assert response.status_code == 200, response.content
     body = response.json()
     assert (body["status"], body["decision"], body["version"]) == ("decided", "approve", 1)
-    assert_error(as_(bureau.head).post(decide_url(task), {"decision": "approve"}, format="json"), 409, "already_decided")
+    assert_error(
+        as_(bureau.head).post(decide_url(task), {"decision": "approve"}, format="json"), 409, "already_decided"
+    )
     office_task = pending(chain.office_head)
-    body = assert_error(as_(chain.office_head).post(decide_url(office_task), {"decision": "return"}, format="json"), 400)
+    body = assert_error(
+        as_(chain.office_head).post(decide_url(office_task), {"decision": "return"}, format="json"), 400
+    )
     assert "opinion" in body["fields"]
     as_(chain.office_head).post(decide_url(office_task), {"decision": "return", "opinion": "格式不符"}, format="json")
     assert as_(bureau.drafter).get(f"/api/v1/documents/{document.pk}/").json()["status"] == "revising"
@@ -126,7 +132,9 @@ def test_decide_refusals(document, bureau, chain):
     submit(document, bureau, chain)
     task = pending(bureau.head)
     sign_task = Approval.objects.get(step__document=document, step__kind=StepKind.SIGN)
-    assert_error(as_(chain.leader).post(decide_url(sign_task), {"decision": "approve"}, format="json"), 409, "not_current")
+    assert_error(
+        as_(chain.leader).post(decide_url(sign_task), {"decision": "approve"}, format="json"), 409, "not_current"
+    )
     assert_error(as_(bureau.drafter).post(decide_url(task), {"decision": "approve"}, format="json"), 403)
     assert_error(as_(bureau.outsider).post(decide_url(task), {"decision": "approve"}, format="json"), 404)
     assert_error(as_(bureau.outsider).get(f"/api/v1/approvals/{task.pk}/"), 404)
@@ -135,7 +143,9 @@ def test_decide_refusals(document, bureau, chain):
     raw = '{"decision": "approve", "opinion": "\\ud800"}'
     assert_error(client.post(decide_url(task), data=raw, content_type="application/json"), 400)
     assert_error(client.post(decide_url(task), {"decision": "approve", "version": 2**80}, format="json"), 400)
-    assert_error(client.post(decide_url(task), {"decision": "approve", "version": 5}, format="json"), 409, "stale_version")
+    assert_error(
+        client.post(decide_url(task), {"decision": "approve", "version": 5}, format="json"), 409, "stale_version"
+    )
     assert_error(client.post("/api/v1/approvals/99999999999999999999/decide/", {"decision": "approve"}), 404)
     assert_error(client.post("/api/v1/approvals/abc/decide/", {"decision": "approve"}), 404)
     task.refresh_from_db()

@@ -46,10 +46,7 @@ def attempt(call):
 def test_one_task_decided_at_once_has_one_winner(document, bureau, chain, decisions):
     submit(document, bureau, chain)
     task = pending(bureau.head)
-    jobs = [
-        attempt(lambda d=d: approval_decide(task, by=bureau.head, decision=d, opinion="意见"))
-        for d in decisions
-    ]
+    jobs = [attempt(lambda d=d: approval_decide(task, by=bureau.head, decision=d, opinion="意见")) for d in decisions]
     outcomes = run_together(*jobs)
     assert outcomes.count("ok") == 1, outcomes
     assert set(outcomes) - {"ok"} == {"already_decided"}

@@ -75,9 +75,7 @@ def test_submit_refusals_on_the_page(client_of, document, bureau, chain):
     forged = client.post(url("document_submit", document.pk), {"submit-signer": "99999999999999999999"})
     assert forged.status_code == 400
     # A lone surrogate's bytes, percent-encoded: not valid UTF-8.
-    surrogate = client.post(
-        url("document_submit", document.pk), data="submit-signer=%ED%A0%80", content_type=FORM
-    )
+    surrogate = client.post(url("document_submit", document.pk), data="submit-signer=%ED%A0%80", content_type=FORM)
     assert surrogate.status_code == 400
     assert client_of(bureau.head).post(url("document_submit", document.pk), {}).status_code == 403
     assert client_of(bureau.outsider).post(url("document_submit", document.pk), {}).status_code == 404
@@ -89,9 +87,12 @@ def test_submit_refusals_on_the_page(client_of, document, bureau, chain):
 
 
 def test_an_uncleared_approver_is_named_on_the_form(client_of, bureau, chain):
-    secret = document_create(drafter=bureau.drafter, title="秘密", doc_type="notice", body="正文", classification="secret")
+    secret = document_create(
+        drafter=bureau.drafter, title="秘密", doc_type="notice", body="正文", classification="secret"
+    )
     response = client_of(bureau.drafter).post(
-        url("document_submit", secret.pk), {"submit-signer": chain.leader.pk, "submit-countersign": [bureau.uncleared.pk]}
+        url("document_submit", secret.pk),
+        {"submit-signer": chain.leader.pk, "submit-countersign": [bureau.uncleared.pk]},
     )
     assert response.status_code == 400
     assert bureau.uncleared.display_name in text(response)
@@ -105,7 +106,10 @@ def test_the_queue_shows_the_disagreement_and_the_changes_since_last_seen(client
     submit(document, bureau, chain)
     client = client_of(bureau.head)
     # The head reads version 1 and returns it; the drafter revises and resubmits version 2.
-    client.post(url("approval_decide", pending(bureau.head).pk), {"decide-decision": "return", "decide-opinion": "请修改", "decide-version": 1})
+    client.post(
+        url("approval_decide", pending(bureau.head).pk),
+        {"decide-decision": "return", "decide-opinion": "请修改", "decide-version": 1},
+    )
     document_update(document=document, actor=bureau.drafter, body="一、总体要求\n各单位要加强值班管理，确保通信畅通。")
     submit(document, bureau, chain)
     task = pending(bureau.head)
@@ -150,7 +154,12 @@ def test_decide_refusals_on_the_page(client_of, document, bureau, chain):
         url("approval_decide", task.pk), data="decide-decision=%ED%A0%80&decide-version=x", content_type=FORM
     )
     assert forged.status_code == 400
-    assert client_of(bureau.drafter).post(url("approval_decide", task.pk), {"decide-decision": "approve", "decide-version": 1}).status_code == 403
+    assert (
+        client_of(bureau.drafter)
+        .post(url("approval_decide", task.pk), {"decide-decision": "approve", "decide-version": 1})
+        .status_code
+        == 403
+    )
     sign = Approval.objects.get(step__document=document, step__kind="sign")
     not_current = client_of(chain.leader).post(
         url("approval_decide", sign.pk), {"decide-decision": "approve", "decide-version": 1}
@@ -247,7 +256,9 @@ def test_task_page_queries_do_not_grow(client_of, document, bureau, chain, size,
 
 
 @pytest.mark.parametrize("size", [2, 8])
-def test_document_page_approval_queries_do_not_grow(client_of, document, bureau, chain, size, django_assert_num_queries):
+def test_document_page_approval_queries_do_not_grow(
+    client_of, document, bureau, chain, size, django_assert_num_queries
+):
     people = UserFactory.create_batch(size, department=bureau.legal, clearance="secret")
     submit(document, bureau, chain, countersign=people)
     approve(bureau.head)
