@@ -73,8 +73,17 @@ def detail_context(
     (or why it cannot be submitted yet), and the timeline of every decision."""
     is_drafter = document.drafter_id == request.user.pk
     may_submit = is_drafter and document.is_editable
+    steps = selectors.document_steps(document=document) if document.cycle else []
+    mine = [
+        a
+        for step in steps
+        for a in step.approvals.all()
+        if a.approver_id == request.user.pk and a.status == ApprovalStatus.PENDING
+    ]
     context: dict[str, Any] = {
-        "approval_steps": selectors.document_steps(document=document) if document.cycle else [],
+        "approval_steps": steps,
+        # The viewer's own current task on this document, to open from here.
+        "approval_my_task": mine[0] if mine else None,
         "approval_decisions": approval_selectors.document_decisions(document=document) if document.cycle else [],
         "approval_may_submit": may_submit,
         "approval_blocked": comment_services.blocking_reason(document) if may_submit else None,

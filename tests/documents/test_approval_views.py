@@ -180,6 +180,14 @@ def test_the_task_page_works_on_a_phone(client_of, document, bureau, chain):
     assert "<table" not in queue
 
 
+def test_the_approver_opens_their_task_from_the_document_page(client_of, document, bureau, chain):
+    submit(document, bureau, chain)
+    task = pending(bureau.head)
+    page = text(client_of(bureau.head).get(document.get_absolute_url()))
+    assert f'href="{url("approval", task.pk)}" id="my-approval-task"' in page
+    assert 'id="my-approval-task"' not in text(client_of(chain.leader).get(document.get_absolute_url()))
+
+
 def test_the_timeline_lists_every_decision(client_of, document, bureau, chain):
     submit(document, bureau, chain)
     approve(bureau.head, opinion="核稿同意")
