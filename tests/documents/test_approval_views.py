@@ -280,3 +280,24 @@ def test_document_page_approval_queries_do_not_grow(
     with django_assert_num_queries(12):
         response = client.get(document.get_absolute_url())
     assert len(re.findall(r'id="decision-\d+"', text(response))) == size + 1
+
+
+def test_deciding_on_the_page_costs_the_same_however_many_countersign(client_of, bureau, chain):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (2, 8):
+        doc = document_create(drafter=bureau.drafter, title=f"会签{size}", doc_type="notice", body="正文")
+        people = UserFactory.create_batch(size, department=bureau.legal, clearance="secret")
+        submit(doc, bureau, chain, countersign=people)
+        approve(bureau.head, doc)
+        for person in people[:-1]:
+            approve(person, doc)
+        last = pending(people[-1], doc)
+        client = client_of(people[-1])
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(url("approval_decide", last.pk), {"decide-decision": "approve", "decide-version": 1})
+        assert response.status_code == 302
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
