@@ -301,3 +301,21 @@ def test_deciding_on_the_page_costs_the_same_however_many_countersign(client_of,
         assert response.status_code == 302
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_document_page_submit_form_queries_do_not_grow(
+    client_of, document, bureau, chain, size, django_assert_num_queries
+):
+    from tests.factories import LeaderFactory
+
+    LeaderFactory.create_batch(size, department=chain.leader.department, clearance="secret")
+    client = client_of(bureau.drafter)
+    client.get(document.get_absolute_url())
+    # 1 session, 2 user, 3 roles, 4 the document, 5 versions, 6 files, 7 rounds (comments' part),
+    # 8 an open round?, 9 unhandled points? (why it could not be submitted yet), 10 "seen this
+    # version", 11 the leaders to choose the signer from, 12 the badge.
+    with django_assert_num_queries(12):
+        response = client.get(document.get_absolute_url())
+    # "—" and every leader (the chain's two and these); the countersign picker starts empty.
+    assert text(response).count('<option value="') == 1 + 2 + size
