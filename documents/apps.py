@@ -29,3 +29,6 @@ class DocumentsConfig(AppConfig):
         )
         targets.register(Reading, "documents:reading", visible=lambda user: s.readings_visible(user=user))
         targets.register(ReadingPacket, "documents:packet_detail", visible=lambda user: s.packet_visibility(user))
+
+        # The approval chain's notification messages are registered when its service is imported.
+        from .services import approval  # noqa: F401
