@@ -15,7 +15,8 @@ time over ``BENCH_RUNS`` requests (default 30) and the query count of each page:
   its lead owner;
 - the document list (``/documents/``) for the typical person and for a department head, who sees
   the department's documents, ``GET /api/v1/documents/`` for that head, and the page of an issued
-  document with versions, a comment round and a whole approval chain, for its drafter;
+  document with versions, a comment round and a whole approval chain, for its drafter; the
+  approval queue (待我审批的) and ``GET /api/v1/approvals/?status=pending`` for the busiest approver;
 - the reminder scanner: one ``scan_work_items(batch=1000)`` pass at the generation moment, when
   about 1,000 items are due, inside a transaction rolled back after each run (every run sees the
   same due items), and the query plan of its claim query.
@@ -58,6 +59,8 @@ ENDPOINTS = [
     ("documents_head", "document list, department head"),
     ("documents_api", "GET /api/v1/documents/ head"),
     ("document", "document page, its drafter"),
+    ("approvals", "approval queue, busiest approver"),
+    ("approvals_api", "GET /api/v1/approvals/ pending"),
 ]
 LABELS = dict(ENDPOINTS)
 # Pages held to "equal query counts" and "M within 1.2 × S".
@@ -208,7 +211,7 @@ def measure(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
     from affairs.models import Matter, MatterAssistant, MatterEvent, MatterEventKind, MatterStatus
     from affairs.selectors import matter_list
     from benchmarks.generate import SIZES, USERNAME_PREFIX, Command, generation_moment
-    from documents.models import Document, DocumentStatus
+    from documents.models import Approval, ApprovalStatus, Document, DocumentStatus
     from workload.models import WorkItem
     from workload.reminders import due_work_items_query
 
@@ -272,6 +275,18 @@ def measure(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
     if document is None or document.department.head is None:
         raise SystemExit("no issued document with versions and a comment round")
     head = document.department.head
+    # The approver with the most pending tasks (the office's head, in the generated bureau).
+    approver_id = (
+        Approval.objects.filter(status=ApprovalStatus.PENDING)
+        .values("approver")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "approver")
+        .values_list("approver", flat=True)
+        .first()
+    )
+    if approver_id is None:
+        raise SystemExit("no pending approval")
+    approver = User.objects.get(pk=approver_id)
 
     def client_of(person: Any) -> Client:
         client = Client()
@@ -293,6 +308,8 @@ def measure(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
         ("documents_head", client_of(head), "/documents/"),
         ("documents_api", client_of(head), "/api/v1/documents/"),
         ("document", client_of(document.drafter), f"/documents/{document.pk}/"),
+        ("approvals", client_of(approver), "/documents/approvals/"),
+        ("approvals_api", client_of(approver), "/api/v1/approvals/?status=pending"),
     ]
     results = time_all(plan, runs)
     deep_path = next(path for key, _client, path in plan if key == "matters_api_deep")
