@@ -27,11 +27,10 @@ class SearchPagination(CursorPagination):
     """Ordered by rank, then id. The cursor holds a rank (a number), checked as one: a forged
     cursor is the "invalid cursor" 404, never a database error."""
 
-    ordering = ("-rank", "-id")
     page_size = 20
 
     def get_ordering(self, request: Any, queryset: Any, view: Any) -> tuple[str, ...]:
-        return self.ordering
+        return ("-rank", "-id")
 
     def decode_cursor(self, request: Any) -> Any:
         cursor = super().decode_cursor(request)
