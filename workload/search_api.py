@@ -47,7 +47,7 @@ class SearchPagination(CursorPagination):
 @extend_schema(
     tags=["search"],
     parameters=[
-        OpenApiParameter("q", OpenApiTypes.STR, required=True, description="Words to find (at most 100 characters).")
+        OpenApiParameter("q", OpenApiTypes.STR, required=False, description="Words to find (at most 100 characters).")
     ],
     responses={200: HitSerializer(many=True), **error_responses(400, 404)},
     description="Full-text search over documents (title, body, number, sender, opinions), incoming "
