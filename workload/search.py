@@ -162,6 +162,19 @@ def _with_vector(entries: QuerySet[SearchEntry]) -> None:
         )
 
 
+def _fields(content: Content) -> dict[str, Any]:
+    """An entry's columns from an object's content (the tsvector aside: ``_with_vector``)."""
+    text = " ".join(content.text.split())
+    return {
+        "title": content.title[:300],
+        "text": text,
+        "title_words": segment(content.title),
+        "words": segment(text),
+        "classification": content.classification,
+        "updated": timezone.now(),
+    }
+
+
 @transaction.atomic
 def index(obj: models.Model) -> SearchEntry:
     """Write ``obj``'s entry from its current content (create or replace).
@@ -170,27 +183,13 @@ def index(obj: models.Model) -> SearchEntry:
     remarks on one incoming document) write the entry one after the other, the second seeing both.
     """
     locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-    content = _searchable_of(type(obj)).content(locked)
-    text = " ".join(content.text.split())
     entry, _created = SearchEntry.objects.update_or_create(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
-        defaults={
-            "title": content.title[:300],
-            "text": text,
-            "title_words": segment(content.title),
-            "words": segment(text),
-            "classification": content.classification,
-            "updated": timezone.now(),
-        },
+        defaults=_fields(_searchable_of(type(obj)).content(locked)),
     )
     _with_vector(SearchEntry.objects.filter(pk=entry.pk))
     return entry
-
-
-@transaction.atomic
-def unindex(obj: models.Model) -> None:
-    SearchEntry.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk).delete()
 
 
 @transaction.atomic
@@ -202,19 +201,7 @@ def rebuild(*, batch: int = 500) -> int:
         content_type = ContentType.objects.get_for_model(searchable.model)
         rows: list[SearchEntry] = []
         for obj in searchable.objects():
-            content = searchable.content(obj)
-            text = " ".join(content.text.split())
-            rows.append(
-                SearchEntry(
-                    content_type=content_type,
-                    object_id=obj.pk,
-                    title=content.title[:300],
-                    text=text,
-                    title_words=segment(content.title),
-                    words=segment(text),
-                    classification=content.classification,
-                )
-            )
+            rows.append(SearchEntry(content_type=content_type, object_id=obj.pk, **_fields(searchable.content(obj))))
             if len(rows) >= batch:
                 written += len(SearchEntry.objects.bulk_create(rows))
                 rows = []
