@@ -23,7 +23,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, models, transaction
-from django.db.models import F, FloatField, Q, QuerySet
+from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
@@ -37,6 +37,7 @@ from .models import SearchEntry
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 12
+MAX_CANDIDATES = 1000  # the newest matches that are ranked (search)
 SNIPPET_LENGTH = 90
 _WORD = re.compile(r"[^\W_]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -217,9 +218,9 @@ def visible_entries(user: Any) -> Q:
     """Entries whose object ``user`` may see, asked of each searchable type's registered rule."""
     condition = Q(pk__in=[])
     for searchable in _searchables.values():
-        seen = targets.visible_queryset(user, searchable.model).values("pk")
+        seen = targets.visible_queryset(user, searchable.model).filter(pk=OuterRef("object_id"))
         content_type = ContentType.objects.get_for_model(searchable.model)
-        condition |= Q(content_type_id=content_type.pk, object_id__in=seen)
+        condition |= Q(content_type_id=content_type.pk) & Q(Exists(seen))
     return condition
 
 
@@ -267,18 +268,26 @@ def _tsquery(terms: Sequence[str]) -> str:
 
 def search(*, user: Any, query: str) -> QuerySet[SearchEntry]:
     """The entries matching every word of ``query`` that ``user`` may see, best first (``rank``,
-    then newest). An empty query or one without words finds nothing."""
+    then newest). An empty query or one without words finds nothing.
+
+    Ranking reads every candidate's vector, so a common word (值班 in a year of notices) would rank
+    tens of thousands of rows: only the newest ``MAX_CANDIDATES`` matches are ranked and listed, at a
+    cost that does not grow with the archive. Each type's rule is asked per candidate (``EXISTS`` on
+    the object's key), so a rare word costs a handful of look-ups, not a pass over every object.
+    """
     terms = query_terms(query)
-    entries = SearchEntry.objects.filter(visible_entries(user))
+    visible = SearchEntry.objects.filter(visible_entries(user))
     if not terms:
-        return entries.none().annotate(rank=models.Value(0.0, output_field=FloatField()))
+        return visible.none().annotate(rank=models.Value(0.0, output_field=FloatField()))
     if connection.vendor == "postgresql":
         wanted = SearchQuery(_tsquery(terms), config="simple", search_type="raw")
-        entries = entries.filter(vector=wanted).annotate(rank=SearchRank(F("vector"), wanted))
+        matching = visible.filter(vector=wanted)
+        rank: Any = SearchRank(F("vector"), wanted)
     else:
         ids, rank = _fts5_match(terms)
-        entries = entries.filter(pk__in=ids).annotate(rank=rank)
-    return entries.order_by("-rank", "-id")
+        matching = visible.filter(pk__in=ids)
+    newest = matching.order_by("-id").values("pk")[:MAX_CANDIDATES]
+    return SearchEntry.objects.filter(pk__in=newest).annotate(rank=rank).order_by("-rank", "-id")
 
 
 # --- Showing --------------------------------------------------------------------------------------

@@ -52,8 +52,9 @@ class SearchPagination(CursorPagination):
     responses={200: HitSerializer(many=True), **error_responses(400, 404)},
     description="Full-text search over documents (title, body, number, sender, opinions), incoming "
     "documents and matters, segmented by jieba: every word of `q` must occur. Only what the person "
-    "may see is found, best match first. An empty query finds nothing; one over 100 characters or "
-    "with characters that cannot be searched for is a 400 naming `q`.",
+    "may see is found, best match first among the newest 1000 matches. An empty query finds "
+    "nothing; one over 100 characters or with characters that cannot be searched for is a 400 "
+    "naming `q`.",
 )
 class SearchView(generics.GenericAPIView):
     queryset = SearchEntry.objects.none()

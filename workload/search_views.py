@@ -36,5 +36,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "page": page,
         "hits": hits,
         "query": urlencode({"q": query}),
+        "capped": page is not None and page.paginator.count >= index.MAX_CANDIDATES,
+        "cap": index.MAX_CANDIDATES,
     }
     return render(request, "workload/search.html", context, status=400 if error else 200)

@@ -353,3 +353,20 @@ def test_api_queries_do_not_grow(bureau, size, django_assert_num_queries):
     with django_assert_num_queries(1):
         response = client.get("/api/v1/search/", {"q": "值班"})
     assert len(response.json()["results"]) == 2 * size
+
+
+def test_only_the_newest_matches_are_ranked(bureau, monkeypatch):
+    """A common word ranks at most MAX_CANDIDATES matches, the newest: the cost stays bounded."""
+    monkeypatch.setattr(index, "MAX_CANDIDATES", 3)
+    made = [document_create(drafter=bureau.drafter, title=f"值班通知{n}", doc_type="notice").pk for n in range(5)]
+    assert sorted(doc_ids(bureau.drafter, "值班")) == made[-3:]
+    assert index.search(user=bureau.drafter, query="值班").count() == 3
+
+
+def test_the_page_says_when_only_the_newest_are_listed(client_of, bureau, monkeypatch):
+    monkeypatch.setattr(index, "MAX_CANDIDATES", 2)
+    for n in range(3):
+        document_create(drafter=bureau.drafter, title=f"值班通知{n}", doc_type="notice")
+    body = page(client_of(bureau.drafter), "值班").content.decode()
+    assert "Only the newest 2 matches are listed" in body or "仅列出最新的 2 条" in body
+    assert body.count('class="mb-3 xt-search-hit"') == 2
