@@ -77,8 +77,19 @@ def register(
     )
 
 
-def searchables() -> list[Searchable]:
-    return list(_searchables.values())
+def type_names() -> dict[str, Any]:
+    """The searchable types as the API names them (``document``), with their labels, in order."""
+    return {targets.type_name(searchable.model): searchable.label for searchable in _searchables.values()}
+
+
+def clean_type(value: Any) -> str | None:
+    """The ``type`` asked for: one of ``type_names()``, or ``None`` for all; else a ValidationError."""
+    if value in (None, ""):
+        return None
+    if value not in type_names():
+        message = _("Choose one of: %(types)s.") % {"types": ", ".join(type_names())}
+        raise ValidationError(message, fields={"type": [message]})
+    return str(value)
 
 
 # --- Segmenting -----------------------------------------------------------------------------------
@@ -214,10 +225,13 @@ def rebuild(*, batch: int = 500) -> int:
 # --- Finding (selectors) --------------------------------------------------------------------------
 
 
-def visible_entries(user: Any) -> Q:
-    """Entries whose object ``user`` may see, asked of each searchable type's registered rule."""
+def visible_entries(user: Any, *, only: str | None = None) -> Q:
+    """Entries whose object ``user`` may see, asked of each searchable type's registered rule
+    (of one type, named as ``type_names()`` names it, with ``only``)."""
     condition = Q(pk__in=[])
     for searchable in _searchables.values():
+        if only is not None and targets.type_name(searchable.model) != only:
+            continue
         seen = targets.visible_queryset(user, searchable.model).filter(pk=OuterRef("object_id"))
         content_type = ContentType.objects.get_for_model(searchable.model)
         condition |= Q(content_type_id=content_type.pk) & Q(Exists(seen))
@@ -266,9 +280,9 @@ def _tsquery(terms: Sequence[str]) -> str:
     return " & ".join(either(term) for term in terms)
 
 
-def search(*, user: Any, query: str) -> QuerySet[SearchEntry]:
-    """The entries matching every word of ``query`` that ``user`` may see, best first (``rank``,
-    then newest). An empty query or one without words finds nothing.
+def search(*, user: Any, query: str, only: str | None = None) -> QuerySet[SearchEntry]:
+    """The entries matching every word of ``query`` that ``user`` may see (of the type ``only``
+    when given), best first (``rank``, then newest). A query without words finds nothing.
 
     Ranking reads every candidate's vector, so a common word (值班 in a year of notices) would rank
     tens of thousands of rows: only the newest ``MAX_CANDIDATES`` matches are ranked and listed, at a
@@ -276,7 +290,7 @@ def search(*, user: Any, query: str) -> QuerySet[SearchEntry]:
     the object's key), so a rare word costs a handful of look-ups, not a pass over every object.
     """
     terms = query_terms(query)
-    visible = SearchEntry.objects.filter(visible_entries(user))
+    visible = SearchEntry.objects.filter(visible_entries(user, only=only))
     if not terms:
         return visible.none().annotate(rank=models.Value(0.0, output_field=FloatField()))
     if connection.vendor == "postgresql":

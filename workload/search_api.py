@@ -47,7 +47,14 @@ class SearchPagination(CursorPagination):
 @extend_schema(
     tags=["search"],
     parameters=[
-        OpenApiParameter("q", OpenApiTypes.STR, required=False, description="Words to find (at most 100 characters).")
+        OpenApiParameter("q", OpenApiTypes.STR, required=False, description="Words to find (at most 100 characters)."),
+        OpenApiParameter(
+            "type",
+            OpenApiTypes.STR,
+            required=False,
+            enum=["document", "incoming_document", "matter"],
+            description="Only hits of this type.",
+        ),
     ],
     responses={200: HitSerializer(many=True), **error_responses(400, 404)},
     description="Full-text search over documents (title, body, number, sender, opinions), incoming "
@@ -64,7 +71,10 @@ class SearchView(generics.GenericAPIView):
     def get(self, request: Request) -> Response:
         raw = request.query_params.get("q")
         query = index.clean_query(raw)
-        entries = index.search(user=request.user, query=query).only("content_type_id", "object_id", "title", "text")
+        only = index.clean_type(request.query_params.get("type"))
+        entries = index.search(user=request.user, query=query, only=only).only(
+            "content_type_id", "object_id", "title", "text"
+        )
         page = self.paginate_queryset(entries)
         hits = index.hits(page or [], query)
         data = [{"type": h.type, "id": h.id, "title": h.title, "snippet": h.snippet, "url": h.url} for h in hits]

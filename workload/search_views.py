@@ -22,12 +22,15 @@ def search(request: HttpRequest) -> HttpResponse:
     error = ""
     try:
         query = index.clean_query(request.GET.get("q"))
+        only = index.clean_type(request.GET.get("type"))
     except ValidationError as refusal:
-        query, error = "", refusal.message
+        query, only, error = "", None, refusal.message
     page = None
     hits: list[index.Hit] = []
     if query:
-        entries = index.search(user=request.user, query=query).only("content_type_id", "object_id", "title", "text")
+        entries = index.search(user=request.user, query=query, only=only).only(
+            "content_type_id", "object_id", "title", "text"
+        )
         page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
         hits = index.hits(page.object_list, query)
     context = {
@@ -35,7 +38,12 @@ def search(request: HttpRequest) -> HttpResponse:
         "error": error,
         "page": page,
         "hits": hits,
-        "query": urlencode({"q": query}),
+        "query": urlencode({"q": query, **({"type": only} if only else {})}),
+        "only": only,
+        "types": [
+            (name, str(label), urlencode({"q": query, "type": name})) for name, label in index.type_names().items()
+        ],
+        "all_types": urlencode({"q": query}),
         "capped": page is not None and page.paginator.count >= index.MAX_CANDIDATES,
         "cap": index.MAX_CANDIDATES,
     }

@@ -370,3 +370,23 @@ def test_the_page_says_when_only_the_newest_are_listed(client_of, bureau, monkey
     body = page(client_of(bureau.drafter), "值班").content.decode()
     assert "Only the newest 2 matches are listed" in body or "仅列出最新的 2 条" in body
     assert body.count('class="mb-3 xt-search-hit"') == 2
+
+
+def test_hits_can_be_narrowed_to_one_type(client_of, bureau, duty):
+    leader = LeaderFactory(department=bureau.office_member.department, clearance=SECRET)
+    matter = matter_create(actor=leader, title="春节值班检查", lead=bureau.drafter, due_on=date(2026, 3, 6))
+    assert set(found(bureau.drafter, "值班")) >= {("document", duty.pk), ("matter", matter.pk)}
+    hits = index.hits(index.search(user=bureau.drafter, query="值班", only="matter"), "值班")
+    assert [(h.type, h.id) for h in hits] == [("matter", matter.pk)]
+    body = page(client_of(bureau.drafter), "值班", type="matter").content.decode()
+    assert f'id="hit-matter-{matter.pk}"' in body and f'id="hit-document-{duty.pk}"' not in body
+    assert 'id="search-type-document"' in body
+    data = api(bureau.drafter).get("/api/v1/search/", {"q": "值班", "type": "document"}).json()
+    assert {r["type"] for r in data["results"]} == {"document"}
+
+
+@pytest.mark.parametrize("kind", ["workitem", "Document", "\x00", "9" * 30])
+def test_an_unknown_type_is_a_400(client_of, bureau, kind):
+    assert page(client_of(bureau.drafter), "值班", type=kind).status_code == 400
+    reply = api(bureau.drafter).get("/api/v1/search/", {"q": "值班", "type": kind})
+    assert reply.status_code == 400 and reply.json()["fields"]["type"]
