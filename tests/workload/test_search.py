@@ -268,6 +268,9 @@ def test_the_search_box_is_in_the_navigation_of_every_page(client_of, bureau, do
         body = client.get(url).content.decode()
         assert f'action="{reverse("workload:search")}" id="nav-search"' in body, url
         assert 'name="q" id="nav-search-q"' in body, url
+    # On the search page itself the desk is not the current section.
+    assert 'aria-current="page" href="/" id="nav-desk"' not in body
+    assert 'aria-current="page" href="/" id="nav-desk"' in client.get(reverse("workload:desk")).content.decode()
 
 
 @pytest.mark.parametrize(
