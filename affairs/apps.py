@@ -11,7 +11,7 @@ class AffairsConfig(AppConfig):
     def ready(self) -> None:
         from workload import targets
 
-        from . import selectors
+        from . import search, selectors
         from .models import Arrangement, Matter, Reception, WorkPlan
 
         # Each target type's page and its one visibility rule (the selectors'), for the ledger,
@@ -24,3 +24,5 @@ class AffairsConfig(AppConfig):
             Reception, "affairs:reception_detail", visible=lambda user: selectors.receptions_visible(user=user)
         )
         targets.register(WorkPlan, "affairs:plan_detail", visible=lambda user: selectors.plans_visible(user=user))
+        # The search box finds matters by title and description (workload.search), by the rule above.
+        search.register()

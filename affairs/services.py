@@ -55,6 +55,7 @@ from .models import (
     WorkPlan,
     WorkPlanItem,
 )
+from .search import index_matter
 
 # action -> (states it may start from, state it leads to or None when it does not move)
 MATTER_TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
@@ -231,6 +232,7 @@ def matter_create(
             "source": source_kind,
         },
     )
+    index_matter(matter)
     return matter
 
 
@@ -450,6 +452,7 @@ def matter_reclassify(*, actor: User, matter: Matter, classification: str, reaso
         data={"from": previous, "to": classification, "reason": reason, "work_items": moved},
     )
     matter.classification = classification
+    index_matter(locked)
     return locked
 
 

@@ -15,6 +15,7 @@ from affairs.api import (
 from documents.api import routes as document_routes
 from notifications.api import NotificationViewSet
 from workload.api import WorkItemUrgeView, WorkItemViewSet
+from workload.search_api import SearchView
 
 # Ids match DRF's default ``[^/.]+``, so that the schema types them from the model (integer);
 # a non-numeric id still reaches the view, which answers 404 in the error format.
@@ -36,6 +37,7 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
     path("me/", MeView.as_view(), name="me"),
+    path("search/", SearchView.as_view(), name="search"),
     path("work-items/<int:pk>/urge/", WorkItemUrgeView.as_view(), name="work-item-urge"),
     *document_routes.paths(),
     *router.urls,

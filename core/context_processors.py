@@ -17,6 +17,7 @@ from . import calendar
 # The navigation's links (base.html: ``{{ site_urls.desk }}``), by the URL names they reverse.
 NAVIGATION = {
     "desk": "workload:desk",
+    "search": "workload:search",
     "login": "login",
     "notifications": "notifications:list",
     "documents": "documents:document_list",

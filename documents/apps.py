@@ -11,6 +11,7 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         from workload import targets
 
+        from . import search
         from . import selectors as s
         from .models import Approval, CommentRequest, Distribution, Document, IncomingDocument, Reading, ReadingPacket
 
@@ -29,6 +30,8 @@ class DocumentsConfig(AppConfig):
         )
         targets.register(Reading, "documents:reading", visible=lambda user: s.readings_visible(user=user))
         targets.register(ReadingPacket, "documents:packet_detail", visible=lambda user: s.packet_visibility(user))
+        # What of them the search box finds (workload.search); visibility is the rule above.
+        search.register()
 
         # The approval chain's notification messages are registered when its service is imported.
         from .services import approval  # noqa: F401

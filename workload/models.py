@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
@@ -225,3 +226,34 @@ class ScheduledReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.remind_at:%Y-%m-%d %H:%M} {self.title}"
+
+
+class SearchEntry(models.Model):
+    """One searchable object (a document, an incoming document, a matter) in the full-text index.
+
+    Kept in step by the services that change the object (``workload.search.index``); found through
+    ``workload.search.search``, which only ever returns entries whose object the person may see by
+    its type's registered rule. ``title_words`` and ``words`` hold the jieba segments, separated by
+    spaces, that the database's full-text search reads: on PostgreSQL ``vector`` (a tsvector under
+    a GIN index, added by migration 0006 there only), on SQLite an FTS5 table kept by triggers.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"), blank=True)
+    title_words = models.TextField(blank=True)
+    words = models.TextField(blank=True)
+    classification = models.CharField(
+        _("classification"), max_length=16, choices=Classification.choices, default=Classification.INTERNAL
+    )
+    updated = models.DateTimeField(_("updated"), default=timezone.now)
+    vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="search_entry_unique")]
+
+    def __str__(self) -> str:
+        return self.title

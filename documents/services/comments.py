@@ -49,6 +49,7 @@ from ..models import (
     RoundStatus,
     Stance,
 )
+from ..search import index_document
 from .drafting import access_grant
 
 # DOMAIN.md C1: a 征求意见 reply is due in 7 working days unless the drafter says otherwise.
@@ -349,6 +350,8 @@ def comment_request_respond(
     locked.status, locked.stance, locked.answered_by, locked.answered_at = RequestStatus.ANSWERED, stance, actor, now
     locked.save(update_fields=["status", "stance", "answered_by", "answered_at"])
     workitems_settle_for_target(target=locked, outcome="answered", actor=actor)
+    if points:
+        index_document(round_.document)  # the opinions are searchable with the document
     audit_record(
         actor=actor,
         verb="document.comment_respond",

@@ -47,6 +47,7 @@ from ..models import (
     ReadingStatus,
     RegistryCounter,
 )
+from ..search import index_incoming
 
 S = IncomingStatus
 
@@ -115,6 +116,8 @@ def _move(locked: IncomingDocument, to: str, **changes: object) -> None:
     for field, value in changes.items():
         setattr(locked, field, value)
     locked.save(update_fields=["status", *changes])
+    if changes:
+        index_incoming(locked)  # the notes, instruction and reply are searchable with it
 
 
 def incoming_access_grant(*, incoming: IncomingDocument, users: Iterable[User], reason: str) -> None:
@@ -235,6 +238,7 @@ def incoming_register(
         target=incoming,
         data={"serial": incoming.serial, "due_on": due_on.isoformat(), "late": late, "files": [a.pk for a in stored]},
     )
+    index_incoming(incoming)
     return incoming
 
 
@@ -255,6 +259,7 @@ def incoming_review(*, incoming: IncomingDocument, actor: User, passed: bool, no
     now = timezone.now()
     locked.review_passed, locked.reviewed_by, locked.reviewed_at, locked.review_note = passed, actor, now, note
     locked.save(update_fields=["review_passed", "reviewed_by", "reviewed_at", "review_note"])
+    index_incoming(locked)
     if not passed:
         _move(locked, S.CLOSED, reply=note, closed_at=now)
         workitems_settle_for_target(target=locked, outcome="returned", actor=actor)
@@ -453,6 +458,8 @@ def reading_mark_read(*, reading: Reading, actor: User, remark: str = "") -> Rea
         raise Conflict(_("You have already marked this document as read."), code="already_read")
     reading.status, reading.remark, reading.read_at = ReadingStatus.READ, remark, now
     workitems_settle_for_target(target=reading, outcome="read", actor=actor)
+    if remark:
+        index_incoming(reading.incoming)  # the leaders' remarks are searchable with the document
     audit_record(actor=actor, verb="document.reading_mark_read", target=reading, data={"incoming": reading.incoming_id})
     return reading
 

@@ -163,6 +163,16 @@ def _notification(client: Client, pk: int) -> str:
     return SHOWN if f'id="notification-{pk}"' in body and TITLE in body else HIDDEN
 
 
+def _search(client: Client, pk: int) -> str:
+    """The search page (the navigation's box): the hit, its title and its snippet, or nothing."""
+    response = client.get("/search/", {"q": "秘密事项"})
+    assert response.status_code == 200, response.status_code
+    body = response.content.decode()
+    shown = f'id="hit-document-{pk}"' in body
+    assert shown == ("严格保密" in body), "a snippet shown without its hit, or the reverse"
+    return SHOWN if shown else HIDDEN
+
+
 D = "/documents"
 PATHS = [
     ("document page", "doc", lambda c, a, w: _page(c, f"{D}/{w.document.pk}/")),
@@ -190,6 +200,8 @@ PATHS = [
         "doc",
         lambda c, a, w: _file(a, f"/api/v1/documents/{w.document.pk}/opinion-summary/xlsx/"),
     ),
+    ("search page", "doc", lambda c, a, w: _search(c, w.document.pk)),
+    ("search API", "doc", lambda c, a, w: _api_rows(a, "/api/v1/search/?q=秘密事项", w.document.pk)),
     ("admin document change", admin, lambda c, a, w: _page(c, f"/admin/documents/document/{w.document.pk}/change/")),
     ("admin document list", admin, lambda c, a, w: _page(c, "/admin/documents/document/")),
     ("work item page", "item", lambda c, a, w: _page(c, f"/items/{w.item.pk}/")),
