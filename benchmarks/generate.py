@@ -53,6 +53,7 @@ from core import calendar
 from core.enums import Classification, Priority, Urgency
 from documents.models import Document
 from notifications.models import EmailDelivery, Notification, NotificationKind
+from workload import search
 from workload.models import Urge, WorkItem, WorkItemKind, WorkItemStatus
 
 USERNAME_PREFIX = "gen"
@@ -281,6 +282,8 @@ class Command(BaseCommand):
         due = self._due(size, rng, now)
         self._notifications(size, people, departments, rng, now)
         generate_documents(self._insert, count=size.documents, departments=departments, people=people, rng=rng, now=now)
+        indexed = search.rebuild()  # bulk inserts bypass the services that keep the index in step
+        self._say(f"  search index: {indexed} entries")
         self._analyze()
         self._say(
             f"Generated {len(departments)} departments, {len(people)} people, {size.matters} matters, "
