@@ -22,6 +22,8 @@ NAVIGATION = {
     "documents": "documents:document_list",
     "document_new": "documents:document_create",
     "comment_requests": "documents:comment_request_list",
+    "distributions": "documents:distribution_list",
+    "issuing_queue": "documents:issuing_queue",
     "incoming": "documents:incoming_list",
     "packets": "documents:packet_list",
     "matters": "affairs:matter_list",
