@@ -151,7 +151,7 @@ def document_issue(
     """The office issues an approved document: its number, the signed PDF with its verification
     code, and a distribution (with a 签收 work item for the head) to each department named."""
     _require_office(by, _("Only the office issues documents."))
-    locked = Document.objects.select_for_update().select_related("department", "signer").get(pk=document.pk)
+    locked = Document.objects.select_for_update(of=("self",)).select_related("department", "signer").get(pk=document.pk)
     if locked.status != DocumentStatus.APPROVED:
         raise Conflict(
             _("The document is %(status)s; only an approved document can be issued.")
@@ -219,7 +219,7 @@ def document_issue(
 @transaction.atomic
 def distribution_receive(*, distribution: Distribution, by: User) -> Distribution:
     """The department's head (the recipient named, or whoever heads it now) signs for it, once."""
-    locked = Distribution.objects.select_for_update().select_related("department", "document").get(pk=distribution.pk)
+    locked = Distribution.objects.select_for_update(of=("self",)).select_related("department", "document").get(pk=distribution.pk)
     if by.pk != locked.recipient_id and by.pk != locked.department.head_id:
         raise PermissionDenied(_("Only the head of %(department)s signs for it.") % {"department": locked.department.name})
     if locked.status != DistributionStatus.PENDING:
