@@ -150,6 +150,10 @@ class DocumentRevokeView(views.APIView):
     },
 )
 class DocumentRenderView(views.APIView):
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # ``?format=`` names the file wanted here, not one of DRF's renderers: errors stay JSON.
+        return super().perform_content_negotiation(request, force=True)
+
     def get(self, request: Request, pk: int) -> HttpResponse:
         document = selectors.document_get(user=request.user, pk=object_id(pk))
         fmt = _valid(RenderQuerySerializer, request.query_params)["format"]
