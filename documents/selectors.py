@@ -212,7 +212,9 @@ def distributions_visible(*, user: Any) -> QuerySet[Distribution]:
 def distribution_get(*, user: Any, pk: int) -> Distribution:
     found = (
         distributions_visible(user=user)
-        .select_related("document__department", "document__issuing_department", "department", "recipient", "received_by")
+        .select_related(
+            "document__department", "document__issuing_department", "department", "recipient", "received_by"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -224,10 +226,7 @@ def distribution_get(*, user: Any, pk: int) -> Distribution:
 def my_distributions(*, user: Any) -> QuerySet[Distribution]:
     """The 签收 items addressed to the person (待我签收的 when narrowed to ``pending``), newest first."""
     return (
-        distributions_visible(user=user)
-        .filter(recipient=user)
-        .select_related("document", "department")
-        .order_by("-id")
+        distributions_visible(user=user).filter(recipient=user).select_related("document", "department").order_by("-id")
     )
 
 

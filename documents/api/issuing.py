@@ -179,7 +179,9 @@ def _disposition(name: str) -> str:
         summary=_("Your 签收 items (filter ?status=pending)"),
         responses={200: DistributionSerializer(many=True), **error_responses(400)},
     ),
-    retrieve=extend_schema(summary=_("A distribution"), responses={200: DistributionSerializer, **error_responses(404)}),
+    retrieve=extend_schema(
+        summary=_("A distribution"), responses={200: DistributionSerializer, **error_responses(404)}
+    ),
     receive=extend_schema(
         summary=_("Sign for the document (签收; the department's head, once)"),
         request=None,

@@ -163,7 +163,7 @@ def document_issue(
     prefix = department.doc_prefix if department is not None else ""
     if department is None or not prefix:
         raise Conflict(
-            _("Neither the drafting department nor the office has a document number prefix; an administrator sets one."),
+            _("Neither the drafting department nor the office has a number prefix; an administrator sets one."),
             code="no_prefix",
         )
     now = timezone.now()
@@ -219,9 +219,15 @@ def document_issue(
 @transaction.atomic
 def distribution_receive(*, distribution: Distribution, by: User) -> Distribution:
     """The department's head (the recipient named, or whoever heads it now) signs for it, once."""
-    locked = Distribution.objects.select_for_update(of=("self",)).select_related("department", "document").get(pk=distribution.pk)
+    locked = (
+        Distribution.objects.select_for_update(of=("self",))
+        .select_related("department", "document")
+        .get(pk=distribution.pk)
+    )
     if by.pk != locked.recipient_id and by.pk != locked.department.head_id:
-        raise PermissionDenied(_("Only the head of %(department)s signs for it.") % {"department": locked.department.name})
+        raise PermissionDenied(
+            _("Only the head of %(department)s signs for it.") % {"department": locked.department.name}
+        )
     if locked.status != DistributionStatus.PENDING:
         raise Conflict(_("This document has already been signed for."), code="already_received")
     locked.status, locked.received_by, locked.received_at = DistributionStatus.RECEIVED, by, timezone.now()

@@ -79,7 +79,7 @@ def layout_of(document: Document) -> Layout:
     if classification and document.secrecy_period:
         classification = f"{classification}★{document.secrecy_period}"
     signer_names: tuple[str, ...] = ()
-    if document.is_upward and document.signer_id is not None:
+    if document.is_upward and document.signer is not None:
         signer_names = (document.signer.display_name,)
     return Layout(
         title=document.title,

@@ -72,7 +72,9 @@ class RevokeForm(forms.Form):
 class VerifyUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("The PDF to check"),
-        help_text=gettext_lazy("The file is compared with the issued original and its signature checked; it is not kept."),
+        help_text=gettext_lazy(
+            "The file is compared with the issued original and its signature checked; it is not kept."
+        ),
     )
 
     def clean_file(self) -> Any:
@@ -158,7 +160,9 @@ def document_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         raise ValidationError(_("Choose revoke or repeal and give the reason."))
     services.document_revoke(document=document, by=request.user, **form.cleaned_data)
-    messages.success(request, _("The document is marked %(kind)s.") % {"kind": Revocation(form.cleaned_data["kind"]).label})
+    messages.success(
+        request, _("The document is marked %(kind)s.") % {"kind": Revocation(form.cleaned_data["kind"]).label}
+    )
     return redirect(document)
 
 

@@ -31,7 +31,9 @@ def render_url(document):
 
 def test_issue(document, bureau):
     response = as_(bureau.office_member).post(
-        issue_url(document), {"main_departments": [bureau.legal.pk], "cc_departments": [bureau.general.pk]}, format="json"
+        issue_url(document),
+        {"main_departments": [bureau.legal.pk], "cc_departments": [bureau.general.pk]},
+        format="json",
     )
     assert response.status_code == 200, response.content
     body = response.json()
@@ -135,6 +137,9 @@ def test_receive_queries_do_not_grow(bureau, size, django_assert_max_num_queries
     assert response.status_code == 200
 
 
+ISSUE_QUERIES = 35
+
+
 @pytest.mark.parametrize("size", [2, 8])
 def test_issue_queries_do_not_grow_with_other_documents(bureau, size, django_assert_num_queries):
     for i in range(size):
@@ -149,9 +154,6 @@ def test_issue_queries_do_not_grow_with_other_documents(bureau, size, django_ass
     assert response.status_code == 200
 
 
-ISSUE_QUERIES = 35
-
-
 @pytest.mark.parametrize("size", [2, 8])
 def test_render_queries_do_not_grow(bureau, size, django_assert_num_queries):
     document = approved(bureau.drafter)
@@ -163,5 +165,7 @@ def test_render_queries_do_not_grow(bureau, size, django_assert_num_queries):
     with django_assert_num_queries(2):
         response = client.get(render_url(issued), {"format": "pdf"})
     assert response.status_code == 200
-    distribution_receive(distribution=Distribution.objects.get(document=issued, department=bureau.legal), by=bureau.legal_head)
+    distribution_receive(
+        distribution=Distribution.objects.get(document=issued, department=bureau.legal), by=bureau.legal_head
+    )
     assert Distribution.objects.get(document=issued, department=bureau.legal).status == DistributionStatus.RECEIVED

@@ -104,7 +104,13 @@ def test_poppler_reads_the_issued_pdf(issued, tmp_path):
 
 def test_the_docx_is_read_back(issued):
     text = docx_text(rendering.render(issued, "docx"))
-    for element in ("综发〔2026〕1号", "关于加强值班管理的通知", "法规处：", "抄送：综合处。", issued.verification_code):
+    for element in (
+        "综发〔2026〕1号",
+        "关于加强值班管理的通知",
+        "法规处：",
+        "抄送：综合处。",
+        issued.verification_code,
+    ):
         assert flat(element) in text, element
 
 
