@@ -265,3 +265,10 @@ def test_issue_form_queries_do_not_grow(client_of, bureau, size, django_assert_n
     with django_assert_num_queries(7):
         response = client.get(url("document_issue", document.pk))
     assert response.status_code == 200
+
+
+def test_the_navigation_offers_the_queue_to_the_office_and_signing_to_everyone(client_of, bureau):
+    office = text(client_of(bureau.office_member).get(url("distribution_list")))
+    assert 'id="nav-issuing-queue"' in office and 'id="nav-distributions"' in office
+    drafter = text(client_of(bureau.drafter).get(url("distribution_list")))
+    assert 'id="nav-issuing-queue"' not in drafter and 'id="nav-distributions"' in drafter
