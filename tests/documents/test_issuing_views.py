@@ -272,3 +272,17 @@ def test_the_navigation_offers_the_queue_to_the_office_and_signing_to_everyone(c
     assert 'id="nav-issuing-queue"' in office and 'id="nav-distributions"' in office
     drafter = text(client_of(bureau.drafter).get(url("distribution_list")))
     assert 'id="nav-issuing-queue"' not in drafter and 'id="nav-distributions"' in drafter
+
+
+def test_the_document_page_offers_issuing_to_the_office_only(client_of, document, bureau):
+    assert 'id="issue-document"' in text(client_of(bureau.office_member).get(document.get_absolute_url()))
+    assert 'id="issue-document"' not in text(client_of(bureau.drafter).get(document.get_absolute_url()))
+
+
+def test_verify_refuses_an_oversized_upload(client, document, bureau, monkeypatch):
+    from documents.views import issuing as pages
+
+    issued = issue(document, bureau)
+    monkeypatch.setattr(pages, "MAX_UPLOAD_BYTES", 10)
+    response = client.post(verify_url(issued), {"file": SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 100)})
+    assert response.status_code == 400 and 'id="check-' not in text(response)
