@@ -6,6 +6,7 @@ on every endpoint (never a 403); the services then decide who may act (403) and 
 """
 
 from typing import Any
+from urllib.parse import quote
 
 import django_filters
 from django.http import HttpResponse
@@ -169,8 +170,7 @@ def render_response(document: Any, fmt: str) -> HttpResponse:
 
 
 def _disposition(name: str) -> str:
-    from urllib.parse import quote
-
+    """An attachment named in ASCII for old clients and in UTF-8 (RFC 6266) for the rest."""
     return f"attachment; filename=\"document.{name.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(name)}"
 
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import is_office_member
 from accounts.models import Department
+from core.enums import Classification
 from core.errors import Conflict, DomainError, PermissionDenied, RateLimited, ValidationError
 from core.middleware import client_address
 
@@ -251,7 +252,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
             status = 400
     context = {
         "document": document,
-        "show_title": document.classification == "public",
+        "show_title": document.classification == Classification.PUBLIC,
         "form": form,
         "check": check,
     }
