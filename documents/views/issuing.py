@@ -122,12 +122,24 @@ def issuing_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "documents/issuing_queue.html", {"documents": rows, "limit": LIST_LIMIT})
 
 
+def _named_departments(document: Document) -> dict[str, list[int]]:
+    """The departments the draft names as 主送 and 抄送 (by name), to start the issue form with."""
+    named = {
+        field: [name for name in re.split(r"[、，,;；\s]+", text) if name]
+        for field, text in (("main_departments", document.main_recipients), ("cc_departments", document.cc_recipients))
+    }
+    if not any(named.values()):
+        return {}
+    ids = dict(_departments().filter(name__in=[n for names in named.values() for n in names]).values_list("name", "id"))
+    return {field: [ids[name] for name in names if name in ids] for field, names in named.items()}
+
+
 @require_http_methods(["GET", "POST"])
 def document_issue(request: HttpRequest, pk: int) -> HttpResponse:
     """The issue form: choose the 主送 and 抄送 departments, then issue (the office)."""
     document = selectors.document_get(user=request.user, pk=pk)
     _require_office(request)
-    form = IssueForm(request.POST or None)
+    form = IssueForm(request.POST or None, initial=_named_departments(document))
     error: DomainError | None = None
     if request.method == "POST":
         if form.is_valid():

@@ -261,10 +261,13 @@ def test_issue_form_queries_do_not_grow(client_of, bureau, size, django_assert_n
     document = approved(bureau.drafter)
     client = client_of(bureau.office_member)
     client.get(url("document_issue", document.pk))
-    # 1 session, 2 user, 3 roles, 4 the document, 5-6 the departments of both choices, 7 the badge.
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 roles, 4 the document, 5 the departments it names (主送 法规处), 6-7 the
+    # departments of both choices, 8 the badge.
+    with django_assert_num_queries(8):
         response = client.get(url("document_issue", document.pk))
     assert response.status_code == 200
+    # The form starts with the departments the draft names.
+    assert re.search(rf'value="{bureau.legal.pk}"[^>]*checked', text(response).split('id="div_id_cc_departments"')[0])
 
 
 def test_the_navigation_offers_the_queue_to_the_office_and_signing_to_everyone(client_of, bureau):
