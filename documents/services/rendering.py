@@ -3,16 +3,21 @@ layout engine's plain ``Layout``; drafts render on demand (unsigned, no number, 
 issued document is served as the signed PDF stored when it was issued."""
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Department
+from core.errors import NotFound
 
 from .. import body as body_text
 from ..layout import Block, Layout, render_docx, render_pdf
 from ..models import Distribution, DistributionKind, Document, DocumentStatus
+
+logger = logging.getLogger(__name__)
 
 PDF = "pdf"
 DOCX = "docx"
@@ -113,8 +118,13 @@ def render(document: Document, fmt: str) -> bytes:
     if fmt not in FORMATS:
         raise ValueError(fmt)
     if fmt == PDF and document.issued_pdf:
-        with document.issued_pdf.open("rb") as stored:
-            return stored.read()
+        try:
+            with document.issued_pdf.open("rb") as stored:
+                return stored.read()
+        except OSError as missing:
+            # Never a stand-in: a new render would carry neither the signature nor the stored hash.
+            logger.error("The issued PDF of %s is missing: %s", document.number, missing)
+            raise NotFound(_("The issued PDF file is missing from storage; tell the office.")) from missing
     layout = layout_of(document)
     return render_pdf(layout) if fmt == PDF else render_docx(layout)
 

@@ -169,3 +169,10 @@ def test_render_queries_do_not_grow(bureau, size, django_assert_num_queries):
         distribution=Distribution.objects.get(document=issued, department=bureau.legal), by=bureau.legal_head
     )
     assert Distribution.objects.get(document=issued, department=bureau.legal).status == DistributionStatus.RECEIVED
+
+
+def test_a_missing_issued_file_is_a_clear_404_not_a_stand_in(document, bureau):
+    issued = issue(document, bureau)
+    issued.issued_pdf.storage.delete(issued.issued_pdf.name)
+    body = assert_error(as_(bureau.drafter).get(render_url(issued), {"format": "pdf"}), 404)
+    assert "missing" in body["detail"]
