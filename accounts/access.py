@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from .models import Department, User
@@ -19,6 +20,22 @@ def is_office_member(user: Any) -> bool:
     if cached is None:
         _load_roles(user)
         cached = user._xietong_is_office
+    return bool(cached)
+
+
+# How long the navigation remembers that someone is in the office (a changed office shows or hides
+# its links within this time; the pages themselves always ask ``is_office_member``).
+NAVIGATION_ROLE_SECONDS = 300
+
+
+def is_office_member_for_navigation(user: Any) -> bool:
+    """``is_office_member`` remembered in the cache: the navigation asks it on every page, and a
+    page that does not need the person's roles should not query them for a link."""
+    key = f"accounts:office:{user.pk}:{user.department_id}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = is_office_member(user)
+        cache.set(key, cached, NAVIGATION_ROLE_SECONDS)
     return bool(cached)
 
 

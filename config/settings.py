@@ -292,6 +292,11 @@ DOCUMENT_FONTS_DIR = env.path("DOCUMENT_FONTS_DIR", default=str(VAR_DIR / "fonts
 # --demo` makes a self-signed pair here for development; production supplies the organization's own.
 SIGNING_CERT = env.path("SIGNING_CERT", default=str(VAR_DIR / "signing" / "cert.pem"))
 SIGNING_KEY = env.path("SIGNING_KEY", default=str(VAR_DIR / "signing" / "key.pem"))
+# The issuing organization's full name: the 发文机关标志 ("<name>文件"), the 署名 and the seal.
+ORGANIZATION_NAME = env.str("ORGANIZATION_NAME", default="协同市协同局")
+# The public verification page (/verify/<code>/): requests per client address per window.
+VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=30)
+VERIFY_RATE_WINDOW_SECONDS = env.int("VERIFY_RATE_WINDOW_SECONDS", default=600)
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")

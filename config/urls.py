@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularSwaggerView
 from accounts.views import LoginView
 from core.schema import SchemaView
 from core.views import healthz
+from documents.views.issuing import verify
 
 admin.site.site_header = admin.site.site_title = settings.SITE_NAME
 
@@ -25,6 +26,8 @@ urlpatterns = [
     # The language switch works before login too (the login page offers it).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", healthz, name="healthz"),
+    # The issued documents' public verification page (the QR code on the paper leads here).
+    path("verify/<str:code>/", verify, name="verify"),
     path("api/v1/", include("config.api_urls")),
     # DRF views opt out of the login middleware. The schema answers API clients by token or session
     # (JSON 401 without), browsers need a login; the docs are pages for signed-in staff.

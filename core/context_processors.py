@@ -24,6 +24,8 @@ NAVIGATION = {
     "document_new": "documents:document_create",
     "comment_requests": "documents:comment_request_list",
     "approvals": "documents:approval_queue",
+    "distributions": "documents:distribution_list",
+    "issuing_queue": "documents:issuing_queue",
     "incoming": "documents:incoming_list",
     "packets": "documents:packet_list",
     "matters": "affairs:matter_list",
@@ -38,6 +40,9 @@ NAVIGATION = {
     "api_docs": "api-docs",
     "holidays": "admin:core_holidayoverride_changelist",
 }
+# Roles the navigation shows links for (``{% if "office" in roles %}``), each a test of the user,
+# registered by the app that knows the roles (accounts.apps): core learns about it only here.
+NAVIGATION_ROLES: dict[str, Callable[[Any], bool]] = {}
 # The files every page loads (base.html: ``{{ site_static.htmx_js }}``), by their static paths.
 ASSETS = {
     "bootstrap_css": "vendor/bootstrap/css/bootstrap.min.css",
@@ -82,10 +87,19 @@ def _other_languages(current: str | None) -> list[dict[str, str]]:
 
 
 @lru_cache(maxsize=1024)
-def _navigation(language: str | None, area: str, url_name: str, staff: bool, links: tuple[Any, ...]) -> str:
-    """partials/nav_links.html: the same for every page of a section, in one language."""
-    context = {"area": area, "url_name": url_name, "staff": staff, "site_urls": _links(*links)}
+def _navigation(
+    language: str | None, area: str, url_name: str, staff: bool, roles: frozenset[str], links: tuple[Any, ...]
+) -> str:
+    """partials/nav_links.html: the same for every page of a section, in one language and role set."""
+    context = {"area": area, "url_name": url_name, "staff": staff, "roles": roles, "site_urls": _links(*links)}
     return render_to_string("partials/nav_links.html", context)
+
+
+def _navigation_of(user: Any, *where: Any) -> str:
+    """The navigation for ``user``: their roles are asked only when a page shows it."""
+    authenticated = user is not None and user.is_authenticated
+    roles = frozenset(name for name, test in NAVIGATION_ROLES.items() if authenticated and test(user))
+    return _navigation(*where[:4], roles, where[4])
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -101,7 +115,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "calendar_missing_years": missing,
         "site_urls": _links(*links),
         # Rendered when the page shows it (then kept for its section and language).
-        "navigation": partial(_navigation, get_language(), *where, staff, links),
+        "navigation": partial(_navigation_of, user, get_language(), *where, staff, links),
         "site_static": _assets(settings.STATIC_URL, settings.STORAGES["staticfiles"]["BACKEND"]),
         "other_languages": _other_languages(get_language()),
     }

@@ -14,14 +14,14 @@ from types import ModuleType
 from accounts.models import Department, User
 from core.enums import Classification, Urgency
 
-from . import demo_approval, demo_incoming
+from . import demo_approval, demo_incoming, demo_outgoing
 from .models import CommentRequest, DocType, Document
 from .services.comments import comment_request_respond, comment_round_open
 from .services.drafting import document_create, document_update
 
 # Other stages' demo modules, each ``seed(people, departments) -> int``; ``STAGES`` lists the ones
-# this checkout has (approval and issuing add theirs).
-STAGES: tuple[ModuleType, ...] = (demo_approval, demo_incoming)
+# this checkout has.
+STAGES: tuple[ModuleType, ...] = (demo_approval, demo_outgoing, demo_incoming)
 
 REVISING = "关于加强机关办公用房管理的通知"
 FOR_COMMENT = "关于做好2027年元旦春节期间值班工作的通知"

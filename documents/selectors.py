@@ -195,12 +195,74 @@ def approval_queue(*, user: Any) -> QuerySet[Approval]:
     )
 
 
+def distribution_visibility(user: Any) -> Q:
+    """A distribution follows its document's rule and is, besides, a department's own business:
+    the office, the document's drafter and drafting department's head see every one; anyone else
+    only those to their own (or headed) department, or addressed to them."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    visible = Q(_document_seen(user, "document_id"))
+    if is_office_member(user):
+        return visible
+    headed = headed_department_ids(user)
+    own = Q(recipient=user) | Q(document__drafter=user) | Q(department__in=headed) | Q(document__department__in=headed)
+    if user.department_id is not None:
+        own |= Q(department_id=user.department_id)
+    return visible & own
+
+
 def distributions_visible(*, user: Any) -> QuerySet[Distribution]:
-    return Distribution.objects.filter(_document_seen(user, "document_id"))
+    return Distribution.objects.filter(distribution_visibility(user))
 
 
 def distribution_get(*, user: Any, pk: int) -> Distribution:
-    found = distributions_visible(user=user).select_related("document", "department", "recipient").filter(pk=pk).first()
+    found = (
+        distributions_visible(user=user)
+        .select_related(
+            "document__department", "document__issuing_department", "department", "recipient", "received_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def my_distributions(*, user: Any) -> QuerySet[Distribution]:
+    """The 签收 items addressed to the person (待我签收的 when narrowed to ``pending``), newest first."""
+    return (
+        distributions_visible(user=user).filter(recipient=user).select_related("document", "department").order_by("-id")
+    )
+
+
+def document_distributions(*, user: Any, document: Document) -> list[Distribution]:
+    """The distributions of ``document`` the person may see, in the order of the 主送/抄送 lists."""
+    return list(
+        distributions_visible(user=user)
+        .filter(document=document)
+        .select_related("department", "recipient", "received_by")
+        .order_by("kind", "department__order", "department_id")
+    )
+
+
+def issuing_queue(*, user: Any) -> QuerySet[Document]:
+    """Approved documents waiting to be issued, oldest first (the office's queue)."""
+    return (
+        documents_visible(user=user)
+        .filter(status=DocumentStatus.APPROVED)
+        .select_related("drafter", "department", "signer")
+        .order_by("updated_at", "id")
+    )
+
+
+def document_by_code(*, code: str) -> Document:
+    """The issued document a verification code names (the public verification page), or 404."""
+    found = (
+        Document.objects.filter(verification_code=code, status__in=ISSUED_STATES)
+        .select_related("issuing_department")
+        .first()
+    )
     if found is None:
         raise Http404
     return found

@@ -30,6 +30,7 @@ ALLOWED = {
     "password_reset_confirm": "resetting a forgotten password",
     "password_reset_complete": "resetting a forgotten password",
     "healthz": "load balancers and monitoring poll it",
+    "verify": "anyone holding an issued document checks it (QR code on the paper); rate-limited",
     "set_language": "the login page offers the language switch",
     "api:auth-token": "exchanging a username and password for a token",
     "static": "CSS and scripts of the login page (DEBUG only)",

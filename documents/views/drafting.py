@@ -102,11 +102,11 @@ def detail_context(request: HttpRequest, document: Document) -> dict[str, Any]:
 
 
 def _document_page(request: HttpRequest, pk: int, *, error: DomainError | None = None, **extra: Any) -> HttpResponse:
-    from . import approval, comments
+    from . import approval, comments, issuing
 
     document = selectors.document_get(user=request.user, pk=pk)
     context = detail_context(request, document)
-    for stage in (comments, approval):
+    for stage in (comments, approval, issuing):
         context.update(stage.detail_context(request, document))
     context.update(extra)
     context["refusal"] = error
