@@ -5,6 +5,7 @@ input, and query budgets at two sizes."""
 from io import BytesIO
 
 import pytest
+from django.utils import translation
 from docx import Document as Docx
 from pypdf import PdfReader
 
@@ -132,12 +133,13 @@ def test_receive_queries_do_not_grow(bureau, size, django_assert_max_num_queries
     for i in range(size):
         issue(approved(bureau.drafter, title=f"通知{i}"), bureau)
     row = Distribution.objects.filter(department=bureau.legal).first()
-    with django_assert_max_num_queries(20):
+    # The receipt, its work item, the audit entry and the document's search entry written again.
+    with django_assert_max_num_queries(25):
         response = as_(bureau.legal_head).post(f"/api/v1/distributions/{row.pk}/receive/")
     assert response.status_code == 200
 
 
-ISSUE_QUERIES = 35
+ISSUE_QUERIES = 46  # with the search entry written again (the number is searchable)
 
 
 @pytest.mark.parametrize("size", [2, 8])
@@ -174,5 +176,8 @@ def test_render_queries_do_not_grow(bureau, size, django_assert_num_queries):
 def test_a_missing_issued_file_is_a_clear_404_not_a_stand_in(document, bureau):
     issued = issue(document, bureau)
     issued.issued_pdf.storage.delete(issued.issued_pdf.name)
-    body = assert_error(as_(bureau.drafter).get(render_url(issued), {"format": "pdf"}), 404)
+    with translation.override("en"):
+        body = assert_error(
+            as_(bureau.drafter).get(render_url(issued), {"format": "pdf"}, HTTP_ACCEPT_LANGUAGE="en"), 404
+        )
     assert "missing" in body["detail"]

@@ -5,6 +5,7 @@ from datetime import datetime
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from core.errors import Conflict, PermissionDenied, ValidationError
 from core.models import AuditEvent
@@ -92,7 +93,7 @@ def test_recipients_are_checked(document, bureau):
     uncleared_head = UserFactory(username="lowhead", department=DepartmentFactory(code="low"))
     uncleared_head.department.head = uncleared_head
     uncleared_head.department.save()
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         issue(secret, bureau, main=[uncleared_head.department])
     assert "not cleared" in refused.value.message
 
