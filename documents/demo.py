@@ -111,4 +111,8 @@ def notes() -> list[str]:
         "",
         f"Documents: zhoum (周敏) drafted 《{FOR_COMMENT}》 and is collecting comments;",
         "  sunzq (孙志强) has answered for 财务处; linht (林海涛, 法规处) and zhaolj (赵丽娟) are still asked.",
+        f"  wangjp (王建平) has 《{demo_approval.AWAITING_SIGN_OFF}》 awaiting his 签发 (待我审批的),",
+        "  with 财务处's 不同意 on record.",
+        f"  《{demo_outgoing.ISSUED}》 is issued and signed; 财务处 has signed for it, 法规处 (linht) not yet.",
+        f"  liuf (刘芳, the office) registered the incoming 《{demo_incoming.IN_CIRCULATION}》, now in circulation.",
     ]
