@@ -41,8 +41,11 @@ BODY = f"""一、审核范围
 PHONE = {"width": 390, "height": 844}
 
 
-def sign_in(browser, base_url, username, viewport=None):
-    context = browser.new_context(locale="zh-CN", viewport=viewport or {"width": 1280, "height": 900})
+def sign_in(browser, base_url, username, phone=False):
+    if phone:  # a phone held upright: narrow, touch, the mobile layout
+        context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
+    else:
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.goto(f"{base_url}/accounts/login/")
@@ -215,17 +218,17 @@ def test_draft_comment_approve_issue_sign_for_verify(live_server, browser, setti
     ]
 
     # --- 核稿 (the head of 人事处), 审核 (the office head), 签发 (the leader, on a phone) ---------------
-    for username, kind, opinion, viewport in (
-        ("huangw", StepKind.REVIEW, "核稿无误，请办公室审核。", None),
-        ("chenjg", StepKind.OFFICE_REVIEW, "格式规范，请杨局长签发。", None),
-        ("yangzg", StepKind.SIGN, "同意印发。", PHONE),
+    for username, kind, opinion, phone in (
+        ("huangw", StepKind.REVIEW, "核稿无误，请办公室审核。", False),
+        ("chenjg", StepKind.OFFICE_REVIEW, "格式规范，请杨局长签发。", False),
+        ("yangzg", StepKind.SIGN, "同意印发。", True),
     ):
-        context, approver = sign_in(browser, base, username, viewport=viewport)
+        context, approver = sign_in(browser, base, username, phone=phone)
         contexts.append(context)
         approve_from_queue(approver, base, TITLE, opinion)
         task = Approval.objects.get(step__document=document, step__kind=kind)
         assert (task.approver.username, task.decision, task.opinion) == (username, "approve", opinion)
-        if viewport:
+        if phone:
             # The page fits the phone: nothing wider than the screen to scroll sideways.
             assert approver.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     document.refresh_from_db()
