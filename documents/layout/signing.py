@@ -1,17 +1,23 @@
 """The PAdES signature of an issued PDF (pyHanko) with the organization's certificate
 (settings.SIGNING_CERT / SIGNING_KEY), its check, and a self-signed demo certificate."""
 
+import asyncio
 import datetime
 import hashlib
 import logging
 import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 DEMO_COMMON_NAME = "协同市协同局 (demo)"
 SIGNATURE_FIELD = "Signature1"
@@ -40,6 +46,19 @@ class SignatureCheck:
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _outside_any_event_loop(work: Callable[[], T]) -> T:
+    """``work()``, in a short-lived thread of its own when this thread runs an event loop.
+
+    pyHanko's synchronous calls start one with ``asyncio.run``, which refuses to run beside a loop
+    already running in the thread (an async caller, a notebook, a test driving a browser)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 def _paths() -> tuple[Path, Path]:
@@ -73,7 +92,7 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str = "", signer_name: str = 
         subfilter=SigSeedSubFilter.PADES,
         md_algorithm="sha256",
     )
-    output = signers.sign_pdf(writer, metadata, signer=signer)
+    output = _outside_any_event_loop(lambda: signers.sign_pdf(writer, metadata, signer=signer))
     return output.getvalue()
 
 
@@ -112,7 +131,7 @@ def validate_pdf_signature(pdf: bytes) -> SignatureCheck:
     name = str(embedded.sig_object.get("/Name", "") or "")
     try:
         context = ValidationContext(trust_roots=_trust_roots(), allow_fetching=False)
-        status = validate(embedded, context)
+        status = _outside_any_event_loop(lambda: validate(embedded, context))
     except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as error:
         logger.info("Signature cannot be validated: %s", error)
         return SignatureCheck(signed=True, intact=False, signer="", signer_name=name)

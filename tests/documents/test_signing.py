@@ -1,5 +1,6 @@
 """PAdES signing of issued PDFs and the check the verify page relies on."""
 
+import asyncio
 import stat
 from io import BytesIO, StringIO
 
@@ -68,6 +69,23 @@ def test_a_signed_pdf_validates_with_the_signers_name(signing_cert, pdf):
     assert check.signer_name == "张三"
     assert check.signed_at is not None
     assert "关于测试签名的通知" in PdfReader(BytesIO(signed)).pages[0].extract_text()
+
+
+def test_signing_and_checking_work_inside_a_running_event_loop(signing_cert, pdf):
+    """pyHanko's synchronous calls start an event loop of their own; called from a thread whose
+    loop is running (an async caller; a browser test seeding the demo beside Playwright's loop) they
+    used to fail with "asyncio.run() cannot be called from a running event loop"."""
+
+    async def inside_a_loop():
+        signed = sign_pdf(pdf, reason="签发")
+        changed = bytearray(signed)
+        start = changed.index(b"stream", changed.index(b"/Filter")) + 20
+        changed[start] ^= 0xFF
+        return validate_pdf_signature(signed), validate_pdf_signature(bytes(changed))
+
+    check, changed_check = asyncio.run(inside_a_loop())
+    assert check.signed and check.intact and check.trusted
+    assert changed_check.signed and not changed_check.intact
 
 
 def test_a_changed_byte_in_the_signed_content_is_detected(signing_cert, pdf):
