@@ -9,20 +9,9 @@ from django.core.management import call_command
 
 from affairs.models import Matter
 from documents.models import IncomingDocument, IncomingStatus, Reading, ReadingStatus
+from tests.e2e.support import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(browser, base_url, username):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "xietong-demo")
-    page.click("#login-submit")
-    page.wait_for_url(f"{base_url}/")
-    return context, page
 
 
 def test_register_propose_instruct_circulate_read(live_server, browser):

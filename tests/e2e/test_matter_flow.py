@@ -8,21 +8,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
 from affairs.models import Matter, MatterStatus
+from tests.e2e.support import sign_in
 from workload.models import WorkItem, WorkItemStatus
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(browser, base_url, username):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "xietong-demo")
-    page.click("#login-submit")
-    page.wait_for_url(f"{base_url}/")
-    return context, page
 
 
 def test_leader_assigns_owner_completes_leader_confirms(live_server, browser):

@@ -27,6 +27,7 @@ from documents.models import (
     StepKind,
     StepStatus,
 )
+from tests.e2e.support import PHONE, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -37,23 +38,6 @@ BODY = f"""一、审核范围
 二、有关要求
 （一）审核材料应真实完整。
 （二）发现问题及时报告人事处。"""
-
-PHONE = {"width": 390, "height": 844}
-
-
-def sign_in(browser, base_url, username, phone=False):
-    if phone:  # a phone held upright: narrow, touch, the mobile layout
-        context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
-    else:
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "xietong-demo")
-    page.click("#login-submit")
-    page.wait_for_url(f"{base_url}/")
-    return context, page
 
 
 def open_from_documents_menu(page, item_id):
