@@ -5,7 +5,7 @@ Plain ORM querysets: the desk's order is served by stored rank columns (``WorkIt
 """
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, cast
 
@@ -136,49 +136,71 @@ def _standing_counts() -> dict[str, Subquery]:
         "todo": _count(items.filter(_todo(_PERSON))),
         "done": _count(items.filter(_done(_PERSON))),
         "assigned": _count(items.filter(_assigned(_PERSON), status=WorkItemStatus.OPEN)),
-        "listed_assigned": _count(items.filter(_assigned(_PERSON))),  # the tab lists closed items too
         "unread": _count(notification_list(user=_PERSON, unread=True)),
     }
 
 
-def desk_summary(*, user: Any, now: datetime, kind: str | None = None) -> dict[str, int]:
+@functools.cache
+def _listed_assigned() -> Subquery:
+    # What 我交办的 lists: closed items too (the badge counts the open ones).
+    return _count(WorkItem.objects.filter(_assigned(_PERSON)))
+
+
+def desk_summary(
+    *, user: Any, now: datetime, kind: str | None = None, tabs: Iterable[str] = DESK_TABS
+) -> dict[str, int]:
     """What my desk counts, in one query: the tab badges (``todo``, ``overdue``, ``done``, and
-    ``assigned``: by me and still open), the rows each tab lists with the kind filter
-    (``listed_todo``, ``listed_done``, ``listed_assigned``: the pager's totals) and the person's
-    unread notifications (``unread``: the bell)."""
+    ``assigned``: by me and still open), the rows each of ``tabs`` lists with the kind filter
+    (``listed_todo``, ``listed_done``, ``listed_assigned``: the pager's totals; the desk asks only
+    for the tab it shows) and the person's unread notifications (``unread``: the bell)."""
     items = WorkItem.objects
     counts = {**_standing_counts(), "overdue": _count(items.filter(_todo(_PERSON), due_at__lt=now))}
-    if kind:
-        for tab, where in DESK_TABS.items():
-            counts[f"listed_{tab}"] = _count(items.filter(where(_PERSON), kind=kind))
+    for tab in tabs:
+        if kind:
+            counts[f"listed_{tab}"] = _count(items.filter(DESK_TABS[tab](_PERSON), kind=kind))
+        elif tab == "assigned":
+            counts["listed_assigned"] = _listed_assigned()
     # Selected beside the person's own row: one row, whatever the figures.
     row = cast(dict[str, int], get_user_model().objects.filter(pk=user.pk).order_by().values(**counts).get())
-    if not kind:
-        row.update(listed_todo=row["todo"], listed_done=row["done"])
+    if not kind:  # without the kind filter, the person's own tabs list what their badges count
+        row.update({f"listed_{tab}": row[tab] for tab in tabs if tab != "assigned"})
     return row
 
 
 def desk_counts(*, user: Any) -> dict[str, int]:
     """Tab badges of my desk in one query: to do, overdue, done, assigned by me and still open."""
-    summary = desk_summary(user=user, now=timezone.now())
+    summary = desk_summary(user=user, now=timezone.now(), tabs=())
     return {key: summary[key] for key in ("todo", "overdue", "done", "assigned")}
 
 
-_NOT_ON_OWN_TABS = {"created_at", "outcome", *(f"assignee__{f}" for f in PERSON_FIELDS)}
+# What each tab of my desk draws of a row (workload.templatetags.desk): fewer columns, less to
+# select and convert. Every tab names the assigner; 待办 (open rows) needs no completion time, and
+# only 我交办的 names the holder and offers 催办 (the last urge).
+_DESK_COMMON = (
+    "id", "kind", "title", "target_type_id", "target_id", "due_at", "priority", "urgency", "status",
+    "classification", "escalation_level", "assigned_by_id", *(f"assigned_by__{f}" for f in PERSON_FIELDS),
+)  # fmt: skip
+DESK_FIELDS: dict[str, tuple[str, ...]] = {
+    "todo": _DESK_COMMON,
+    "done": (*_DESK_COMMON, "completed_at"),
+    "assigned": (
+        *_DESK_COMMON, "completed_at", "last_urged_at", "assignee_id", *(f"assignee__{f}" for f in PERSON_FIELDS),
+    ),
+}  # fmt: skip
 
 
 def desk_rows(*, user: Any, tab: str, now: datetime, kind: str | None = None) -> QuerySet[WorkItem, dict[str, Any]]:
-    """One tab of my desk (``DESK_TABS``) as rows of ``ROW_FIELDS``, in the tab's order; the person's
-    own tabs leave out ``created_at``, ``outcome`` and the assignee (the person). Slice it for a page."""
+    """One tab of my desk (``DESK_TABS``) as rows of the tab's ``DESK_FIELDS`` (a part of
+    ``ROW_FIELDS``), in the tab's order. Slice it for a page."""
     if tab == "assigned":
-        return workitems_assigned_by(user=user, kind=kind).values(*ROW_FIELDS)
-    if tab == "done":
+        qs = workitems_assigned_by(user=user, kind=kind)
+    elif tab == "done":
         qs = workitems_done(user=user, kind=kind)
     elif tab == "todo":
         qs = workitems_todo(user=user, kind=kind, now=now)
     else:
         raise ValueError(f"no tab {tab!r}")
-    return qs.values(*(f for f in ROW_FIELDS if f not in _NOT_ON_OWN_TABS))
+    return qs.values(*DESK_FIELDS[tab])
 
 
 def _oversees_items(user: Any) -> bool:
