@@ -52,30 +52,32 @@ def _assigned(user: Any) -> Q:
 DESK_TABS: dict[str, Callable[[Any], Q]] = {"todo": _todo, "done": _done, "assigned": _assigned}
 
 
-def workitems_todo(*, user: Any, kind: str | None = None, now: datetime | None = None) -> QuerySet[WorkItem]:
-    """待办: the person's open items, overdue first."""
-    qs = _base().filter(_todo(user))
+# The order of each tab: 待办 as a person works through them (``_ranked``), the others newest first.
+_TAB_ORDER = {"done": ("-completed_at", "-id"), "assigned": ("-created_at", "-id")}
+
+
+def _tab(qs: QuerySet[Any], tab: str, *, user: Any, kind: str | None, now: datetime | None) -> QuerySet[Any]:
+    """``qs`` narrowed to one tab of the person's (``DESK_TABS``) and a kind, in the tab's order."""
+    qs = qs.filter(DESK_TABS[tab](user))
     if kind:
         qs = qs.filter(kind=kind)
-    return _ranked(qs, now=now)
+    return _ranked(qs, now=now) if tab == "todo" else qs.order_by(*_TAB_ORDER[tab])
+
+
+def workitems_todo(*, user: Any, kind: str | None = None, now: datetime | None = None) -> QuerySet[WorkItem]:
+    """待办: the person's open items, overdue first."""
+    return _tab(_base(), "todo", user=user, kind=kind, now=now)
 
 
 def workitems_done(*, user: Any, kind: str | None = None) -> QuerySet[WorkItem]:
     """已办: the person's closed items, most recent first."""
-    qs = _base().filter(_done(user))
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.order_by("-completed_at", "-id")
+    return _tab(_base(), "done", user=user, kind=kind, now=None)
 
 
 def workitems_assigned_by(*, user: Any, status: str | None = None, kind: str | None = None) -> QuerySet[WorkItem]:
-    """我交办的: items the person asked others to do, open ones first."""
-    qs = _base().filter(_assigned(user))
-    if status:
-        qs = qs.filter(status=status)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.order_by("-created_at", "-id")
+    """我交办的: items the person asked others to do, newest first."""
+    qs = _base().filter(status=status) if status else _base()
+    return _tab(qs, "assigned", user=user, kind=kind, now=None)
 
 
 # What each scope of the API's list holds (``?scope=``, API.md; WorkItemFilter applies it).
@@ -141,6 +143,14 @@ def _standing_counts() -> dict[str, Subquery]:
 
 
 @functools.cache
+def _standing_summary() -> QuerySet[Any, dict[str, Any]]:
+    """Everyone's rows with those figures, the subqueries resolved once per process: each request
+    narrows a clone of it to its person (as a view's class-level ``queryset`` is cloned per request)
+    and adds the figures that depend on the moment or the filter."""
+    return get_user_model().objects.order_by().values(**_standing_counts())
+
+
+@functools.cache
 def _listed_assigned() -> Subquery:
     # What 我交办的 lists: closed items too (the badge counts the open ones).
     return _count(WorkItem.objects.filter(_assigned(_PERSON)))
@@ -154,14 +164,14 @@ def desk_summary(
     (``listed_todo``, ``listed_done``, ``listed_assigned``: the pager's totals; the desk asks only
     for the tab it shows) and the person's unread notifications (``unread``: the bell)."""
     items = WorkItem.objects
-    counts = {**_standing_counts(), "overdue": _count(items.filter(_todo(_PERSON), due_at__lt=now))}
+    counts = {"overdue": _count(items.filter(_todo(_PERSON), due_at__lt=now))}
     for tab in tabs:
         if kind:
             counts[f"listed_{tab}"] = _count(items.filter(DESK_TABS[tab](_PERSON), kind=kind))
         elif tab == "assigned":
             counts["listed_assigned"] = _listed_assigned()
     # Selected beside the person's own row: one row, whatever the figures.
-    row = cast(dict[str, int], get_user_model().objects.filter(pk=user.pk).order_by().values(**counts).get())
+    row = cast(dict[str, int], _standing_summary().filter(pk=user.pk).annotate(**counts).get())
     if not kind:  # without the kind filter, the person's own tabs list what their badges count
         row.update({f"listed_{tab}": row[tab] for tab in tabs if tab != "assigned"})
     return row
@@ -189,18 +199,18 @@ DESK_FIELDS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
+@functools.cache
+def _desk_columns(tab: str) -> QuerySet[WorkItem, dict[str, Any]]:
+    # The tab's columns, set up once per process; each request narrows a clone of it.
+    return WorkItem.objects.values(*DESK_FIELDS[tab])
+
+
 def desk_rows(*, user: Any, tab: str, now: datetime, kind: str | None = None) -> QuerySet[WorkItem, dict[str, Any]]:
     """One tab of my desk (``DESK_TABS``) as rows of the tab's ``DESK_FIELDS`` (a part of
-    ``ROW_FIELDS``), in the tab's order. Slice it for a page."""
-    if tab == "assigned":
-        qs = workitems_assigned_by(user=user, kind=kind)
-    elif tab == "done":
-        qs = workitems_done(user=user, kind=kind)
-    elif tab == "todo":
-        qs = workitems_todo(user=user, kind=kind, now=now)
-    else:
+    ``ROW_FIELDS``), in the tab's order (that of ``workitems_todo`` and the others). Slice it for a page."""
+    if tab not in DESK_TABS:
         raise ValueError(f"no tab {tab!r}")
-    return qs.values(*DESK_FIELDS[tab])
+    return _tab(_desk_columns(tab), tab, user=user, kind=kind, now=now)
 
 
 def _oversees_items(user: Any) -> bool:

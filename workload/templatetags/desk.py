@@ -16,7 +16,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import TIME_STRINGS, timesince
 from django.utils.translation import get_language
@@ -74,7 +74,7 @@ def _words(language: str | None) -> dict[str, Any]:
     return {
         "kind": {value: str(label) for value, label in WorkItemKind.choices},
         "kind_fact": {value: format_html("<span>{}</span>", label) for value, label in WorkItemKind.choices},
-        "details": _("Details"),
+        "details": escape(_("Details")),  # escaped once, not on every row
         "escalated": _("Escalated (level %(level)s)"),
         "held_by": _("Held by %(name)s"),
         "assigned_by": _("Assigned by %(name)s"),
@@ -88,7 +88,7 @@ def _words(language: str | None) -> dict[str, Any]:
         "priority": {value: badge_html("priority", value, label) for value, label in Priority.choices},
         "status": {value: badge_html("status", value, label) for value, label in WorkItemStatus.choices},
         "closed": {value: str(label) for value, label in WorkItemStatus.choices} | {"done": _("Completed")},
-        "due": _("Due"),
+        "due": escape(_("Due")),
         "overdue": format_html('<span class="badge text-bg-danger">{}</span>', _("Overdue")),
         "no_deadline": format_html('<span class="text-body-secondary">{}</span>', _("No deadline")),
     }
@@ -111,6 +111,7 @@ class _Page:
         self.urge = id_links(lambda pk: reverse("workload:item_urge", args=[pk]))
         self.targets: dict[int, Callable[[int], dict[str, Any]]] = {}
         self.assigners: dict[str | None, SafeString] = {}
+        self.masked: dict[tuple[str | None, str], SafeString] = {}
 
     def target_url(self, content_type_id: int, object_id: int) -> str | None:
         ref = self.targets.get(content_type_id)
@@ -125,6 +126,16 @@ class _Page:
         if fact is None:
             fact = self.assigners[name] = format_html("<span>{}</span>", self.words["assigned_by"] % {"name": name})
         return fact
+
+    def masked_row(self, pk: int, classification: str | None, kind: str) -> SafeString:
+        """A row whose target the person may not see: "一件秘密级待办：审批", the masked wording of
+        every path (``targets.masked_title``) and the kind, worded once per page for each pair."""
+        text = self.masked.get((classification, kind))
+        if text is None:
+            words = self.words
+            wording = words["masked"] % {"item": masked_title(classification), "kind": words["kind"].get(kind, kind)}
+            text = self.masked[(classification, kind)] = escape(wording)
+        return format_html('<li class="list-group-item text-body-secondary" id="item-{}" data-masked>{}</li>', pk, text)
 
     def moment(self, value: datetime) -> tuple[str, str]:
         """A moment in the current time zone: ISO 8601 (for ``<time datetime>``) and as shown."""
@@ -244,12 +255,7 @@ def desk_row(context: template.Context, row: dict[str, Any]) -> SafeString:
     page = _page(context)
     pk, tab, words = row["id"], page.tab, page.words
     if (row["target_type_id"], row["target_id"]) not in page.visible:
-        # "一件秘密级待办：审批": the masked wording of every path (``targets.masked_title``), and the kind.
-        text = words["masked"] % {
-            "item": masked_title(row["classification"]),
-            "kind": words["kind"].get(row["kind"], row["kind"]),
-        }
-        return format_html('<li class="list-group-item text-body-secondary" id="item-{}" data-masked>{}</li>', pk, text)
+        return page.masked_row(pk, row["classification"], row["kind"])
     target_url = page.target_url(row["target_type_id"], row["target_id"])
     urge = _urge(page, row) if tab == "assigned" and row["status"] == WorkItemStatus.OPEN else _EMPTY
     return format_html(
