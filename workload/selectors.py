@@ -149,7 +149,7 @@ def _standing_counts() -> dict[str, Subquery]:
 
 
 @functools.cache
-def _standing_summary() -> QuerySet[Any, dict[str, Any]]:
+def _standing_summary() -> QuerySet[Any, Any]:
     """Everyone's rows with those figures, the subqueries resolved once per process: each request
     narrows a clone of it to its person (as a view's class-level ``queryset`` is cloned per request)
     and adds the figures that depend on the moment or the filter."""
