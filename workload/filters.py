@@ -1,21 +1,20 @@
 """The work-item lists' filters: the API's list (``GET /api/v1/work-items/?status=&kind=&scope=``,
 API.md) and 我的工作台 (``/desk/?tab=&kind=``), which share the kind filter."""
 
-import copy
-import functools
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+
+from core.filters import FixedFormFilterSet
 
 from .models import WorkItem, WorkItemKind, WorkItemStatus
 from .selectors import DESK_TABS, SCOPES, WORKITEM_SCOPES
 
 
-class _ByKind(django_filters.FilterSet):
+class _ByKind(FixedFormFilterSet):
     kind = django_filters.ChoiceFilter(choices=WorkItemKind.choices)
 
     # What a filter is when not given; it always applies, so a list never starts from everyone's rows.
@@ -31,18 +30,6 @@ class _ByKind(django_filters.FilterSet):
             if not data.get(name):
                 data[name] = value
         super().__init__(data, *args, **kwargs)
-
-    def get_form_class(self) -> type[forms.Form]:
-        # django-filter builds a new form class on every request; these filters' fields depend on
-        # nothing of the request (fixed choices), so the class is built once per filter set (each
-        # form still deep-copies its fields, as every Django form does).
-        return _form_class(type(self))
-
-
-@functools.cache
-def _form_class(filterset: type[django_filters.FilterSet]) -> type[forms.Form]:
-    fields = {name: filter_.field for name, filter_ in copy.deepcopy(filterset.base_filters).items()}
-    return type(f"{filterset.__name__}Form", (filterset._meta.form,), fields)
 
 
 def _person(filterset: django_filters.FilterSet) -> Any:
