@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department, User
 from accounts.widgets import PeoplePicker
 from core.enums import Priority
-from core.filters import FlagFilter, IdChoiceFilter, IntegerFilter
+from core.filters import FixedFormFilterSet, FlagFilter, IdChoiceFilter, IntegerFilter
 
 from .models import Matter, MatterAssistant, MatterStatus, PlanPeriod, Reception, ReceptionStatus, WorkPlan
 
@@ -28,7 +28,7 @@ def _departments() -> QuerySet[Department]:
     return Department.objects.filter(is_active=True).only("id", "name").order_by("order", "id")
 
 
-class MatterFilter(django_filters.FilterSet):
+class MatterFilter(FixedFormFilterSet):
     """``/affairs/matters/`` and ``GET /api/v1/matters/``."""
 
     q = django_filters.CharFilter(

@@ -43,9 +43,9 @@ def matter_visibility(user: Any) -> Q:
     # Everyone else sees few matters among many: collect their ids through the indexes (lead,
     # assigner, assistant, department) instead of testing every matter, so that a page costs the
     # same in a year's data as in ten.
+    # (lead or assigner: one scan of the matters through both indexes, beside the assistants')
     ids = (
-        Matter.objects.filter(lead=user).values("pk")
-        .union(Matter.objects.filter(assigner=user).values("pk"))
+        Matter.objects.filter(Q(lead=user) | Q(assigner=user)).values("pk")
         .union(MatterAssistant.objects.filter(user=user).values("matter_id"))
     )  # fmt: skip
     headed = headed_department_ids(user)

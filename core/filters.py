@@ -4,6 +4,8 @@ A bad value is a field error (400 in the API, a form error on a page), never a 5
 within the database's bigint range before any query, flags accept only the usual spellings.
 """
 
+import copy
+import functools
 from typing import Any
 
 import django_filters
@@ -100,3 +102,23 @@ class IntegerFilter(django_filters.NumberFilter):
 def parse_id(value: Any) -> int | None:
     """A keyset position or id from a query string (``?after=``), or None when absent or no id."""
     return int(value) if value is not None and _within_id_range(value) else None
+
+
+class FixedFormFilterSet(django_filters.FilterSet):
+    """A FilterSet whose form fields depend on nothing of the request (fixed choices, querysets
+    given at the class): django-filter builds a new form class on every request, this one builds it
+    once per filter set. Each form still deep-copies its fields, as every Django form does, so no
+    value, error or queryset result is shared between requests."""
+
+    def get_form_class(self) -> type[forms.Form]:
+        return _form_class(type(self))
+
+
+@functools.cache
+def _form_class(filterset: type[django_filters.FilterSet]) -> type[forms.Form]:
+    filters = copy.deepcopy(filterset.base_filters)
+    for name, filter_ in filters.items():
+        if callable(getattr(filter_, "queryset", None)):  # its choices would depend on the request
+            raise TypeError(f"{filterset.__name__}.{name} takes its queryset from the request")
+    fields = {name: filter_.field for name, filter_ in filters.items()}
+    return type(f"{filterset.__name__}Form", (filterset._meta.form,), fields)

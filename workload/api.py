@@ -31,12 +31,13 @@ class WorkItemViewSet(viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         # The selector gives the person's rows of the scope asked for (checked first: a bad value is
-        # a 400 naming it); the filters then narrow them by status and kind.
+        # a 400 naming it); the same filters then narrow them by status and kind (validated once:
+        # DjangoFilterBackend, which would build and validate them again, stays for the schema).
         filters = WorkItemFilter(request.query_params, queryset=WorkItem.objects.none(), request=request)
         if not filters.is_valid():
             raise translate_validation(filters.errors)
         rows = selectors.workitem_rows(user=request.user, scope=filters.form.cleaned_data["scope"])
-        page = self.paginate_queryset(self.filter_queryset(rows))
+        page = self.paginate_queryset(filters.filter_queryset(rows))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:

@@ -8,11 +8,13 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import FixedFormFilterSet
+
 from .models import WorkItem, WorkItemKind, WorkItemStatus
 from .selectors import DESK_TABS, SCOPES, WORKITEM_SCOPES
 
 
-class _ByKind(django_filters.FilterSet):
+class _ByKind(FixedFormFilterSet):
     kind = django_filters.ChoiceFilter(choices=WorkItemKind.choices)
 
     # What a filter is when not given; it always applies, so a list never starts from everyone's rows.

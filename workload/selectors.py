@@ -5,7 +5,7 @@ Plain ORM querysets: the desk's order is served by stored rank columns (``WorkIt
 """
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, cast
 
@@ -52,30 +52,32 @@ def _assigned(user: Any) -> Q:
 DESK_TABS: dict[str, Callable[[Any], Q]] = {"todo": _todo, "done": _done, "assigned": _assigned}
 
 
-def workitems_todo(*, user: Any, kind: str | None = None, now: datetime | None = None) -> QuerySet[WorkItem]:
-    """待办: the person's open items, overdue first."""
-    qs = _base().filter(_todo(user))
+# The order of each tab: 待办 as a person works through them (``_ranked``), the others newest first.
+_TAB_ORDER = {"done": ("-completed_at", "-id"), "assigned": ("-created_at", "-id")}
+
+
+def _tab(qs: QuerySet[Any], tab: str, *, user: Any, kind: str | None, now: datetime | None) -> QuerySet[Any]:
+    """``qs`` narrowed to one tab of the person's (``DESK_TABS``) and a kind, in the tab's order."""
+    qs = qs.filter(DESK_TABS[tab](user))
     if kind:
         qs = qs.filter(kind=kind)
-    return _ranked(qs, now=now)
+    return _ranked(qs, now=now) if tab == "todo" else qs.order_by(*_TAB_ORDER[tab])
+
+
+def workitems_todo(*, user: Any, kind: str | None = None, now: datetime | None = None) -> QuerySet[WorkItem]:
+    """待办: the person's open items, overdue first."""
+    return _tab(_base(), "todo", user=user, kind=kind, now=now)
 
 
 def workitems_done(*, user: Any, kind: str | None = None) -> QuerySet[WorkItem]:
     """已办: the person's closed items, most recent first."""
-    qs = _base().filter(_done(user))
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.order_by("-completed_at", "-id")
+    return _tab(_base(), "done", user=user, kind=kind, now=None)
 
 
 def workitems_assigned_by(*, user: Any, status: str | None = None, kind: str | None = None) -> QuerySet[WorkItem]:
-    """我交办的: items the person asked others to do, open ones first."""
-    qs = _base().filter(_assigned(user))
-    if status:
-        qs = qs.filter(status=status)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.order_by("-created_at", "-id")
+    """我交办的: items the person asked others to do, newest first."""
+    qs = _base().filter(status=status) if status else _base()
+    return _tab(qs, "assigned", user=user, kind=kind, now=None)
 
 
 # What each scope of the API's list holds (``?scope=``, API.md; WorkItemFilter applies it).
@@ -112,7 +114,13 @@ def workitem_rows(*, user: Any, scope: str = "mine") -> QuerySet[WorkItem, dict[
     wi_assigned_by_id serve it."""
     if scope not in WORKITEM_SCOPES:
         raise ValueError(f"no work-item scope {scope!r}")
-    return WorkItem.objects.filter(WORKITEM_SCOPES[scope](user)).values(*ROW_FIELDS)
+    return _row_columns().filter(WORKITEM_SCOPES[scope](user))
+
+
+@functools.cache
+def _row_columns() -> QuerySet[WorkItem, dict[str, Any]]:
+    # The rows' columns and joins, set up once per process; each request narrows a clone of it.
+    return WorkItem.objects.values(*ROW_FIELDS)
 
 
 def _count(qs: QuerySet[Any]) -> Subquery:
@@ -136,49 +144,79 @@ def _standing_counts() -> dict[str, Subquery]:
         "todo": _count(items.filter(_todo(_PERSON))),
         "done": _count(items.filter(_done(_PERSON))),
         "assigned": _count(items.filter(_assigned(_PERSON), status=WorkItemStatus.OPEN)),
-        "listed_assigned": _count(items.filter(_assigned(_PERSON))),  # the tab lists closed items too
         "unread": _count(notification_list(user=_PERSON, unread=True)),
     }
 
 
-def desk_summary(*, user: Any, now: datetime, kind: str | None = None) -> dict[str, int]:
+@functools.cache
+def _standing_summary() -> QuerySet[Any, Any]:
+    """Everyone's rows with those figures, the subqueries resolved once per process: each request
+    narrows a clone of it to its person (as a view's class-level ``queryset`` is cloned per request)
+    and adds the figures that depend on the moment or the filter."""
+    return get_user_model().objects.order_by().values(**_standing_counts())
+
+
+@functools.cache
+def _listed_assigned() -> Subquery:
+    # What 我交办的 lists: closed items too (the badge counts the open ones).
+    return _count(WorkItem.objects.filter(_assigned(_PERSON)))
+
+
+def desk_summary(
+    *, user: Any, now: datetime, kind: str | None = None, tabs: Iterable[str] = DESK_TABS
+) -> dict[str, int]:
     """What my desk counts, in one query: the tab badges (``todo``, ``overdue``, ``done``, and
-    ``assigned``: by me and still open), the rows each tab lists with the kind filter
-    (``listed_todo``, ``listed_done``, ``listed_assigned``: the pager's totals) and the person's
-    unread notifications (``unread``: the bell)."""
+    ``assigned``: by me and still open), the rows each of ``tabs`` lists with the kind filter
+    (``listed_todo``, ``listed_done``, ``listed_assigned``: the pager's totals; the desk asks only
+    for the tab it shows) and the person's unread notifications (``unread``: the bell)."""
     items = WorkItem.objects
-    counts = {**_standing_counts(), "overdue": _count(items.filter(_todo(_PERSON), due_at__lt=now))}
-    if kind:
-        for tab, where in DESK_TABS.items():
-            counts[f"listed_{tab}"] = _count(items.filter(where(_PERSON), kind=kind))
+    counts = {"overdue": _count(items.filter(_todo(_PERSON), due_at__lt=now))}
+    for tab in tabs:
+        if kind:
+            counts[f"listed_{tab}"] = _count(items.filter(DESK_TABS[tab](_PERSON), kind=kind))
+        elif tab == "assigned":
+            counts["listed_assigned"] = _listed_assigned()
     # Selected beside the person's own row: one row, whatever the figures.
-    row = cast(dict[str, int], get_user_model().objects.filter(pk=user.pk).order_by().values(**counts).get())
-    if not kind:
-        row.update(listed_todo=row["todo"], listed_done=row["done"])
+    row = cast(dict[str, int], _standing_summary().filter(pk=user.pk).annotate(**counts).get())
+    if not kind:  # without the kind filter, the person's own tabs list what their badges count
+        row.update({f"listed_{tab}": row[tab] for tab in tabs if tab != "assigned"})
     return row
 
 
 def desk_counts(*, user: Any) -> dict[str, int]:
     """Tab badges of my desk in one query: to do, overdue, done, assigned by me and still open."""
-    summary = desk_summary(user=user, now=timezone.now())
+    summary = desk_summary(user=user, now=timezone.now(), tabs=())
     return {key: summary[key] for key in ("todo", "overdue", "done", "assigned")}
 
 
-_NOT_ON_OWN_TABS = {"created_at", "outcome", *(f"assignee__{f}" for f in PERSON_FIELDS)}
+# What each tab of my desk draws of a row (workload.templatetags.desk): fewer columns, less to
+# select and convert. Every tab names the assigner; 待办 (open rows) needs no completion time, and
+# only 我交办的 names the holder and offers 催办 (the last urge).
+_DESK_COMMON = (
+    "id", "kind", "title", "target_type_id", "target_id", "due_at", "priority", "urgency", "status",
+    "classification", "escalation_level", "assigned_by_id", *(f"assigned_by__{f}" for f in PERSON_FIELDS),
+)  # fmt: skip
+DESK_FIELDS: dict[str, tuple[str, ...]] = {
+    "todo": _DESK_COMMON,
+    "done": (*_DESK_COMMON, "completed_at"),
+    "assigned": (
+        *_DESK_COMMON, "completed_at", "last_urged_at", "assignee_id", *(f"assignee__{f}" for f in PERSON_FIELDS),
+    ),
+}  # fmt: skip
+
+
+@functools.cache
+def _desk_columns(tab: str) -> QuerySet[WorkItem, dict[str, Any]]:
+    # The tab's columns, set up once per process; each request narrows a clone of it.
+    return WorkItem.objects.values(*DESK_FIELDS[tab])
 
 
 def desk_rows(*, user: Any, tab: str, now: datetime, kind: str | None = None) -> QuerySet[WorkItem, dict[str, Any]]:
-    """One tab of my desk (``DESK_TABS``) as rows of ``ROW_FIELDS``, in the tab's order; the person's
-    own tabs leave out ``created_at``, ``outcome`` and the assignee (the person). Slice it for a page."""
-    if tab == "assigned":
-        return workitems_assigned_by(user=user, kind=kind).values(*ROW_FIELDS)
-    if tab == "done":
-        qs = workitems_done(user=user, kind=kind)
-    elif tab == "todo":
-        qs = workitems_todo(user=user, kind=kind, now=now)
-    else:
+    """One tab of my desk (``DESK_TABS``) as rows of the tab's ``DESK_FIELDS`` (a part of
+    ``ROW_FIELDS``), in the tab's order (that of ``workitems_todo`` and the others). Slice it for a page."""
+    if tab not in DESK_TABS:
         raise ValueError(f"no tab {tab!r}")
-    return qs.values(*(f for f in ROW_FIELDS if f not in _NOT_ON_OWN_TABS))
+    return _tab(_desk_columns(tab), tab, user=user, kind=kind, now=now)
 
 
 def _oversees_items(user: Any) -> bool:

@@ -40,7 +40,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     """
     tab, kind = DeskFilter(request.GET, request=request).chosen()  # a value not offered is ignored
     now = timezone.now()
-    summary = selectors.desk_summary(user=request.user, now=now, kind=kind)
+    summary = selectors.desk_summary(user=request.user, now=now, kind=kind, tabs=[tab])
     rows = selectors.desk_rows(user=request.user, tab=tab, kind=kind, now=now)
     page = CountedPaginator(rows, PAGE_SIZE, count=summary[f"listed_{tab}"]).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)

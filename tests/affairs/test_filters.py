@@ -67,3 +67,38 @@ def test_flag_checkbox_is_ticked_for_yes_only(client, leader, value, ticked):
     html = client.get("/affairs/matters/", {"overdue": value}).content.decode()
     tag = next(t for t in html.split("<input") if 'name="overdue"' in t)
     assert ("checked" in tag.split(">")[0]) is ticked
+
+
+def test_matter_filter_forms_share_a_class_not_their_fields_or_querysets(user, assistant):
+    from accounts.models import Department
+
+    first = MatterFilter({"owner": BIG, "status": "bogus"}, queryset=matter_list(user=user))
+    second = MatterFilter({"owner": str(assistant.pk)}, queryset=matter_list(user=user))
+
+    assert type(first.form) is type(second.form)
+    assert not first.is_valid() and {"owner", "status"} <= set(first.errors)
+    assert second.is_valid() and second.form.cleaned_data["owner"] == assistant
+    # Each form its own fields and querysets: a department added since shows in the next form.
+    department = first.form.fields["department"]
+    assert department is not second.form.fields["department"]
+    assert department.queryset is not second.form.fields["department"].queryset
+    new = Department.objects.create(name="新设处室")
+    third = MatterFilter({}, queryset=matter_list(user=user))
+    assert new.pk in {pk for pk, _label in third.form.fields["department"].choices if pk}
+
+
+def test_a_filter_set_whose_choices_follow_the_request_cannot_keep_its_form_class():
+    import django_filters
+
+    from core.filters import FixedFormFilterSet
+    from workload.models import WorkItem
+
+    class PerRequest(FixedFormFilterSet):
+        who = django_filters.ModelChoiceFilter(queryset=lambda request: WorkItem.objects.none())
+
+        class Meta:
+            model = WorkItem
+            fields = ["who"]
+
+    with pytest.raises(TypeError, match="from the request"):
+        PerRequest({}).form  # noqa: B018

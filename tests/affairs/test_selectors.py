@@ -151,3 +151,22 @@ def test_plan_shows_progress_from_its_matters(head, department, user, outsider, 
     assert plan not in plans_visible(user=outsider)
     with pytest.raises(Http404):
         plan_get(user=outsider, pk=plan.pk)
+
+
+def test_each_need_to_know_alone_is_enough_and_nothing_else_is(matter, user, assistant, outsider):
+    # The rule collects a person's matters through their roles (lead or assigner in one scan, the
+    # assistants beside it): each role alone shows the matter, to that person and nobody else.
+    from affairs.models import Matter, MatterAssistant
+
+    staff_assigner = UserFactory(username="staff_assigner")
+    Matter.objects.filter(pk=matter.pk).update(assigner=staff_assigner)
+    assert matter.pk in visible(staff_assigner)
+    assert matter.pk in visible(user)  # the lead
+    assert matter.pk in visible(assistant)
+    assert matter.pk not in visible(outsider)
+
+    MatterAssistant.objects.filter(matter=matter).delete()
+    Matter.objects.filter(pk=matter.pk).update(assigner=outsider, lead=outsider)
+    assert matter.pk not in visible(assistant)
+    assert matter.pk not in visible(staff_assigner)
+    assert matter.pk in visible(outsider)

@@ -200,3 +200,50 @@ def test_workitem_get_serves_assignee_assigner_and_the_office(user, head, office
     assert workitem_get(user=head, pk=item.pk) == item
     assert workitem_get(user=office_member, pk=item.pk) == item
     assert workitem_get(user=UserFactory(department=office_member.department), pk=item.pk) == item
+
+
+def test_desk_summary_counts_only_the_pager_totals_of_the_tabs_asked_for(user, head, now, django_assert_num_queries):
+    # The desk asks for the tab it shows: the other tabs' totals are not counted (fewer subqueries),
+    # and the badges and the bell are the same whichever tab it is.
+    WorkItemFactory.create_batch(2, assignee=user, kind="task")
+    WorkItemFactory(assignee=user, kind="meeting", due_at=now - timedelta(hours=1))
+    WorkItemFactory(assignee=head, assigned_by=user, kind="task")
+    WorkItemFactory(assignee=head, assigned_by=user, kind="task", status=WorkItemStatus.CANCELLED, completed_at=now)
+    NotificationFactory(recipient=user)
+    badges = {"todo": 3, "overdue": 1, "done": 0, "assigned": 1, "unread": 1}
+
+    with django_assert_num_queries(1):
+        assigned = desk_summary(user=user, now=now, tabs=["assigned"])
+    with django_assert_num_queries(1):
+        todo_tasks = desk_summary(user=user, now=now, kind="task", tabs=["todo"])
+
+    assert assigned == {**badges, "listed_assigned": 2}
+    assert todo_tasks == {**badges, "listed_todo": 2}
+    assert desk_summary(user=user, now=now, tabs=["todo"]) == {**badges, "listed_todo": 3}
+    assert desk_summary(user=user, now=now, tabs=()) == badges
+    # Each person's own figures: the summary kept per process is narrowed to the one asking.
+    assert desk_summary(user=head, now=now, tabs=["todo"]) == {
+        "todo": 1, "overdue": 0, "done": 0, "assigned": 0, "unread": 0, "listed_todo": 1,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("tab", ["todo", "done", "assigned"])
+def test_desk_rows_hold_what_each_tab_draws(user, head, now, tab):
+    WorkItemFactory(assignee=user, assigned_by=head)
+    WorkItemFactory(assignee=user, assigned_by=head, status=WorkItemStatus.DONE, completed_at=now)
+    WorkItemFactory(assignee=head, assigned_by=user)
+
+    [row] = desk_rows(user=user, tab=tab, now=now)
+
+    assert set(row) == set(selectors.DESK_FIELDS[tab]) <= set(selectors.ROW_FIELDS)
+    assert selectors.person_name(row, "assigned_by") == (head if tab != "assigned" else user).display_name
+    if tab == "assigned":
+        assert selectors.person_name(row, "assignee") == head.display_name
+        assert {"completed_at", "last_urged_at"} <= set(row)
+    if tab == "todo":
+        assert "completed_at" not in row  # open rows: no completion time to show
+
+
+def test_desk_rows_refuse_a_tab_that_is_not_one():
+    with pytest.raises(ValueError, match="no tab"):
+        desk_rows(user=UserFactory(), tab="everything", now=timezone.now())
