@@ -23,7 +23,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, models, transaction
-from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
@@ -238,13 +238,13 @@ def visible_entries(user: Any, *, only: str | None = None) -> Q:
     return condition
 
 
-def _fts5_match(terms: Sequence[str]) -> tuple[RawSQL, RawSQL]:
+def _fts5_match(terms: Sequence[str]) -> RawSQL:
     """SQLite only: the ids of the entries holding every term (as a word, or as the run of its
-    characters), and each entry's rank.
+    characters).
 
-    Raw SQL because the ORM has no FTS5 support (``MATCH`` and ``bm25()`` on a virtual table);
-    it is kept to these two fragments, each term passed as a parameter (quoted as an FTS5 string,
-    so that no term is read as query syntax). The title's words weigh ten times the text's.
+    Raw SQL because the ORM has no FTS5 support (``MATCH`` on a virtual table); it is kept to this
+    one fragment, each term passed as a parameter (quoted as an FTS5 string, so that no term is
+    read as query syntax).
     """
 
     def phrase(words: Sequence[str]) -> str:
@@ -254,14 +254,17 @@ def _fts5_match(terms: Sequence[str]) -> tuple[RawSQL, RawSQL]:
         f"({phrase([term])} OR {phrase(_characters(term))})" if len(_characters(term)) > 1 else phrase([term])
         for term in terms
     )
-    ids = RawSQL("SELECT rowid FROM workload_searchentry_fts WHERE workload_searchentry_fts MATCH %s", [match])
-    rank = RawSQL(
-        "SELECT -bm25(workload_searchentry_fts, 10.0, 1.0) FROM workload_searchentry_fts "
-        "WHERE workload_searchentry_fts MATCH %s AND rowid = workload_searchentry.id",
-        [match],
-        output_field=FloatField(),
+    return RawSQL("SELECT rowid FROM workload_searchentry_fts WHERE workload_searchentry_fts MATCH %s", [match])
+
+
+def _title_rank(terms: Sequence[str]) -> Any:
+    """SQLite's rank: how many of the terms the title holds (a hit in the title above one in the
+    text; newest first among equals). FTS5's ``bm25()`` would need a MATCH per ranked row, seconds
+    for a common word in a large archive, where this reads the candidates' titles once."""
+    return sum(
+        (Case(When(title__contains=term, then=Value(1.0)), default=Value(0.0)) for term in terms),
+        Value(0.0),
     )
-    return ids, rank
 
 
 def _tsquery(terms: Sequence[str]) -> str:
@@ -298,8 +301,8 @@ def search(*, user: Any, query: str, only: str | None = None) -> QuerySet[Search
         matching = visible.filter(vector=wanted)
         rank: Any = SearchRank(F("vector"), wanted)
     else:
-        ids, rank = _fts5_match(terms)
-        matching = visible.filter(pk__in=ids)
+        matching = visible.filter(pk__in=_fts5_match(terms))
+        rank = _title_rank(terms)
     newest = matching.order_by("-id").values("pk")[:MAX_CANDIDATES]
     return SearchEntry.objects.filter(pk__in=newest).annotate(rank=rank).order_by("-rank", "-id")
 

@@ -5,6 +5,7 @@ input, and query budgets at two sizes."""
 from io import BytesIO
 
 import pytest
+from django.db import connection
 from django.utils import translation
 from docx import Document as Docx
 from pypdf import PdfReader
@@ -128,18 +129,22 @@ def test_distribution_list_queries_do_not_grow(bureau, size, django_assert_num_q
     assert len(response.json()["results"]) == size
 
 
+# PostgreSQL writes a search entry's tsvector in one more query (workload.search._with_vector).
+SEARCH_VECTOR = int(connection.vendor == "postgresql")
+
+
 @pytest.mark.parametrize("size", [2, 8])
 def test_receive_queries_do_not_grow(bureau, size, django_assert_max_num_queries):
     for i in range(size):
         issue(approved(bureau.drafter, title=f"通知{i}"), bureau)
     row = Distribution.objects.filter(department=bureau.legal).first()
     # The receipt, its work item, the audit entry and the document's search entry written again.
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(25 + SEARCH_VECTOR):
         response = as_(bureau.legal_head).post(f"/api/v1/distributions/{row.pk}/receive/")
     assert response.status_code == 200
 
 
-ISSUE_QUERIES = 46  # with the search entry written again (the number is searchable)
+ISSUE_QUERIES = 46 + SEARCH_VECTOR  # with the search entry written again (the number is searchable)
 
 
 @pytest.mark.parametrize("size", [2, 8])
