@@ -47,24 +47,36 @@ def _cleared(user: Any) -> Q:
     return Q(classification__in=Classification.up_to(getattr(user, "clearance", Classification.PUBLIC)))
 
 
-def document_visibility(user: Any) -> Q:
-    """The condition a document must meet to be visible to ``user`` (the one rule)."""
+def document_visibility(user: Any, *, per_row: bool = False) -> Q:
+    """The condition a document must meet to be visible to ``user`` (the one rule).
+
+    ``per_row`` words the same rule for checking a few given documents (the documents of a
+    person's own approvals or 签收 items): the routing rows are looked up per document (a correlated
+    EXISTS on their (user, document) and (department, document) indexes) instead of being listed
+    once, which a list over all documents wants but which grows with the person's history.
+    """
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
     cleared = _cleared(user)
     if is_office_member(user):
         return cleared
+
+    def among(rows: QuerySet[Any]) -> Q:
+        if per_row:
+            return Q(Exists(rows.filter(document=OuterRef("pk"))))
+        return Q(pk__in=rows.values("document_id"))
+
     need = (
         Q(drafter=user)
-        | Q(pk__in=DocumentAccess.objects.filter(user=user).values("document_id"))
+        | among(DocumentAccess.objects.filter(user=user))
         | Q(status__in=ISSUED_STATES, classification=Classification.PUBLIC)
     )
     headed = headed_department_ids(user)
     if headed:
         need |= Q(department__in=headed)
     if user.department_id is not None:
-        recipient_of = Distribution.objects.filter(department_id=user.department_id).values("document_id")
-        need |= Q(status__in=ISSUED_STATES, classification=Classification.INTERNAL, pk__in=recipient_of)
+        recipient_of = among(Distribution.objects.filter(department_id=user.department_id))
+        need |= recipient_of & Q(status__in=ISSUED_STATES, classification=Classification.INTERNAL)
     return cleared & need
 
 
@@ -79,7 +91,7 @@ def _document_seen(user: Any, path: str) -> Exists:
     their 签收 items) are found by their own index and each checked against the rule, instead of
     the rule's every visible document being listed first.
     """
-    return Exists(documents_visible(user=user).filter(pk=OuterRef(path)))
+    return Exists(Document.objects.filter(document_visibility(user, per_row=True), pk=OuterRef(path)))
 
 
 def document_list(*, user: Any) -> QuerySet[Document]:
