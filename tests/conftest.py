@@ -1,5 +1,8 @@
 """Fixtures shared by the whole suite."""
 
+import os
+from urllib.parse import urlsplit
+
 import pytest
 from django.core.cache import cache
 from django.utils import translation
@@ -8,6 +11,29 @@ from rest_framework.test import APIClient
 from core import calendar
 from notifications import visibility
 from tests.factories import AdminFactory, DepartmentFactory, LeaderFactory, OfficeFactory, UserFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_redis_database_per_worker():
+    """Under pytest-xdist with a Redis cache, each worker uses a Redis database of its own.
+
+    ``cache.clear()`` (every test starts with it) empties the whole Redis database: two workers
+    sharing one would empty each other's cache in the middle of a test, and a page that counts on
+    a cached value would make an extra query now and then.
+    """
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    location = str(settings.CACHES["default"].get("LOCATION", ""))
+    if not worker.startswith("gw") or not location.startswith(("redis://", "rediss://")):
+        yield
+        return
+    parts = urlsplit(location)
+    base = int(parts.path.lstrip("/") or 0)
+    own = parts._replace(path=f"/{(base - int(worker[2:])) % 16}").geturl()
+    with override_settings(CACHES={"default": {**settings.CACHES["default"], "LOCATION": own}}):
+        yield
 
 
 @pytest.fixture(autouse=True)
