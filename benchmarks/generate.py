@@ -302,20 +302,18 @@ class Command(BaseCommand):
             items = WorkItem.objects.filter(assignee__in=generated)
             about_items = Q(subject_type=ContentType.objects.get_for_model(WorkItem), subject_id__in=items.values("pk"))
             notifications = Notification.objects.filter(Q(recipient__in=generated) | about_items)
-            # What a scanner or a person may have added on top (usually nothing), then raw deletes:
-            # millions of generated rows with no cascades to follow.
+            # What a scanner or a person may have added on top (usually nothing) first, so that the
+            # millions of generated rows have no cascades left to follow.
             EmailDelivery.objects.filter(notification__in=notifications).delete()
             Urge.objects.filter(work_item__in=items).delete()
-            notifications._raw_delete(notifications.db)
-            items._raw_delete(items.db)
+            notifications.delete()
+            items.delete()
             # Documents cascade to their versions, rounds, opinions, approvals and distributions.
             Document.objects.filter(drafter__in=generated).delete()
             matters = Matter.objects.filter(lead__in=generated)
-            events = MatterEvent.objects.filter(matter__in=matters)
-            events._raw_delete(events.db)
-            assistants = MatterAssistant.objects.filter(matter__in=matters)
-            assistants._raw_delete(assistants.db)
-            matters._raw_delete(matters.db)
+            MatterEvent.objects.filter(matter__in=matters).delete()
+            MatterAssistant.objects.filter(matter__in=matters).delete()
+            matters.delete()
             Department.objects.filter(code__startswith=DEPARTMENT_PREFIX).update(head=None)
             deleted_users, _ = generated.delete()
             Department.objects.filter(code__startswith=DEPARTMENT_PREFIX).order_by("-pk").delete()
