@@ -35,7 +35,6 @@ from .models import (
     IncomingAccess,
     IncomingDocument,
     Opinion,
-    PacketEntry,
     Reading,
     ReadingPacket,
 )
@@ -342,20 +341,6 @@ def packet_visibility(user: Any) -> Q:
 
 def packets_visible(*, user: Any) -> QuerySet[ReadingPacket]:
     return ReadingPacket.objects.filter(packet_visibility(user))
-
-
-def packet_get(*, user: Any, pk: int) -> ReadingPacket:
-    entries = PacketEntry.objects.select_related("document", "incoming").order_by("order", "id")
-    found = (
-        packets_visible(user=user)
-        .select_related("leader", "compiled_by")
-        .prefetch_related(Prefetch("entries", queryset=entries))
-        .filter(pk=pk)
-        .first()
-    )
-    if found is None:
-        raise Http404
-    return found
 
 
 # --- Files ----------------------------------------------------------------------------------------

@@ -446,10 +446,7 @@ def reading_mark_read(*, reading: Reading, actor: User, remark: str = "") -> Rea
     """圈阅: the reader marks the document read, with an optional remark; once only."""
     if reading.reader_id != actor.pk:
         raise PermissionDenied(_("Only the reader marks this reading as read."), code="not_the_reader")
-    remark = (remark or "").strip()
-    if len(remark) > 5000:
-        message = _("At most %(n)d characters.") % {"n": 5000}
-        raise ValidationError(message, fields={"remark": [message]})
+    remark = clean_text(remark, field="remark", limit=5000, required=False, line=False)
     now = timezone.now()
     moved = Reading.objects.filter(pk=reading.pk, status=ReadingStatus.PENDING).update(
         status=ReadingStatus.READ, remark=remark, read_at=now

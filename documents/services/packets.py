@@ -152,10 +152,7 @@ def packet_mark_read(*, packet: ReadingPacket, actor: User, remark: str = "") ->
     """The leader has read the packet, with a remark (批示 or 阅); once only."""
     if packet.leader_id != actor.pk:
         raise PermissionDenied(_("Only the leader the packet is for marks it as read."), code="not_the_leader")
-    remark = (remark or "").strip()
-    if len(remark) > 5000:
-        message = _("At most %(n)d characters.") % {"n": 5000}
-        raise ValidationError(message, fields={"remark": [message]})
+    remark = clean_text(remark, field="remark", limit=5000, required=False, line=False)
     now = timezone.now()
     moved = ReadingPacket.objects.filter(pk=packet.pk, status=PacketStatus.SENT).update(
         status=PacketStatus.READ, remark=remark, read_at=now
