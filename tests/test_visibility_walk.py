@@ -226,6 +226,21 @@ def _api_rows(api: APIClient, url: str, pk: int, *, masked: Any = _masked_text) 
     return MASKED
 
 
+def _search(client: Client, api: APIClient, pk: int, *, via_api: bool) -> str:
+    """The navigation's search (page or API): the matter's hit, or nothing; never a masked title."""
+    if via_api:
+        response = api.get("/api/v1/search/", {"q": "项目甲"})
+        assert response.status_code == 200, response.status_code
+        hits = [row for row in response.json()["results"] if (row["type"], row["id"]) == ("matter", pk)]
+        shown = bool(hits) and TITLE in hits[0]["title"].replace("<mark>", "").replace("</mark>", "")
+        assert shown == bool(hits), hits
+    else:
+        response = client.get("/search/", {"q": "项目甲"})
+        assert response.status_code == 200, response.status_code
+        shown = f'id="hit-matter-{pk}"' in response.content.decode()
+    return SHOWN if shown else HIDDEN
+
+
 def _urge(client: Any, url: str, *, api: bool) -> str:
     """An urge is refused with 404 unless the person may see the item's target (then 200/302/403/429)."""
     response = client.post(url, {}, format="json") if api else client.post(url, {"message": ""})
@@ -311,6 +326,8 @@ PATHS = [
     ("matter list page", "matter", lambda c, a, w: _listing(c, "/affairs/matters/")),
     ("matter API", "matter", lambda c, a, w: _api_detail(a, f"/api/v1/matters/{w.matter.pk}/")),
     ("matter list API", "matter", lambda c, a, w: _api_rows(a, "/api/v1/matters/", w.matter.pk)),
+    ("search page", "matter", lambda c, a, w: _search(c, a, w.matter.pk, via_api=False)),
+    ("search API", "matter", lambda c, a, w: _search(c, a, w.matter.pk, via_api=True)),
     ("admin matter change", admin("matter"), lambda c, a, w: _page(c, f"/admin/affairs/matter/{w.matter.pk}/change/")),
     ("admin matter list", admin("matter"), lambda c, a, w: _listing(c, "/admin/affairs/matter/")),
     ("admin audit log", admin("matter"), lambda c, a, w: _audit(c, w)),
