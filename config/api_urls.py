@@ -13,6 +13,7 @@ from affairs.api import (
     WorkPlanViewSet,
 )
 from documents.api import routes as document_routes
+from meetings.api import MeetingViewSet, RoomViewSet
 from notifications.api import NotificationViewSet
 from workload.api import WorkItemUrgeView, WorkItemViewSet
 from workload.search_api import SearchView
@@ -31,6 +32,8 @@ router.register("arrangements", ArrangementViewSet, basename="arrangement")
 router.register("work-plans", WorkPlanViewSet, basename="work-plan")
 router.register("plan-items", PlanItemViewSet, basename="plan-item")
 document_routes.register(router)
+router.register("rooms", RoomViewSet, basename="room")
+router.register("meetings", MeetingViewSet, basename="meeting")
 
 app_name = "api"
 urlpatterns = [

@@ -1,4 +1,5 @@
-"""Meetings (会议): rooms, clash-free scheduling, decisions. Not built yet (a later issue)."""
+"""Meetings (会议): rooms, clash-proof scheduling; later stages add free slots, replies, agenda,
+minutes and decisions."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -7,3 +8,14 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self) -> None:
+        from workload import targets
+
+        from . import busy, selectors
+        from .models import Meeting
+
+        # The one visibility rule (selectors), for work items, notifications and admin pages to ask.
+        targets.register(Meeting, "meetings:meeting_detail", visible=lambda user: selectors.meetings_visible(user=user))
+        # People held by meetings: the clash check's first busy source (relations adds leaders' schedules).
+        busy.register_busy_source("meetings.attendance", selectors.meeting_busy_intervals)

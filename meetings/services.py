@@ -1,0 +1,590 @@
+"""Writes of meetings: rooms (administrators) and scheduling — create, reschedule, cancel.
+
+Each is one transaction that checks clashes and saves together. On SQLite the settings' IMMEDIATE
+transactions take the write lock at BEGIN, so check-and-insert runs one booking at a time; on
+PostgreSQL the room exclusion constraint (``meetings.models``) refuses whatever raced past the
+check, and that refusal becomes the same 409 clash. Invitations open one work item per attendee
+(kind ``meeting``: reply before the meeting starts); a change notifies the attendees, a cancellation
+withdraws their items, and every step writes its audit event.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.access import is_admin, is_office_member
+from accounts.models import Department, User
+from core.audit import audit_record
+from core.enums import Classification
+from core.errors import Conflict, PermissionDenied, ValidationError
+from core.validators import LINE_BREAKS
+from notifications import messages
+from notifications.models import NotificationKind
+from notifications.services import NotificationSpec, notifications_create_many
+from workload.models import WorkItem, WorkItemKind, WorkItemStatus
+from workload.services import workitem_open, workitem_set_due, workitems_open_for_target, workitems_settle_for_target
+
+from .clashes import (
+    Clash,
+    Invitee,
+    find_clashes,
+    holds_room_exclusively,
+    room_clashes,
+    room_held_until,
+    room_overlaps_exist,
+)
+from .models import Attendee, AttendeeResponse, AttendeeRole, Meeting, MeetingKind, MeetingStatus, Room
+
+ROOM_CONSTRAINT = "meeting_room_no_overlap"
+MAX_DURATION = timedelta(hours=24)
+MAX_ATTENDEES = 500
+
+messages.register(
+    "meeting.changed", "%(title)s", gettext_lazy("The meeting has changed: now %(when)s, %(place)s.")
+)
+messages.register("meeting.cancelled", "%(title)s", gettext_lazy("The meeting of %(when)s is cancelled."))
+
+
+class _Keep:
+    """``meeting_reschedule``'s "leave this as it is" (a room may be changed to no room, None)."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP: Final = _Keep()
+
+
+# --- Rooms ------------------------------------------------------------------------------------
+
+
+def _room_fields(*, name: str, capacity: int, setup_buffer_minutes: int) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    if not name.strip():
+        fields["name"] = [_("This field is required.")]
+    if capacity < 1:
+        fields["capacity"] = [_("A room holds at least one person.")]
+    if not 0 <= setup_buffer_minutes <= 240:
+        fields["setup_buffer_minutes"] = [_("Between 0 and 240 minutes.")]
+    return fields
+
+
+def _refuse_non_admin(actor: Any) -> None:
+    if not is_admin(actor):
+        raise PermissionDenied(_("Meeting rooms are managed by administrators."))
+
+
+@transaction.atomic
+def room_create(
+    *,
+    actor: User,
+    name: str,
+    capacity: int,
+    location: str = "",
+    equipment: str = "",
+    active: bool = True,
+    allow_overlap: bool = False,
+    setup_buffer_minutes: int = 0,
+    order: int = 0,
+) -> Room:
+    _refuse_non_admin(actor)
+    fields = _room_fields(name=name, capacity=capacity, setup_buffer_minutes=setup_buffer_minutes)
+    if not fields and Room.objects.filter(name=name.strip()).exists():
+        fields["name"] = [_("A room of this name exists.")]
+    if fields:
+        raise ValidationError(next(iter(fields.values()))[0], fields=fields)
+    room = Room.objects.create(
+        name=name.strip(),
+        capacity=capacity,
+        location=location.strip(),
+        equipment=equipment.strip(),
+        active=active,
+        allow_overlap=allow_overlap,
+        setup_buffer_minutes=setup_buffer_minutes,
+        order=order,
+    )
+    audit_record(actor=actor, verb="room.create", target=room, data={"name": room.name, "capacity": capacity})
+    return room
+
+
+ROOM_FIELDS = ("name", "capacity", "location", "equipment", "active", "allow_overlap", "setup_buffer_minutes", "order")
+
+
+@transaction.atomic
+def room_update(*, actor: User, room: Room, **changes: Any) -> Room:
+    """Change a room (fields of ``ROOM_FIELDS``). A new buffer or overlap rule applies to the room's
+    meetings from now on; refused (409) when two of them would then hold the room at once."""
+    _refuse_non_admin(actor)
+    unknown = set(changes) - set(ROOM_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown field."), fields={k: [_("Unknown field.")] for k in sorted(unknown)})
+    locked = Room.objects.select_for_update().get(pk=room.pk)
+    for name, value in changes.items():
+        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    fields = _room_fields(name=locked.name, capacity=locked.capacity, setup_buffer_minutes=locked.setup_buffer_minutes)
+    if not fields and Room.objects.filter(name=locked.name).exclude(pk=locked.pk).exists():
+        fields["name"] = [_("A room of this name exists.")]
+    if fields:
+        raise ValidationError(next(iter(fields.values()))[0], fields=fields)
+    locked.save()
+    upcoming = list(Meeting.objects.filter(room=locked, status=MeetingStatus.SCHEDULED, end__gte=timezone.now()))
+    for meeting in upcoming:
+        meeting.room_held_until = room_held_until(locked, meeting.end)
+        meeting.room_exclusive = holds_room_exclusively(locked)
+    try:
+        with transaction.atomic():
+            Meeting.objects.bulk_update(upcoming, ["room_held_until", "room_exclusive"])
+            if room_overlaps_exist(locked):
+                raise Conflict(code="clash")
+    except (IntegrityError, Conflict) as clash:
+        raise Conflict(
+            _("Some bookings of this room would then overlap: move them first."), code="clash"
+        ) from clash
+    audit_record(actor=actor, verb="room.update", target=locked, data={k: str(v) for k, v in changes.items()})
+    for name in changes:
+        setattr(room, name, getattr(locked, name))
+    return locked
+
+
+# --- Meetings ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    """A meeting's validated fields, as a create or a reschedule would save them."""
+
+    title: str
+    kind: str
+    room: Room | None
+    location: str
+    start: datetime
+    end: datetime
+    private: bool
+    classification: str
+    description: str
+    invitees: list[Invitee]
+
+
+def _validate(actor: User, plan: _Plan) -> _Plan:
+    fields: dict[str, list[str]] = {}
+    plan.title = plan.title.strip()
+    if not plan.title:
+        fields["title"] = [_("This field is required.")]
+    elif len(plan.title) > 200:
+        fields["title"] = [_("At most 200 characters.")]
+    elif any(ch in LINE_BREAKS for ch in plan.title):
+        fields["title"] = [_("Keep this to one line: remove the line breaks.")]
+    if plan.kind not in MeetingKind.values:
+        fields["kind"] = [_("Choose one of the options.")]
+    if plan.classification not in Classification.values:
+        fields["classification"] = [_("Choose one of the options.")]
+    elif not Classification.allows(actor.clearance, plan.classification):
+        fields["classification"] = [_("You cannot schedule a meeting above your own clearance.")]
+    if timezone.is_naive(plan.start) or timezone.is_naive(plan.end):
+        fields["start"] = [_("The time must carry a time zone.")]
+    elif plan.end <= plan.start:
+        fields["end"] = [_("The meeting must end after it starts.")]
+    elif plan.end - plan.start > MAX_DURATION:
+        fields["end"] = [_("A meeting lasts at most 24 hours; book several days as separate meetings.")]
+    elif plan.end <= timezone.now():
+        fields["end"] = [_("This time is already past.")]
+    plan.location = plan.location.strip()[:200]
+    if plan.room is not None and not plan.room.active:
+        fields["room"] = [_("%(room)s cannot be booked at present.") % {"room": plan.room.name}]
+    unique: dict[int, Invitee] = {}
+    for invitee in plan.invitees:
+        if invitee.role not in AttendeeRole.values:
+            fields.setdefault("attendees", []).append(_("Choose required or optional."))
+        elif invitee.user.pk not in unique or invitee.role == AttendeeRole.REQUIRED:
+            unique[invitee.user.pk] = invitee  # named twice: required wins
+    plan.invitees = list(unique.values())
+    if len(plan.invitees) > MAX_ATTENDEES:
+        fields.setdefault("attendees", []).append(_("At most %(n)d attendees.") % {"n": MAX_ATTENDEES})
+    inactive = [i.user.display_name for i in plan.invitees if not i.user.is_active]
+    if inactive:
+        fields.setdefault("attendees", []).append(_("No longer active: %(names)s.") % {"names": "、".join(inactive)})
+    if plan.classification in Classification.values:
+        uncleared = [
+            i.user.display_name for i in plan.invitees if not Classification.allows(i.user.clearance, plan.classification)
+        ]
+        if uncleared:
+            fields.setdefault("attendees", []).append(
+                _("Not cleared for this classification: %(names)s.") % {"names": "、".join(uncleared)}
+            )
+    if plan.room is not None and len(plan.invitees) > plan.room.capacity:
+        fields.setdefault("room", []).append(
+            _("%(room)s holds %(capacity)d people; %(count)d are invited.")
+            % {"room": plan.room.name, "capacity": plan.room.capacity, "count": len(plan.invitees)}
+        )
+    if fields:
+        raise ValidationError(next(iter(fields.values()))[0], fields=fields)
+    return plan
+
+
+def _clash_error(clashes: Sequence[Clash], *, overridable: bool) -> Conflict:
+    first = clashes[0].describe()
+    if len(clashes) > 1:
+        first = _("%(first)s And %(n)d more clashes.") % {"first": first, "n": len(clashes) - 1}
+    if overridable:
+        message = _("%(clash)s Give a reason to schedule it anyway.") % {"clash": first}
+    else:
+        message = _("The room is taken: %(clash)s") % {"clash": first}
+    return Conflict(message, code="clash", extra={"conflicts": [c.as_data() for c in clashes]})
+
+
+def _refuse_clashes(clashes: Sequence[Clash], override_reason: str) -> list[Clash]:
+    """Refuse room clashes always, people's clashes without a reason; return those overridden."""
+    hard = [c for c in clashes if c.hard]
+    if hard:
+        raise _clash_error(clashes, overridable=False)
+    if clashes and not override_reason:
+        raise _clash_error(clashes, overridable=True)
+    return list(clashes)
+
+
+def _room_taken(*, actor: User, plan: _Plan, exclude: int | None) -> Conflict:
+    """The database refused the booking (a concurrent one won the room): the same 409, naming it."""
+    clashes = room_clashes(viewer=actor, room=plan.room, start=plan.start, end=plan.end, exclude_meeting_id=exclude)
+    if clashes:
+        return _clash_error(clashes, overridable=False)
+    return Conflict(_("The room was just booked by someone else."), code="clash", extra={"conflicts": []})
+
+
+def _save_guarded(meeting: Meeting, *, actor: User, plan: _Plan) -> None:
+    """Save inside a savepoint; the room constraint's refusal becomes a 409 clash."""
+    try:
+        with transaction.atomic():
+            meeting.save()
+    except IntegrityError as error:
+        diag = getattr(error.__cause__, "diag", None)
+        if getattr(diag, "constraint_name", None) != ROOM_CONSTRAINT:
+            raise
+        raise _room_taken(actor=actor, plan=plan, exclude=meeting.pk) from error
+
+
+def _override_data(clashes: Sequence[Clash]) -> list[dict[str, Any]]:
+    # Ids only (no titles): audit entries are read by people who may not see the other meeting.
+    return [{"kind": c.kind, "user": c.user.pk if c.user else None, "meeting": c.meeting_id} for c in clashes]
+
+
+def _open_invitation(meeting: Meeting, person: User, actor: User) -> None:
+    workitem_open(
+        assignee=person,
+        kind=WorkItemKind.MEETING,
+        target=meeting,
+        title=meeting.title,
+        due_at=meeting.start if meeting.start > timezone.now() else None,
+        classification=meeting.classification,
+        assigned_by=actor,
+    )
+
+
+def _invite(meeting: Meeting, invitees: Sequence[Invitee], actor: User) -> None:
+    Attendee.objects.bulk_create(
+        [
+            Attendee(meeting=meeting, user=i.user, role=i.role, start=meeting.start, end=meeting.end, busy=True)
+            for i in invitees
+        ]
+    )
+    for invitee in invitees:
+        _open_invitation(meeting, invitee.user, actor)
+
+
+def _when(meeting: Meeting) -> str:
+    start, end = timezone.localtime(meeting.start), timezone.localtime(meeting.end)
+    last = "%H:%M" if start.date() == end.date() else "%Y-%m-%d %H:%M"
+    return f"{start:%Y-%m-%d %H:%M}–{end.strftime(last)}"
+
+
+def _notify(meeting: Meeting, people: Sequence[User], *, kind: str, message: str, actor: User, note: str = "") -> None:
+    params: dict[str, Any] = {"title": meeting.title, "when": _when(meeting), "place": meeting.place or "—"}
+    if note:
+        params["note"] = note
+    notifications_create_many(
+        [
+            NotificationSpec(
+                recipient=person,
+                kind=kind,
+                message=message,
+                params=params,
+                target_ref=_ref(meeting),
+                classification=meeting.classification,
+            )
+            for person in people
+            if person.pk != actor.pk
+        ]
+    )
+
+
+def _ref(meeting: Meeting) -> tuple[int, int]:
+    return (ContentType.objects.get_for_model(Meeting).pk, meeting.pk)
+
+
+def _check_plan(actor: User, plan: _Plan, exclude: int | None) -> list[Clash]:
+    return find_clashes(
+        viewer=actor,
+        start=plan.start,
+        end=plan.end,
+        room=plan.room,
+        invitees=plan.invitees,
+        exclude_meeting_id=exclude,
+    )
+
+
+def meeting_check(
+    *,
+    actor: User,
+    title: str,
+    start: datetime,
+    end: datetime,
+    attendees: Sequence[Invitee] = (),
+    room: Room | None = None,
+    location: str = "",
+    kind: str = MeetingKind.REGULAR,
+    private: bool = False,
+    classification: str = Classification.INTERNAL,
+    description: str = "",
+    exclude: Meeting | None = None,
+) -> list[Clash]:
+    """The clashes a meeting would have, after the same validation as ``meeting_create``; saves nothing.
+    ``exclude``: the meeting being rescheduled (it does not clash with itself)."""
+    plan = _validate(
+        actor,
+        _Plan(title, kind, room, location, start, end, private, classification, description, list(attendees)),
+    )
+    return _check_plan(actor, plan, exclude.pk if exclude is not None else None)
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: User,
+    title: str,
+    start: datetime,
+    end: datetime,
+    attendees: Sequence[Invitee] = (),
+    room: Room | None = None,
+    location: str = "",
+    kind: str = MeetingKind.REGULAR,
+    private: bool = False,
+    classification: str = Classification.INTERNAL,
+    description: str = "",
+    override_reason: str = "",
+    department: Department | None = None,
+) -> Meeting:
+    """Schedule a meeting. Refused (409 ``clash``) when its room is held then, or when a required
+    attendee or a leader is busy then and no ``override_reason`` is given (it is recorded)."""
+    override_reason = override_reason.strip()
+    plan = _validate(
+        actor,
+        _Plan(title, kind, room, location, start, end, private, classification, description, list(attendees)),
+    )
+    overridden = _refuse_clashes(_check_plan(actor, plan, None), override_reason)
+    now = timezone.now()
+    meeting = Meeting(
+        title=plan.title,
+        kind=plan.kind,
+        organizer=actor,
+        department=department if department is not None else actor.department,
+        room=plan.room,
+        location=plan.location,
+        start=plan.start,
+        end=plan.end,
+        private=plan.private,
+        classification=plan.classification,
+        description=plan.description,
+        override_reason=override_reason if overridden else "",
+        room_held_until=room_held_until(plan.room, plan.end),
+        room_exclusive=holds_room_exclusively(plan.room),
+        created_at=now,
+        updated_at=now,
+    )
+    _save_guarded(meeting, actor=actor, plan=plan)
+    _invite(meeting, plan.invitees, actor)
+    audit_record(
+        actor=actor,
+        verb="meeting.create",
+        target=meeting,
+        data={
+            "room": plan.room.pk if plan.room else None,
+            "start": plan.start.isoformat(),
+            "end": plan.end.isoformat(),
+            "attendees": [i.user.pk for i in plan.invitees],
+        },
+    )
+    if overridden:
+        audit_record(
+            actor=actor,
+            verb="meeting.override",
+            target=meeting,
+            data={"reason": override_reason, "clashes": _override_data(overridden)},
+        )
+    return meeting
+
+
+def may_manage(user: Any, meeting: Meeting) -> bool:
+    """Who changes or cancels a meeting: its organizer, or the office (which schedules for leaders)."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.pk == meeting.organizer_id or is_office_member(user)
+    )
+
+
+def _lock_scheduled(actor: User, meeting: Meeting) -> Meeting:
+    locked = Meeting.objects.select_for_update().select_related("room").get(pk=meeting.pk)
+    if not may_manage(actor, locked):
+        raise PermissionDenied(_("Only the organizer or the office may change this meeting."))
+    if locked.status != MeetingStatus.SCHEDULED:
+        raise Conflict(_("The meeting was cancelled."), code="meeting_cancelled")
+    return locked
+
+
+@transaction.atomic
+def meeting_reschedule(
+    *,
+    actor: User,
+    meeting: Meeting,
+    title: str | _Keep = KEEP,
+    start: datetime | _Keep = KEEP,
+    end: datetime | _Keep = KEEP,
+    room: Room | None | _Keep = KEEP,
+    location: str | _Keep = KEEP,
+    kind: str | _Keep = KEEP,
+    private: bool | _Keep = KEEP,
+    classification: str | _Keep = KEEP,
+    description: str | _Keep = KEEP,
+    attendees: Sequence[Invitee] | _Keep = KEEP,
+    override_reason: str = "",
+) -> Meeting:
+    """Change a scheduled meeting (PATCH): only what is given changes, under the rules of
+    ``meeting_create`` (the meeting never clashes with itself). ``sequence`` goes up; attendees
+    are told; new attendees are invited, removed ones' items withdrawn."""
+    locked = _lock_scheduled(actor, meeting)
+    override_reason = override_reason.strip()
+    current = {a.user_id: a for a in Attendee.objects.filter(meeting=locked).select_related("user")}
+
+    def pick(value: Any, old: Any) -> Any:
+        return old if isinstance(value, _Keep) else value
+
+    wanted = (
+        list(current_invitees(current.values()))
+        if isinstance(attendees, _Keep)
+        else list(attendees)  # type: ignore[arg-type]
+    )
+    plan = _validate(
+        actor,
+        _Plan(
+            pick(title, locked.title),
+            pick(kind, locked.kind),
+            pick(room, locked.room),
+            pick(location, locked.location),
+            pick(start, locked.start),
+            pick(end, locked.end),
+            pick(private, locked.private),
+            pick(classification, locked.classification),
+            pick(description, locked.description),
+            wanted,
+        ),
+    )
+    overridden = _refuse_clashes(_check_plan(actor, plan, locked.pk), override_reason)
+    before = {f: getattr(locked, f) for f in ("title", "start", "end", "room_id", "location")}
+    locked.title, locked.kind, locked.room, locked.location = plan.title, plan.kind, plan.room, plan.location
+    locked.start, locked.end, locked.private = plan.start, plan.end, plan.private
+    locked.classification, locked.description = plan.classification, plan.description
+    locked.room_held_until = room_held_until(plan.room, plan.end)
+    locked.room_exclusive = holds_room_exclusively(plan.room)
+    locked.override_reason = override_reason if overridden else ""
+    locked.sequence += 1
+    locked.updated_at = timezone.now()
+    _save_guarded(locked, actor=actor, plan=plan)
+    changed = [f for f, old in before.items() if getattr(locked, f) != old]
+
+    keep_ids = {i.user.pk for i in plan.invitees}
+    removed = [a for uid, a in current.items() if uid not in keep_ids]
+    added = [i for i in plan.invitees if i.user.pk not in current]
+    for invitee in plan.invitees:
+        row = current.get(invitee.user.pk)
+        if row is not None and row.role != invitee.role:
+            Attendee.objects.filter(pk=row.pk).update(role=invitee.role)
+    Attendee.objects.filter(meeting=locked).update(start=locked.start, end=locked.end)
+    for row in removed:
+        workitems_settle_for_target(
+            target=locked,
+            assignee=row.user,
+            kind=WorkItemKind.MEETING,
+            status=WorkItemStatus.CANCELLED,
+            outcome="uninvited",
+            actor=actor,
+        )
+    Attendee.objects.filter(pk__in=[r.pk for r in removed]).delete()
+    _invite(locked, added, actor)
+    if "start" in changed:
+        due = locked.start if locked.start > timezone.now() else None
+        for item in workitems_open_for_target(target=locked, kind=WorkItemKind.MEETING):
+            workitem_set_due(item=item, due_at=due, actor=actor, reason="meeting rescheduled")
+    if "title" in changed or "classification" in changed:
+        WorkItem.objects.filter(
+            target_type_id=_ref(locked)[0], target_id=locked.pk, kind=WorkItemKind.MEETING
+        ).update(title=locked.title[:300], classification=locked.classification)
+    if changed:
+        kept = [a.user for uid, a in current.items() if uid in keep_ids]
+        _notify(locked, kept, kind=NotificationKind.CHANGED, message="meeting.changed", actor=actor)
+    audit_record(
+        actor=actor,
+        verb="meeting.reschedule",
+        target=locked,
+        data={
+            "changed": changed,
+            "sequence": locked.sequence,
+            "added": [i.user.pk for i in added],
+            "removed": [r.user_id for r in removed],
+        },
+    )
+    if overridden:
+        audit_record(
+            actor=actor,
+            verb="meeting.override",
+            target=locked,
+            data={"reason": override_reason, "clashes": _override_data(overridden)},
+        )
+    return locked
+
+
+def current_invitees(rows: Any) -> list[Invitee]:
+    return [Invitee(user=row.user, role=row.role) for row in rows]
+
+
+@transaction.atomic
+def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "") -> Meeting:
+    """Cancel a scheduled meeting: it frees its room and people, ``sequence`` goes up, and every
+    attendee is told (those with an open reply item by the ledger's withdrawal, with the reason)."""
+    locked = _lock_scheduled(actor, meeting)
+    reason = reason.strip()[:500]
+    locked.status = MeetingStatus.CANCELLED
+    locked.sequence += 1
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=["status", "sequence", "updated_at"])
+    Attendee.objects.filter(meeting=locked).update(busy=False)
+    settled = workitems_settle_for_target(
+        target=locked,
+        kind=WorkItemKind.MEETING,
+        status=WorkItemStatus.CANCELLED,
+        outcome=reason or "meeting cancelled",
+        actor=actor,
+    )
+    told = {item.assignee_id for item in settled}
+    others = [
+        a.user
+        for a in Attendee.objects.filter(meeting=locked).exclude(response=AttendeeResponse.DECLINED).select_related("user")
+        if a.user_id not in told
+    ]
+    _notify(locked, others, kind=NotificationKind.CANCELLED, message="meeting.cancelled", actor=actor, note=reason)
+    audit_record(actor=actor, verb="meeting.cancel", target=locked, data={"reason": reason, "sequence": locked.sequence})
+    meeting.status, meeting.sequence = locked.status, locked.sequence
+    return locked

@@ -1,0 +1,16 @@
+"""Pages of meetings (routed at /meetings/); the ledger links to ``meeting_detail``."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "meetings"
+urlpatterns = [
+    path("", views.meeting_list, name="meeting_list"),
+    path("new/", views.meeting_create, name="meeting_create"),
+    path("check/", views.meeting_check, name="meeting_check"),
+    path("rooms/", views.room_calendar, name="room_calendar"),
+    path("<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
+]
