@@ -432,6 +432,11 @@ SPECTACULAR_SETTINGS = {
         "IncomingStatusEnum": "documents.models.IncomingStatus",
         "ReadingStatusEnum": "documents.models.ReadingStatus",
         "PacketStatusEnum": "documents.models.PacketStatus",
+        "MeetingKindEnum": "meetings.models.MeetingKind",
+        "MeetingStatusEnum": "meetings.models.MeetingStatus",
+        "AttendeeRoleEnum": "meetings.models.AttendeeRole",
+        "AttendeeResponseEnum": "meetings.models.AttendeeResponse",
+        "ClashKindEnum": "meetings.clashes.ClashKind",
     },
 }
 

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 
@@ -24,10 +26,10 @@ from .models import AttendeeRole, Meeting, MeetingStatus, Room
 from .selectors import visible_ids
 
 
-class ClashKind:
-    ROOM = "room"
-    ATTENDEE = "attendee"
-    LEADER = "leader"
+class ClashKind(models.TextChoices):
+    ROOM = "room", _lazy("Room")
+    ATTENDEE = "attendee", _lazy("Attendee")
+    LEADER = "leader", _lazy("Leader")
 
 
 @dataclass(frozen=True)
@@ -109,21 +111,18 @@ def room_clashes(
     *, viewer: Any, room: Room | None, start: datetime, end: datetime, exclude_meeting_id: int | None = None
 ) -> list[Clash]:
     """The scheduled meetings holding ``room`` during ``[start, end + buffer)`` (adjacent is fine)."""
-    if not holds_room_exclusively(room):
+    if room is None or room.allow_overlap:
         return []
-    assert room is not None
-    taken = (
-        Meeting.objects.filter(
-            room=room,
-            status=MeetingStatus.SCHEDULED,
-            room_exclusive=True,
-            start__lt=room_held_until(room, end),
-            room_held_until__gt=start,
-        )
-        .exclude(pk=exclude_meeting_id)
-        .select_related("organizer")
-        .order_by("start", "id")
+    taken = Meeting.objects.filter(
+        room=room,
+        status=MeetingStatus.SCHEDULED,
+        room_exclusive=True,
+        start__lt=room_held_until(room, end),
+        room_held_until__gt=start,
     )
+    if exclude_meeting_id is not None:
+        taken = taken.exclude(pk=exclude_meeting_id)
+    taken = taken.select_related("organizer").order_by("start", "id")
     rows = list(taken[:50])
     shown = visible_ids(user=viewer, meeting_ids=[m.pk for m in rows])
     return [

@@ -51,37 +51,40 @@ def seed(people: dict[str, User], departments: dict[str, Department]) -> int:
         return [Invitee(people[u], AttendeeRole.REQUIRED) for u in usernames if u in people]
 
     meetings = [
-        dict(
-            title="局长办公会（每周例会）",
-            kind=MeetingKind.OFFICE,
-            organizer="chenjg",
-            room="第一会议室",
-            start=_at(1, 9),
-            end=_at(1, 10, 30),
-            attendees=[*required("wangjp", "yangzg", "gaoxy", "limh", "sunzq", "zhangwt"), Invitee(people["liuf"], AttendeeRole.OPTIONAL)],
-            description="议题：一、本周重点工作；二、档案数字化进度；三、其他事项。",
-        ),
-        dict(
-            title="办公用房调整协调会",
-            kind=MeetingKind.COORDINATION,
-            organizer="liuf",
-            room="第二会议室",
-            start=_at(2, 14, 30),
-            end=_at(2, 16),
-            attendees=required("limh", "sunzq", "huangw", "zhangwt"),
-            description="综合处、财务处、人事处就办公用房调整方案各自陈述意见，形成一致意见。",
-        ),
-        dict(
-            title="干部任用事项个别沟通",
-            kind=MeetingKind.REGULAR,
-            organizer="huangw",
-            room="第二会议室",
-            start=_at(3, 10),
-            end=_at(3, 11),
-            attendees=required("wangjp"),
-            private=True,
-            description="私密会议：仅组织者和受邀者可见标题。",
-        ),
+        {
+            "title": "局长办公会（每周例会）",
+            "kind": MeetingKind.OFFICE,
+            "organizer": "chenjg",
+            "room": "第一会议室",
+            "start": _at(1, 9),
+            "end": _at(1, 10, 30),
+            "attendees": [
+                *required("wangjp", "yangzg", "gaoxy", "limh", "sunzq", "zhangwt"),
+                Invitee(people["liuf"], AttendeeRole.OPTIONAL),
+            ],
+            "description": "议题：一、本周重点工作；二、档案数字化进度；三、其他事项。",
+        },
+        {
+            "title": "办公用房调整协调会",
+            "kind": MeetingKind.COORDINATION,
+            "organizer": "liuf",
+            "room": "第二会议室",
+            "start": _at(2, 14, 30),
+            "end": _at(2, 16),
+            "attendees": required("limh", "sunzq", "huangw", "zhangwt"),
+            "description": "综合处、财务处、人事处就办公用房调整方案各自陈述意见，形成一致意见。",
+        },
+        {
+            "title": "干部任用事项个别沟通",
+            "kind": MeetingKind.REGULAR,
+            "organizer": "huangw",
+            "room": "第二会议室",
+            "start": _at(3, 10),
+            "end": _at(3, 11),
+            "attendees": required("wangjp"),
+            "private": True,
+            "description": "私密会议：仅组织者和受邀者可见标题。",
+        },
     ]
     for spec in meetings:
         if Meeting.objects.filter(title=spec["title"]).exists() or spec["organizer"] not in people:
@@ -96,7 +99,6 @@ def seed(people: dict[str, User], departments: dict[str, Department]) -> int:
 def notes() -> list[str]:
     if not Meeting.objects.exists():
         return []
-    return ["Meetings: /meetings/ (my meetings) and /meetings/rooms/ (the room calendar); 黄伟 (huangw) has a private one."]
-
-
-
+    return [
+        "Meetings: /meetings/ (my meetings) and /meetings/rooms/ (the room calendar); 黄伟 (huangw) has a private one."
+    ]

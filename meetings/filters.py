@@ -16,13 +16,9 @@ class MeetingFilter(FixedFormFilterSet):
     ends_after = django_filters.IsoDateTimeFilter(
         label=_("Ending after"), field_name="end", lookup_expr="gt", help_text=_("Meetings still running then.")
     )
-    starts_before = django_filters.IsoDateTimeFilter(
-        label=_("Starting before"), field_name="start", lookup_expr="lt"
-    )
+    starts_before = django_filters.IsoDateTimeFilter(label=_("Starting before"), field_name="start", lookup_expr="lt")
     room = IdChoiceFilter(label=_("Room"), queryset=Room.objects.all(), empty_label=_("Any room"))
-    status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=MeetingStatus.choices, empty_label=_("Any status")
-    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=MeetingStatus.choices, empty_label=_("Any status"))
     mine = FlagFilter(label=_("Only mine"), method="only_mine")
 
     class Meta:

@@ -11,7 +11,7 @@ from core.api import StrictSerializer
 from core.enums import Classification
 from core.validators import single_line
 
-from .clashes import Invitee
+from .clashes import ClashKind, Invitee
 from .models import Attendee, AttendeeRole, Meeting, MeetingKind, Room
 
 _MAX_ID = 2**63 - 1
@@ -119,7 +119,7 @@ class MeetingDetailSerializer(MeetingSerializer):
 class ConflictSerializer(serializers.Serializer):
     """One clash: ``meeting``, ``title`` and ``organizer`` are null when you may not see that meeting."""
 
-    kind = serializers.ChoiceField(choices=["room", "attendee", "leader"])
+    kind = serializers.ChoiceField(choices=ClashKind.choices)
     meeting = serializers.IntegerField(allow_null=True)
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()

@@ -46,9 +46,7 @@ ROOM_CONSTRAINT = "meeting_room_no_overlap"
 MAX_DURATION = timedelta(hours=24)
 MAX_ATTENDEES = 500
 
-messages.register(
-    "meeting.changed", "%(title)s", gettext_lazy("The meeting has changed: now %(when)s, %(place)s.")
-)
+messages.register("meeting.changed", "%(title)s", gettext_lazy("The meeting has changed: now %(when)s, %(place)s."))
 messages.register("meeting.cancelled", "%(title)s", gettext_lazy("The meeting of %(when)s is cancelled."))
 
 
@@ -144,9 +142,7 @@ def room_update(*, actor: User, room: Room, **changes: Any) -> Room:
             if room_overlaps_exist(locked):
                 raise Conflict(code="clash")
     except (IntegrityError, Conflict) as clash:
-        raise Conflict(
-            _("Some bookings of this room would then overlap: move them first."), code="clash"
-        ) from clash
+        raise Conflict(_("Some bookings of this room would then overlap: move them first."), code="clash") from clash
     audit_record(actor=actor, verb="room.update", target=locked, data={k: str(v) for k, v in changes.items()})
     for name in changes:
         setattr(room, name, getattr(locked, name))
@@ -212,7 +208,9 @@ def _validate(actor: User, plan: _Plan) -> _Plan:
         fields.setdefault("attendees", []).append(_("No longer active: %(names)s.") % {"names": "、".join(inactive)})
     if plan.classification in Classification.values:
         uncleared = [
-            i.user.display_name for i in plan.invitees if not Classification.allows(i.user.clearance, plan.classification)
+            i.user.display_name
+            for i in plan.invitees
+            if not Classification.allows(i.user.clearance, plan.classification)
         ]
         if uncleared:
             fields.setdefault("attendees", []).append(
@@ -437,7 +435,7 @@ def may_manage(user: Any, meeting: Meeting) -> bool:
 
 
 def _lock_scheduled(actor: User, meeting: Meeting) -> Meeting:
-    locked = Meeting.objects.select_for_update().select_related("room").get(pk=meeting.pk)
+    locked = Meeting.objects.select_for_update(of=("self",)).select_related("room").get(pk=meeting.pk)
     if not may_manage(actor, locked):
         raise PermissionDenied(_("Only the organizer or the office may change this meeting."))
     if locked.status != MeetingStatus.SCHEDULED:
@@ -453,7 +451,7 @@ def meeting_reschedule(
     title: str | _Keep = KEEP,
     start: datetime | _Keep = KEEP,
     end: datetime | _Keep = KEEP,
-    room: Room | None | _Keep = KEEP,
+    room: Room | _Keep | None = KEEP,
     location: str | _Keep = KEEP,
     kind: str | _Keep = KEEP,
     private: bool | _Keep = KEEP,
@@ -472,11 +470,7 @@ def meeting_reschedule(
     def pick(value: Any, old: Any) -> Any:
         return old if isinstance(value, _Keep) else value
 
-    wanted = (
-        list(current_invitees(current.values()))
-        if isinstance(attendees, _Keep)
-        else list(attendees)  # type: ignore[arg-type]
-    )
+    wanted = list(current_invitees(current.values())) if isinstance(attendees, _Keep) else list(attendees)
     plan = _validate(
         actor,
         _Plan(
@@ -529,9 +523,9 @@ def meeting_reschedule(
         for item in workitems_open_for_target(target=locked, kind=WorkItemKind.MEETING):
             workitem_set_due(item=item, due_at=due, actor=actor, reason="meeting rescheduled")
     if "title" in changed or "classification" in changed:
-        WorkItem.objects.filter(
-            target_type_id=_ref(locked)[0], target_id=locked.pk, kind=WorkItemKind.MEETING
-        ).update(title=locked.title[:300], classification=locked.classification)
+        WorkItem.objects.filter(target_type_id=_ref(locked)[0], target_id=locked.pk, kind=WorkItemKind.MEETING).update(
+            title=locked.title[:300], classification=locked.classification
+        )
     if changed:
         kept = [a.user for uid, a in current.items() if uid in keep_ids]
         _notify(locked, kept, kind=NotificationKind.CHANGED, message="meeting.changed", actor=actor)
@@ -581,10 +575,14 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "") -> Meetin
     told = {item.assignee_id for item in settled}
     others = [
         a.user
-        for a in Attendee.objects.filter(meeting=locked).exclude(response=AttendeeResponse.DECLINED).select_related("user")
+        for a in Attendee.objects.filter(meeting=locked)
+        .exclude(response=AttendeeResponse.DECLINED)
+        .select_related("user")
         if a.user_id not in told
     ]
     _notify(locked, others, kind=NotificationKind.CANCELLED, message="meeting.cancelled", actor=actor, note=reason)
-    audit_record(actor=actor, verb="meeting.cancel", target=locked, data={"reason": reason, "sequence": locked.sequence})
+    audit_record(
+        actor=actor, verb="meeting.cancel", target=locked, data={"reason": reason, "sequence": locked.sequence}
+    )
     meeting.status, meeting.sequence = locked.status, locked.sequence
     return locked

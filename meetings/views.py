@@ -47,7 +47,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     mine = selectors.my_meetings(user=request.user)
     rows = (
-        mine.filter(end__lte=now).order_by("-start", "-id") if past else mine.filter(end__gt=now).order_by("start", "id")
+        mine.filter(end__lte=now).order_by("-start", "-id")
+        if past
+        else mine.filter(end__gt=now).order_by("start", "id")
     )
     return render(request, "meetings/meeting_list.html", {"meetings": list(rows[:LIST_SIZE]), "past": past})
 
@@ -170,7 +172,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    done, error = _attempt(None, lambda: services.meeting_cancel(actor=request.user, meeting=meeting, reason=reason))
+    _done, error = _attempt(None, lambda: services.meeting_cancel(actor=request.user, meeting=meeting, reason=reason))
     if error is not None:
         messages.error(request, error.message)
     else:

@@ -27,7 +27,9 @@ def test_rooms_are_listed_for_everyone_and_created_by_administrators(room, user,
     assert listed.status_code == 200
     assert listed.json()["results"][0]["name"] == room.name
     assert_error(as_(user).post("/api/v1/rooms/", {"name": "小会议室", "capacity": 6}, format="json"), 403)
-    created = as_(admin_user).post("/api/v1/rooms/", {"name": "小会议室", "capacity": 6, "location": "二楼"}, format="json")
+    created = as_(admin_user).post(
+        "/api/v1/rooms/", {"name": "小会议室", "capacity": 6, "location": "二楼"}, format="json"
+    )
     assert created.status_code == 201 and created.json()["location"] == "二楼"
     assert_error(as_(admin_user).post("/api/v1/rooms/", {"name": "x", "capacity": 0}, format="json"), 400, "invalid")
 
@@ -57,14 +59,18 @@ def test_check_saves_nothing(room, organizer, attendee):
     checked = as_(organizer).post("/api/v1/meetings/check/", body(room, attendee), format="json")
     assert checked.status_code == 200
     assert sorted(c["kind"] for c in checked.json()["conflicts"]) == ["attendee", "room"]
-    free = as_(organizer).post("/api/v1/meetings/check/", body(room, start=at(10).isoformat(), end=at(11).isoformat()), format="json")
+    free = as_(organizer).post(
+        "/api/v1/meetings/check/", body(room, start=at(10).isoformat(), end=at(11).isoformat()), format="json"
+    )
     assert free.json() == {"conflicts": []}
     assert Meeting.objects.count() == 1
 
 
 def test_patch_reschedules_and_cancel_cancels(room, organizer, attendee, outsider):
     pk = as_(organizer).post("/api/v1/meetings/", body(room, attendee), format="json").json()["id"]
-    moved = as_(organizer).patch(f"/api/v1/meetings/{pk}/", {"start": at(14).isoformat(), "end": at(15).isoformat()}, format="json")
+    moved = as_(organizer).patch(
+        f"/api/v1/meetings/{pk}/", {"start": at(14).isoformat(), "end": at(15).isoformat()}, format="json"
+    )
     assert moved.status_code == 200 and moved.json()["sequence"] == 1
     assert moved.json()["attendees"][0]["user"]["id"] == attendee.pk  # untouched
     assert_error(as_(outsider).patch(f"/api/v1/meetings/{pk}/", {"title": "x"}, format="json"), 403)
@@ -77,7 +83,9 @@ def test_patch_reschedules_and_cancel_cancels(room, organizer, attendee, outside
 def test_list_filters_by_room_and_time(room, organizer):
     other = Room.objects.create(name="第二会议室", capacity=5)
     as_(organizer).post("/api/v1/meetings/", body(room), format="json")
-    as_(organizer).post("/api/v1/meetings/", body(other, start=at(9, days=2).isoformat(), end=at(10, days=2).isoformat()), format="json")
+    as_(organizer).post(
+        "/api/v1/meetings/", body(other, start=at(9, days=2).isoformat(), end=at(10, days=2).isoformat()), format="json"
+    )
     client = as_(organizer)
     assert len(client.get("/api/v1/meetings/").json()["results"]) == 2
     assert [m["room"] for m in client.get(f"/api/v1/meetings/?room={room.pk}").json()["results"]] == [room.pk]
@@ -112,7 +120,9 @@ def test_bad_bodies_are_400(organizer, bad):
 
 
 def test_recurrence_says_not_yet_supported(organizer):
-    response = as_(organizer).post("/api/v1/meetings/", {**body(), "recurrence": {"freq": "weekly", "count": 2}}, format="json")
+    response = as_(organizer).post(
+        "/api/v1/meetings/", {**body(), "recurrence": {"freq": "weekly", "count": 2}}, format="json"
+    )
     assert "recurrence" in assert_error(response, 400)["fields"]
 
 

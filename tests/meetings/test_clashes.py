@@ -174,5 +174,41 @@ def test_a_registered_busy_source_feeds_the_check(book, department, monkeypatch)
     with pytest.raises(Conflict) as refused:
         book(at(9), at(10), attendees=[leader])
     assert _conflicts(refused) == [
-        {"kind": "leader", "meeting": None, "start": at(8), "end": at(12), "title": None, "organizer": None, "user": leader.pk}
+        {
+            "kind": "leader",
+            "meeting": None,
+            "start": at(8),
+            "end": at(12),
+            "title": None,
+            "organizer": None,
+            "user": leader.pk,
+        }
     ]
+
+
+def test_on_postgresql_the_database_itself_refuses_a_double_booked_room(book, room, organizer):
+    from django.db import IntegrityError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the exclusion constraint exists on PostgreSQL only")
+    first = book(at(9), at(10), room=room)
+
+    def raw(start, end, **fields):
+        # Past the services: only the constraint stands in the way.
+        return Meeting.objects.create(
+            title="直接写入",
+            organizer=organizer,
+            room=room,
+            start=start,
+            end=end,
+            room_held_until=end,
+            room_exclusive=True,
+            **fields,
+        )
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        raw(at(9, 30), at(10, 30))
+    raw(at(10), at(11))  # adjacent
+    raw(at(9), at(10), status=MeetingStatus.CANCELLED)  # cancelled rows never clash
+    Meeting.objects.filter(pk=first.pk).update(status=MeetingStatus.CANCELLED)
+    raw(at(9), at(10))

@@ -40,14 +40,18 @@ def test_schedule_from_the_form_and_see_it_in_my_meetings(client_of, organizer, 
     assert "周例会" in detail and 'id="edit-meeting"' not in detail
 
 
-def test_the_live_check_names_the_other_meeting_and_the_form_refuses_a_clash(client_of, book, organizer, room, outsider):
+def test_the_live_check_names_the_other_meeting_and_the_form_refuses_a_clash(
+    client_of, book, organizer, room, outsider
+):
     book(at(9), at(10), room=room, title="预算会")
     with translation.override("en"):
         checked = client_of(outsider).post("/meetings/check/", _form(room))
         assert checked.status_code == 200
         text = checked.content.decode()
         assert "预算会" in text and organizer.name in text and "clash-room" in text
-        free = client_of(outsider).post("/meetings/check/", _form(room, start=f"{at(11):%Y-%m-%dT%H:%M}", end=f"{at(12):%Y-%m-%dT%H:%M}"))
+        free = client_of(outsider).post(
+            "/meetings/check/", _form(room, start=f"{at(11):%Y-%m-%dT%H:%M}", end=f"{at(12):%Y-%m-%dT%H:%M}")
+        )
         assert "No clashes" in free.content.decode()
     refused = client_of(outsider).post("/meetings/new/", _form(room, override_reason="急"))
     assert refused.status_code == 409 and "预算会" in refused.content.decode()
@@ -73,7 +77,10 @@ def test_edit_and_cancel(client_of, book, organizer, attendee, room):
     page = client_of(organizer)
     assert page.get(f"/meetings/{meeting.pk}/edit/").status_code == 200
     assert page.post(f"/meetings/check/?meeting={meeting.pk}", _form(room, attendee)).status_code == 200
-    moved = page.post(f"/meetings/{meeting.pk}/edit/", _form(room, attendee, start=f"{at(13):%Y-%m-%dT%H:%M}", end=f"{at(14):%Y-%m-%dT%H:%M}"))
+    moved = page.post(
+        f"/meetings/{meeting.pk}/edit/",
+        _form(room, attendee, start=f"{at(13):%Y-%m-%dT%H:%M}", end=f"{at(14):%Y-%m-%dT%H:%M}"),
+    )
     assert moved.status_code == 302
     meeting.refresh_from_db()
     assert meeting.start == at(13) and meeting.sequence == 1
@@ -86,7 +93,9 @@ def test_edit_and_cancel(client_of, book, organizer, attendee, room):
     assert meeting.status == MeetingStatus.CANCELLED
 
 
-@pytest.mark.parametrize("query", ["", "?view=day", "?date=2026-02-30", "?date=0001-01-01", "?view=week&date=9999-12-31"])
+@pytest.mark.parametrize(
+    "query", ["", "?view=day", "?date=2026-02-30", "?date=0001-01-01", "?view=week&date=9999-12-31"]
+)
 def test_the_room_calendar_takes_any_date(client_of, user, room, query):
     assert client_of(user).get(f"/meetings/rooms/{query}").status_code == 200
 
@@ -144,7 +153,13 @@ API_PATHS = {
     "api-rooms": lambda c, m, r, a: c.get("/api/v1/rooms/"),
     "api-check": lambda c, m, r, a: c.post(
         "/api/v1/meetings/check/",
-        {"title": "x", "room": r.pk, "start": at(9).isoformat(), "end": at(10).isoformat(), "attendees": [{"user": a.pk}]},
+        {
+            "title": "x",
+            "room": r.pk,
+            "start": at(9).isoformat(),
+            "end": at(10).isoformat(),
+            "attendees": [{"user": a.pk}],
+        },
         format="json",
     ),
 }
@@ -177,5 +192,5 @@ def test_queries_do_not_grow_with_the_data(path, client_of, book, room, attendee
         else:
             client, call = as_(attendee), API_PATHS[path]
         call(client, meeting, room, attendee)  # warm: the session, content types, the navigation's cache
-        counts.append(_count(lambda: call(client, meeting, room, attendee)))
+        counts.append(_count(lambda call=call, client=client, meeting=meeting: call(client, meeting, room, attendee)))
     assert counts == [BUDGET[path]] * 2, counts

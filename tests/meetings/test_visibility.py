@@ -39,7 +39,14 @@ def test_the_rule(private_meeting, secret_meeting, book, organizer, attendee, ou
     delegate = UserFactory(department=outsider.department)
     Attendee.objects.filter(meeting=private_meeting).update(response=AttendeeResponse.DELEGATED, delegate=delegate)
     leader, admin = LeaderFactory(department=office, clearance="confidential"), AdminFactory(department=office)
-    people = {"organizer": organizer, "attendee": attendee, "delegate": delegate, "outsider": outsider, "leader": leader, "admin": admin}
+    people = {
+        "organizer": organizer,
+        "attendee": attendee,
+        "delegate": delegate,
+        "outsider": outsider,
+        "leader": leader,
+        "admin": admin,
+    }
     assert _who_sees(private_meeting, people) == {"organizer", "attendee", "delegate"}
     public = book(at(16), at(17), title="公开会议")
     assert _who_sees(public, people) == set(people)
@@ -55,7 +62,13 @@ def test_api_detail_list_and_check_hide_a_private_meeting(private_meeting, room,
     assert as_(outsider).get("/api/v1/meetings/").json()["results"] == []
     checked = as_(outsider).post(
         "/api/v1/meetings/check/",
-        {"title": "x", "room": room.pk, "start": at(9).isoformat(), "end": at(10).isoformat(), "attendees": [{"user": attendee.pk}]},
+        {
+            "title": "x",
+            "room": room.pk,
+            "start": at(9).isoformat(),
+            "end": at(10).isoformat(),
+            "attendees": [{"user": attendee.pk}],
+        },
         format="json",
     )
     conflicts = checked.json()["conflicts"]
@@ -63,7 +76,9 @@ def test_api_detail_list_and_check_hide_a_private_meeting(private_meeting, room,
     assert all(c["meeting"] is None and c["title"] is None and c["organizer"] is None for c in conflicts)
     assert "人事沟通会" not in checked.content.decode()
     as_organizer = as_(organizer).post(
-        "/api/v1/meetings/check/", {"title": "x", "room": room.pk, "start": at(9).isoformat(), "end": at(10).isoformat()}, format="json"
+        "/api/v1/meetings/check/",
+        {"title": "x", "room": room.pk, "start": at(9).isoformat(), "end": at(10).isoformat()},
+        format="json",
     )
     assert as_organizer.json()["conflicts"][0]["title"] == "人事沟通会"
 
