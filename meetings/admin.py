@@ -4,6 +4,7 @@ content admin: administrators administer rooms, not other people's meetings."""
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.http import HttpRequest
@@ -15,12 +16,37 @@ from . import services
 from .models import Attendee, Meeting, Room
 
 
+class RoomAdminForm(forms.ModelForm):
+    class Meta:
+        model = Room
+        fields = list(services.ROOM_FIELDS)
+
+    def clean(self) -> dict[str, Any]:
+        # The services' own field rules, shown on the form before anything is saved.
+        data = super().clean() or {}
+        problems = services.room_field_problems(
+            name=data.get("name") or "",
+            capacity=data.get("capacity") or 0,
+            setup_buffer_minutes=data.get("setup_buffer_minutes") or 0,
+        )
+        for field, messages_ in problems.items():
+            self.add_error(field, messages_)
+        return data
+
+
 @admin.register(Room)
 class RoomAdmin(admin.ModelAdmin):
+    form = RoomAdminForm
     list_display = ["name", "location", "capacity", "active", "allow_overlap", "setup_buffer_minutes", "order"]
     list_filter = ["active", "allow_overlap"]
     search_fields = ["name", "location", "equipment"]
     fields = list(services.ROOM_FIELDS)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser  # the services' rule: administrators manage rooms
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # rooms with bookings stay; untick "active" instead

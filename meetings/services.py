@@ -63,7 +63,8 @@ KEEP: Final = _Keep()
 # --- Rooms ------------------------------------------------------------------------------------
 
 
-def _room_fields(*, name: str, capacity: int, setup_buffer_minutes: int) -> dict[str, list[str]]:
+def room_field_problems(*, name: str, capacity: int, setup_buffer_minutes: int) -> dict[str, list[str]]:
+    """What is wrong with a room's fields (the admin form shows these before saving)."""
     fields: dict[str, list[str]] = {}
     if not name.strip():
         fields["name"] = [_("This field is required.")]
@@ -93,7 +94,7 @@ def room_create(
     order: int = 0,
 ) -> Room:
     _refuse_non_admin(actor)
-    fields = _room_fields(name=name, capacity=capacity, setup_buffer_minutes=setup_buffer_minutes)
+    fields = room_field_problems(name=name, capacity=capacity, setup_buffer_minutes=setup_buffer_minutes)
     if not fields and Room.objects.filter(name=name.strip()).exists():
         fields["name"] = [_("A room of this name exists.")]
     if fields:
@@ -126,7 +127,9 @@ def room_update(*, actor: User, room: Room, **changes: Any) -> Room:
     locked = Room.objects.select_for_update().get(pk=room.pk)
     for name, value in changes.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
-    fields = _room_fields(name=locked.name, capacity=locked.capacity, setup_buffer_minutes=locked.setup_buffer_minutes)
+    fields = room_field_problems(
+        name=locked.name, capacity=locked.capacity, setup_buffer_minutes=locked.setup_buffer_minutes
+    )
     if not fields and Room.objects.filter(name=locked.name).exclude(pk=locked.pk).exists():
         fields["name"] = [_("A room of this name exists.")]
     if fields:

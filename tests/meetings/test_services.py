@@ -82,3 +82,17 @@ def test_allowing_overlap_then_forbidding_it_again_is_refused_when_bookings_over
     book(at(9), at(10), room=room, attendees=[UserFactory()])
     with pytest.raises(Conflict):
         room_update(actor=admin_user, room=room, allow_overlap=False)
+
+
+def test_rooms_are_added_and_changed_in_the_admin_through_the_services(client_of, admin_user, book):
+    page = client_of(admin_user)
+    fields = {"name": "小会议室", "capacity": "6", "location": "", "equipment": "", "active": "on"}
+    fields |= {"setup_buffer_minutes": "0", "order": "0"}
+    assert page.post("/admin/meetings/room/add/", {**fields, "capacity": "0"}).status_code == 200  # refused
+    assert page.post("/admin/meetings/room/add/", fields).status_code == 302
+    room = Room.objects.get(name="小会议室")
+    assert AuditEvent.objects.for_target(room).filter(verb="room.create").exists()
+    assert page.post(f"/admin/meetings/room/{room.pk}/change/", {**fields, "capacity": "8"}).status_code == 302
+    room.refresh_from_db()
+    assert room.capacity == 8
+    assert AuditEvent.objects.for_target(room).filter(verb="room.update").exists()
