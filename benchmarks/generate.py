@@ -654,9 +654,14 @@ class Command(BaseCommand):
         count: int,
         first: int,
     ) -> None:
-        """The rest of the ledger: work of the other kinds (targets stand in as departments)."""
-        target_type_id = ContentType.objects.get_for_model(Department).pk
-        department_ids = [d.pk for d in departments]
+        """The rest of the ledger: work of the other kinds. Their targets stand in as matters, a
+        registered target type (``workload.targets``), with the matter's classification: every row
+        of a page is checked against a visibility rule, as in a running bureau, where every target
+        type is registered (a type nobody registered is visible to no one and costs no query)."""
+        target_type_id = ContentType.objects.get_for_model(Matter).pk
+        stand_ins = list(Matter.objects.values_list("pk", "classification"))
+        if not stand_ins:
+            raise CommandError("The work items of the other kinds point at matters: generate matters too (--matters).")
         head_of: dict[int | None, int | None] = {d.pk: d.head_id for d in departments}
         leader_ids = [p.pk for p in people if p.is_leader]
         assignees = [(p.pk, p.department_id) for p in people]
@@ -664,7 +669,6 @@ class Command(BaseCommand):
         kind_of = _picker(rng, KIND_WEIGHTS)
         urgency_of = _picker(rng, URGENCY_WEIGHTS)
         priority_of = _picker(rng, PRIORITY_WEIGHTS)
-        classification_of = _picker(rng, CLASSIFICATION_WEIGHTS)
         hour = timedelta(hours=1)
 
         def rows() -> Iterator[WorkItem]:
@@ -694,16 +698,17 @@ class Command(BaseCommand):
                     due = created + hour * (24 * rng.randint(1, 15))
                     # Most finished on time, some late.
                     completed = min(created + hour * rng.randint(1, 24 * 18), now)
+                target_id, classification = rng.choice(stand_ins)
                 yield WorkItem(
                     assignee_id=assignee_id,
                     department_id=department_id,
                     kind=kind_of(),
                     target_type_id=target_type_id,
-                    target_id=rng.choice(department_ids),
+                    target_id=target_id,
                     title=f"{rng.choice(VERBS)}{rng.choice(OBJECTS)}（{n + 1}）",
                     priority=priority_of(),
                     urgency=urgency_of(),
-                    classification=classification_of(),
+                    classification=classification,
                     assigned_by_id=assigned_by_id,
                     created_at=created,
                     due_at=due,
