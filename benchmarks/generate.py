@@ -660,6 +660,8 @@ class Command(BaseCommand):
         type is registered (a type nobody registered is visible to no one and costs no query)."""
         target_type_id = ContentType.objects.get_for_model(Matter).pk
         stand_ins = list(Matter.objects.values_list("pk", "classification"))
+        if count <= 0:
+            return
         if not stand_ins:
             raise CommandError("The work items of the other kinds point at matters: generate matters too (--matters).")
         head_of: dict[int | None, int | None] = {d.pk: d.head_id for d in departments}

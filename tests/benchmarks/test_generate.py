@@ -156,13 +156,19 @@ def test_reset_removes_generated_matters_events_and_due_items():
     generate()
     assert Matter.objects.exists() and MatterEvent.objects.exists()
 
-    generate("--reset", "--matters", "0", "--due", "0")
+    # No matters means no work items either: the other kinds' items stand on matters.
+    generate("--reset", "--matters", "0", "--due", "0", "--items", "0")
 
     assert not Matter.objects.exists()
     assert not MatterEvent.objects.exists()
     assert not MatterAssistant.objects.exists()
     assert not WorkItem.objects.filter(due_work_items_query(generation_moment())).exists()
-    assert WorkItem.objects.count() == 300
+    assert not WorkItem.objects.exists()
+
+
+def test_work_items_without_matters_to_stand_on_are_refused():
+    with pytest.raises(CommandError, match="--matters"):
+        generate("--matters", "0", "--items", "50")
 
 
 def test_too_few_items_for_the_matters_is_refused():
