@@ -14,7 +14,7 @@ as the chat-robot channel (``notifications.presentation.ROBOT_MASK_FROM``).
 """
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -129,7 +129,7 @@ def calendar_bytes(meetings: Iterable[Meeting], *, name: str, feed: bool = False
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     if feed:
-        cal.add("refresh-interval", "PT1H", parameters={"VALUE": "DURATION"})
+        cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
         cal.add("x-published-ttl", "PT1H")
     for meeting in meetings:
         cal.add_component(meeting_event(meeting))
