@@ -79,4 +79,6 @@ def feed_panel(request: HttpRequest) -> dict[str, Any]:
         "has_feed": feed is not None,
         "feed_url": url,
         "webcal_url": "webcal://" + url.split("://", 1)[1] if url else None,
+        "days_back": settings.CALENDAR_FEED_DAYS_BACK,
+        "days_ahead": settings.CALENDAR_FEED_DAYS_AHEAD,
     }
