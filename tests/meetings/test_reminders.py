@@ -174,7 +174,9 @@ def test_a_secret_meeting_never_reaches_a_robot_group_by_title(book, department,
     attendee.save()
     chair = UserFactory(username="chair", clearance=Classification.SECRET, department=department)
     with time_machine.travel(at(2, 10), tick=False):
-        meeting = book(at(10, 9, 30), at(10, 10), attendees=[attendee], actor=chair, title="机要会", classification="secret")
+        meeting = book(
+            at(10, 9, 30), at(10, 10), attendees=[attendee], actor=chair, title="机要会", classification="secret"
+        )
     scan_scheduled(now=at(9, 9, 30))
     notice = reminders(attendee).get()
     assert notice.classification == "secret"
