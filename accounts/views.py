@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from .filters import PeopleFilter
 from .forms import ProfileForm
 from .models import User
+from .profile import panels
 from .selectors import department_tree, people_search, person_get
 from .services import password_change, profile_update
 
@@ -61,7 +62,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             profile_update(user=user, **changes)
         messages.success(request, _("Your contact details are saved."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"person": user, "form": form})
+    return render(request, "accounts/profile.html", {"person": user, "form": form, "panels": panels(request)})
 
 
 def _filtered_people(request: HttpRequest) -> tuple[Any, QuerySet[User]]:

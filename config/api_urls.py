@@ -14,6 +14,7 @@ from affairs.api import (
 )
 from documents.api import routes as document_routes
 from meetings.api import MeetingViewSet, RoomViewSet
+from meetings.calendar_api import MeetingIcsView
 from notifications.api import NotificationViewSet
 from workload.api import WorkItemUrgeView, WorkItemViewSet
 from workload.search_api import SearchView
@@ -42,6 +43,7 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("search/", SearchView.as_view(), name="search"),
     path("work-items/<int:pk>/urge/", WorkItemUrgeView.as_view(), name="work-item-urge"),
+    path("meetings/<int:pk>/ics", MeetingIcsView.as_view(), name="meeting-ics"),
     *document_routes.paths(),
     *router.urls,
 ]

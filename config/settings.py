@@ -297,6 +297,15 @@ ORGANIZATION_NAME = env.str("ORGANIZATION_NAME", default="协同市协同局")
 # The public verification page (/verify/<code>/): requests per client address per window.
 VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=30)
 VERIFY_RATE_WINDOW_SECONDS = env.int("VERIFY_RATE_WINDOW_SECONDS", default=600)
+# Meetings: reminders one working day and 30 minutes before the start (0 turns either off); the
+# personal calendar feed covers this many days back and ahead, and refuses a client address after
+# this many unknown feed tokens per window (a guessing attack; working feeds are never limited).
+MEETING_REMINDER_WORKING_DAYS = env.int("MEETING_REMINDER_WORKING_DAYS", default=1)
+MEETING_REMINDER_MINUTES = env.int("MEETING_REMINDER_MINUTES", default=30)
+CALENDAR_FEED_DAYS_BACK = env.int("CALENDAR_FEED_DAYS_BACK", default=30)
+CALENDAR_FEED_DAYS_AHEAD = env.int("CALENDAR_FEED_DAYS_AHEAD", default=180)
+CALENDAR_FEED_FAILURE_LIMIT = env.int("CALENDAR_FEED_FAILURE_LIMIT", default=20)
+CALENDAR_FEED_FAILURE_WINDOW_SECONDS = env.int("CALENDAR_FEED_FAILURE_WINDOW_SECONDS", default=600)
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")

@@ -10,12 +10,15 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self) -> None:
+        from accounts import profile
         from workload import targets
 
-        from . import busy, selectors
+        from . import busy, calendar_views, selectors
         from .models import Meeting
 
         # The one visibility rule (selectors), for work items, notifications and admin pages to ask.
         targets.register(Meeting, "meetings:meeting_detail", visible=lambda user: selectors.meetings_visible(user=user))
         # People held by meetings: the clash check's first busy source (relations adds leaders' schedules).
         busy.register_busy_source("meetings.attendance", selectors.meeting_busy_intervals)
+        # The personal calendar feed's address and regenerate button on the profile page.
+        profile.register_panel("meetings/_calendar_feed.html", calendar_views.feed_panel)

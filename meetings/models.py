@@ -244,3 +244,28 @@ class Attendee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id}:{self.user_id}"
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar subscription (meetings/feeds.py): the feed's address carries a
+    token that only a digest of is stored here.
+
+    The token is ``salted_hmac(SECRET_KEY, user id + nonce)``: the profile page can show the address
+    again at any time, yet the database alone (a backup, a dump) does not hold it. A new nonce
+    (regenerate) makes a new token, and the old address stops working at once.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    nonce = models.CharField(max_length=64)
+    # SHA-256 of the token, looked up through its unique index.
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"

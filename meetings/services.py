@@ -41,6 +41,7 @@ from .clashes import (
     room_overlaps_exist,
 )
 from .models import Attendee, AttendeeResponse, AttendeeRole, Meeting, MeetingKind, MeetingStatus, Room
+from .reminders import meeting_reminders_sync
 
 ROOM_CONSTRAINT = "meeting_room_no_overlap"
 MAX_DURATION = timedelta(hours=24)
@@ -409,6 +410,7 @@ def meeting_create(
     )
     _save_guarded(meeting, actor=actor, plan=plan)
     _invite(meeting, plan.invitees, actor)
+    meeting_reminders_sync(meeting)
     audit_record(
         actor=actor,
         verb="meeting.create",
@@ -529,6 +531,7 @@ def meeting_reschedule(
         WorkItem.objects.filter(target_type_id=_ref(locked)[0], target_id=locked.pk, kind=WorkItemKind.MEETING).update(
             title=locked.title[:300], classification=locked.classification
         )
+    meeting_reminders_sync(locked)
     if changed:
         kept = [a.user for uid, a in current.items() if uid in keep_ids]
         _notify(locked, kept, kind=NotificationKind.CHANGED, message="meeting.changed", actor=actor)
@@ -584,6 +587,7 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "") -> Meetin
         if a.user_id not in told
     ]
     _notify(locked, others, kind=NotificationKind.CANCELLED, message="meeting.cancelled", actor=actor, note=reason)
+    meeting_reminders_sync(locked)
     audit_record(
         actor=actor, verb="meeting.cancel", target=locked, data={"reason": reason, "sequence": locked.sequence}
     )

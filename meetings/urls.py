@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import calendar_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -13,4 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
+    path("<int:pk>/calendar.ics", calendar_views.meeting_ics, name="meeting_ics"),
+    path("feed/<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
+    path("feed/regenerate/", calendar_views.calendar_feed_regenerate, name="calendar_feed_regenerate"),
 ]

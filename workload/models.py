@@ -212,6 +212,12 @@ class ScheduledReminder(models.Model):
     key = models.CharField(max_length=200, unique=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     cancelled = models.BooleanField(default=False)
+    # A registered message (notifications.messages) with its parameters, rendered in the reader's
+    # language when sent, and the target's classification for masking; blank: ``title``/``body``
+    # are finished text.
+    message = models.CharField(max_length=64, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    classification = models.CharField(max_length=16, blank=True, choices=Classification.choices)
 
     class Meta:
         db_table = "notifications_scheduledreminder"  # created by notifications; the rows stayed when the model moved

@@ -304,8 +304,11 @@ def scan_scheduled(*, now: datetime | None = None, batch: int = 500) -> int:
             notification_create(
                 recipient=reminder.recipient,
                 kind=NotificationKind.REMINDER,
+                message=reminder.message or None,
+                params=reminder.params if reminder.message else None,
                 title=reminder.title,
                 body=reminder.body,
+                classification=reminder.classification,
                 target_ref=(reminder.target_type_id, reminder.target_id),
                 key=f"scheduled:{reminder.key}",
             )

@@ -1,7 +1,8 @@
 """催办 by hand and scheduled reminders: writes of the reminder engine that people and apps call."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -107,3 +108,48 @@ def reminders_cancel(*, target: models.Model, recipients: Iterable[User] | None 
     if recipients is not None:
         qs = qs.filter(recipient__in=[p.pk for p in recipients])
     return qs.update(cancelled=True)
+
+
+@transaction.atomic
+def reminders_replace(
+    *,
+    target: models.Model,
+    plan: Iterable[tuple[User, datetime]],
+    message: str,
+    params: Mapping[str, Any],
+    classification: str = "",
+) -> int:
+    """Make ``target``'s unsent reminders exactly ``plan`` (person, moment), saying ``message``.
+
+    For timed events that move (a meeting rescheduled, a reply changed): moments no longer planned
+    are withdrawn, planned ones created or brought back and given the current wording, past
+    moments skipped; what was already sent stays sent. Returns how many are now pending.
+    """
+    content_type = ContentType.objects.get_for_model(target)
+    now = timezone.now()
+    wanted = {}
+    for person, moment in plan:
+        if moment > now:
+            wanted[f"{content_type.pk}:{target.pk}:{person.pk}:{int(moment.timestamp())}"] = (person, moment)
+    title = str(params.get("title", ""))[:300]
+    fields = {"message": message, "params": dict(params), "classification": classification, "title": title}
+    mine = ScheduledReminder.objects.filter(target_type=content_type, target_id=target.pk, sent_at__isnull=True)
+    mine.exclude(key__in=list(wanted)).filter(cancelled=False).update(cancelled=True)
+    existing = set(ScheduledReminder.objects.filter(key__in=list(wanted)).values_list("key", flat=True))
+    mine.filter(key__in=list(existing)).update(cancelled=False, **fields)
+    ScheduledReminder.objects.bulk_create(
+        [
+            ScheduledReminder(
+                key=key,
+                recipient=person,
+                target_type=content_type,
+                target_id=target.pk,
+                remind_at=moment,
+                **fields,
+            )
+            for key, (person, moment) in wanted.items()
+            if key not in existing
+        ],
+        ignore_conflicts=True,  # a concurrent call made the same reminder: one is enough
+    )
+    return mine.filter(cancelled=False).count()
