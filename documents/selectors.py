@@ -268,9 +268,7 @@ def own_copy(*, user: Any, document: Document) -> Distribution | None:
     if user.department_id is not None:
         held |= Q(department_id=user.department_id)
     return (
-        Distribution.objects.filter(held, document=document, copy_number__isnull=False)
-        .order_by("copy_number")
-        .first()
+        Distribution.objects.filter(held, document=document, copy_number__isnull=False).order_by("copy_number").first()
     )
 
 
@@ -302,9 +300,7 @@ def document_copy_sha256(*, document: Document, number: int) -> str | None:
     if number == document.copy_number:
         return document.pdf_sha256
     return (
-        Distribution.objects.filter(document=document, copy_number=number)
-        .values_list("copy_sha256", flat=True)
-        .first()
+        Distribution.objects.filter(document=document, copy_number=number).values_list("copy_sha256", flat=True).first()
     )
 
 

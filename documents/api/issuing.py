@@ -10,8 +10,7 @@ from urllib.parse import quote
 
 import django_filters
 from django.http import Http404, HttpResponse
-from django.urls import reverse
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes

@@ -105,11 +105,11 @@ def sign_pdfs(pdfs: Sequence[bytes], *, reason: str, location: str = "", signer_
     reserved: int | None = None
     for pdf in pdfs:
         writer = IncrementalPdfFileWriter(BytesIO(pdf))
-        output = _outside_any_event_loop(
-            lambda writer=writer, reserved=reserved: signers.sign_pdf(
-                writer, metadata, signer=signer, bytes_reserved=reserved
-            )
-        )
+
+        def sign(writer: IncrementalPdfFileWriter = writer, reserved: int | None = reserved) -> BytesIO:
+            return signers.sign_pdf(writer, metadata, signer=signer, bytes_reserved=reserved)
+
+        output = _outside_any_event_loop(sign)
         data = output.getvalue()
         if reserved is None:
             # The placeholder as pyHanko sized it (the /Contents string, padded; counted in hex

@@ -117,10 +117,12 @@ def layout_of(document: Document, copy_number: int | None = None) -> Layout:
     )
 
 
-def copy_layout(layout: Layout, document: Document, copy_number: int) -> Layout:
+def copy_layout(layout: Layout, document: Document, copy_number: int | None) -> Layout:
     """``layout`` (an issued document's) as numbered copy ``copy_number``: its 份号 and its own
     verification address; laid out once, numbered per copy."""
-    return replace(layout, copy_number=copy_label(copy_number), verification_url=verification_url(document, copy_number))
+    return replace(
+        layout, copy_number=copy_label(copy_number), verification_url=verification_url(document, copy_number)
+    )
 
 
 def render(document: Document, fmt: str, *, copy: Distribution | None = None) -> bytes:
