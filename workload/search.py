@@ -13,6 +13,7 @@ text; SQLite an FTS5 table (migration 0006) ranked by ``bm25``.
 """
 
 import logging
+import math
 import re
 import threading
 import unicodedata
@@ -23,7 +24,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, models, transaction
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
@@ -37,7 +38,9 @@ from .models import SearchEntry
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 12
-MAX_CANDIDATES = 1000  # the newest matches that are ranked (search)
+PAGE_SIZE = 20  # hits on a page of the search page and the API
+SLICE_MARGIN = 20  # candidates read beyond a page's worth, for those the person may not see
+MAX_SLICE = 1000  # candidates checked against the rules in one query, at most
 SNIPPET_LENGTH = 90
 _WORD = re.compile(r"[^\W_]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -283,28 +286,111 @@ def _tsquery(terms: Sequence[str]) -> str:
     return " & ".join(either(term) for term in terms)
 
 
-def search(*, user: Any, query: str, only: str | None = None) -> QuerySet[SearchEntry]:
-    """The entries matching every word of ``query`` that ``user`` may see (of the type ``only``
-    when given), best first (``rank``, then newest). A query without words finds nothing.
+@dataclass(frozen=True)
+class Position:
+    """Where a hit stands in the order of a search (rank descending, then newest): what a cursor
+    holds, so that the next page continues from it at the cost of one page, at any depth."""
 
-    Ranking reads every candidate's vector, so a common word (值班 in a year of notices) would rank
-    tens of thousands of rows: only the newest ``MAX_CANDIDATES`` matches are ranked and listed, at a
-    cost that does not grow with the archive. Each type's rule is asked per candidate (``EXISTS`` on
-    the object's key), so a rare word costs a handful of look-ups, not a pass over every object.
-    """
-    terms = query_terms(query)
-    visible = SearchEntry.objects.filter(visible_entries(user, only=only))
-    if not terms:
-        return visible.none().annotate(rank=models.Value(0.0, output_field=FloatField()))
+    rank: float
+    id: int
+
+    def encode(self) -> str:
+        return f"{self.rank!r}_{self.id}"
+
+    @classmethod
+    def decode(cls, text: Any) -> "Position":
+        """The position a cursor names; a ``ValueError`` for anything that is not one."""
+        rank_text, _sep, id_text = str(text or "").partition("_")
+        rank, pk = float(rank_text), int(id_text)
+        if not math.isfinite(rank) or not 0 < pk < 2**63:
+            raise ValueError(text)
+        return cls(rank, pk)
+
+
+@dataclass(frozen=True)
+class Results:
+    """One page of a search: the visible entries, best first, and where the pages beside it start.
+
+    ``next``: more hits may follow after this position; ``previous``: more may precede this one
+    (a page read backwards from it). There is no total: counting the visible hits of a common word
+    would check every match against the rules, which is the cost this design avoids; a mature
+    search says "more than N" too."""
+
+    entries: list[SearchEntry]
+    next: Position | None = None
+    previous: Position | None = None
+
+
+def _ranked(terms: Sequence[str], only: str | None) -> QuerySet[Any]:
+    """Every entry holding every term, annotated with its ``rank``: the database's matching and
+    ranking, no visibility yet."""
+    entries = SearchEntry.objects.all()
+    if only is not None:
+        model = next(s.model for s in _searchables.values() if targets.type_name(s.model) == only)
+        entries = entries.filter(content_type=ContentType.objects.get_for_model(model))
     if connection.vendor == "postgresql":
         wanted = SearchQuery(_tsquery(terms), config="simple", search_type="raw")
-        matching = visible.filter(vector=wanted)
-        rank: Any = SearchRank(F("vector"), wanted)
-    else:
-        matching = visible.filter(pk__in=_fts5_match(terms))
-        rank = _title_rank(terms)
-    newest = matching.order_by("-id").values("pk")[:MAX_CANDIDATES]
-    return SearchEntry.objects.filter(pk__in=newest).annotate(rank=rank).order_by("-rank", "-id")
+        return entries.filter(vector=wanted).annotate(rank=SearchRank(F("vector"), wanted))
+    return entries.filter(pk__in=_fts5_match(terms)).annotate(rank=_title_rank(terms))
+
+
+def search(
+    *,
+    user: Any,
+    query: str,
+    only: str | None = None,
+    size: int = PAGE_SIZE,
+    after: Position | None = None,
+    before: Position | None = None,
+) -> Results:
+    """The page of entries matching every word of ``query`` that ``user`` may see (of the type
+    ``only`` when given), best first (``rank``, then newest): the first page, the one after the
+    position ``after``, or the one before ``before``. A query without words finds nothing.
+
+    The database matches and ranks; the rules are asked only of a slice of the best candidates at a
+    time (the page and a margin), the next, twice as wide, read only when too few of them are
+    visible. So the work of a request follows the page, not the number of matches: a common word
+    in a large archive costs what a rare one does for anyone who may see a fair share of what
+    matches. Someone who may see almost none of many matches has more slices read for them (their
+    number grows as the logarithm); there is a ``next`` page only when a visible hit follows, so
+    that hidden matches never show, not even as an empty page.
+    """
+    terms = query_terms(query)
+    if not terms:
+        return Results(entries=[])
+    backwards = before is not None
+    start = before if backwards else after
+    ranked = _ranked(terms, only)
+    order = ("rank", "id") if backwards else ("-rank", "-id")
+    page: list[tuple[SearchEntry, Position]] = []
+    position, more, width = start, False, size + SLICE_MARGIN
+    while not more:
+        candidates = ranked
+        if position is not None:
+            beyond = Q(rank__gt=position.rank) | Q(rank=position.rank, pk__gt=position.id)
+            if not backwards:
+                beyond = Q(rank__lt=position.rank) | Q(rank=position.rank, pk__lt=position.id)
+            candidates = candidates.filter(beyond)
+        slice_ = [Position(rank, pk) for pk, rank in candidates.order_by(*order).values_list("pk", "rank")[:width]]
+        visible = SearchEntry.objects.filter(visible_entries(user, only=only), pk__in=[p.id for p in slice_])
+        entries = {entry.pk: entry for entry in visible.only("content_type_id", "object_id", "title", "text")}
+        for candidate in slice_:
+            if candidate.id in entries:
+                if len(page) == size:
+                    more = True  # a visible hit beyond the page: there is a page after it
+                    break
+                page.append((entries[candidate.id], candidate))
+            position = candidate
+        if more or len(slice_) < width:
+            break  # the page is full and another hit follows, or every match has been examined
+        width = min(width * 2, MAX_SLICE)  # few visible so far: read further ahead
+    if backwards:
+        page.reverse()
+    first, last = (page[0][1], page[-1][1]) if page else (None, None)
+    found = [entry for entry, _position in page]
+    if backwards:
+        return Results(entries=found, next=last, previous=first if more else None)
+    return Results(entries=found, next=last if more else None, previous=first if after is not None else None)
 
 
 # --- Showing --------------------------------------------------------------------------------------
