@@ -24,7 +24,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, models, transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Cast
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
@@ -330,7 +331,9 @@ def _ranked(terms: Sequence[str], only: str | None) -> QuerySet[Any]:
         entries = entries.filter(content_type=ContentType.objects.get_for_model(model))
     if connection.vendor == "postgresql":
         wanted = SearchQuery(_tsquery(terms), config="simple", search_type="raw")
-        return entries.filter(vector=wanted).annotate(rank=SearchRank(F("vector"), wanted))
+        # ts_rank is a float4, which comes back as its shortest decimal: read as a double, that is
+        # not the value compared in the next page's keyset. As a double it survives the round trip.
+        return entries.filter(vector=wanted).annotate(rank=Cast(SearchRank(F("vector"), wanted), FloatField()))
     return entries.filter(pk__in=_fts5_match(terms)).annotate(rank=_title_rank(terms))
 
 
