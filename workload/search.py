@@ -24,7 +24,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, models, transaction
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -242,33 +242,49 @@ def visible_entries(user: Any, *, only: str | None = None) -> Q:
     return condition
 
 
-def _fts5_match(terms: Sequence[str]) -> RawSQL:
-    """SQLite only: the ids of the entries holding every term (as a word, or as the run of its
-    characters).
-
-    Raw SQL because the ORM has no FTS5 support (``MATCH`` on a virtual table); it is kept to this
-    one fragment, each term passed as a parameter (quoted as an FTS5 string, so that no term is
-    read as query syntax).
-    """
+def _fts5_tiers(terms: Sequence[str]) -> list[tuple[int, str]]:
+    """SQLite: the FTS5 queries of the rank tiers, best first: (rank, query). Every term must
+    occur (as a word, or as the run of its characters); the entries holding every term in the
+    title come first, then (with several terms) those holding some of them there, then the rest.
+    Each term is quoted as an FTS5 string, so that no term is read as query syntax."""
 
     def phrase(words: Sequence[str]) -> str:
         return '"{}"'.format(" ".join(words).replace('"', '""'))
 
-    match = " AND ".join(
+    each = [
         f"({phrase([term])} OR {phrase(_characters(term))})" if len(_characters(term)) > 1 else phrase([term])
         for term in terms
-    )
-    return RawSQL("SELECT rowid FROM workload_searchentry_fts WHERE workload_searchentry_fts MATCH %s", [match])
+    ]
+    every = " AND ".join(each)
+    titled = [f"{{title_words}} : {term}" for term in each]
+    title_all, title_any = " AND ".join(titled), " OR ".join(titled)
+    if len(terms) == 1:
+        return [(1, f"({every}) AND ({title_all})"), (0, f"({every}) NOT ({title_all})")]
+    return [
+        (2, f"({every}) AND ({title_all})"),
+        (1, f"({every}) AND ({title_any}) NOT ({title_all})"),
+        (0, f"({every}) NOT ({title_any})"),
+    ]
 
 
-def _title_rank(terms: Sequence[str]) -> Any:
-    """SQLite's rank: how many of the terms the title holds (a hit in the title above one in the
-    text; newest first among equals). FTS5's ``bm25()`` would need a MATCH per ranked row, seconds
-    for a common word in a large archive, where this reads the candidates' titles once."""
-    return sum(
-        (Case(When(title__contains=term, then=Value(1.0)), default=Value(0.0)) for term in terms),
-        Value(0.0),
-    )
+def _fts5_match(query: str, *, beyond: int | None, descending: bool, limit: int | None) -> RawSQL:
+    """SQLite only: the ids of the entries matching the FTS5 ``query``, newest first (oldest
+    first unless ``descending``), those beyond the id ``beyond`` in that order, at most ``limit``.
+
+    Raw SQL because the ORM has no FTS5 support (``MATCH`` on a virtual table); it is kept to this
+    one fragment, the query passed as a parameter. FTS5 reads its lists in rowid order and stops at
+    the limit, so a slice costs the same however many entries match.
+    """
+    sql = "SELECT rowid FROM workload_searchentry_fts WHERE workload_searchentry_fts MATCH %s"
+    params: list[Any] = [query]
+    if beyond is not None:
+        sql += " AND rowid < %s" if descending else " AND rowid > %s"
+        params.append(beyond)
+    sql += " ORDER BY rowid DESC" if descending else " ORDER BY rowid"
+    if limit is not None:
+        sql += " LIMIT %s"
+        params.append(limit)
+    return RawSQL(sql, params)  # noqa: S611 (constant SQL; the query, bound and limit are parameters)
 
 
 def _tsquery(terms: Sequence[str]) -> str:
@@ -322,19 +338,51 @@ class Results:
     previous: Position | None = None
 
 
-def _ranked(terms: Sequence[str], only: str | None) -> QuerySet[Any]:
-    """Every entry holding every term, annotated with its ``rank``: the database's matching and
-    ranking, no visibility yet."""
-    entries = SearchEntry.objects.all()
-    if only is not None:
-        model = next(s.model for s in _searchables.values() if targets.type_name(s.model) == only)
-        entries = entries.filter(content_type=ContentType.objects.get_for_model(model))
+def _of_type(entries: QuerySet[SearchEntry], only: str | None) -> QuerySet[SearchEntry]:
+    if only is None:
+        return entries
+    model = next(s.model for s in _searchables.values() if targets.type_name(s.model) == only)
+    return entries.filter(content_type=ContentType.objects.get_for_model(model))
+
+
+def _candidates(
+    terms: Sequence[str], only: str | None, *, start: "Position | None", backwards: bool, width: int
+) -> list["Position"]:
+    """The next ``width`` entries holding every term, in the order of the search (rank, then
+    newest; the reverse with ``backwards``) after ``start``: positions only, no visibility yet."""
+    order = ("rank", "id") if backwards else ("-rank", "-id")
     if connection.vendor == "postgresql":
         wanted = SearchQuery(_tsquery(terms), config="simple", search_type="raw")
         # ts_rank is a float4, which comes back as its shortest decimal: read as a double, that is
         # not the value compared in the next page's keyset. As a double it survives the round trip.
-        return entries.filter(vector=wanted).annotate(rank=Cast(SearchRank(F("vector"), wanted), FloatField()))
-    return entries.filter(pk__in=_fts5_match(terms)).annotate(rank=_title_rank(terms))
+        ranked = _of_type(SearchEntry.objects.filter(vector=wanted), only).annotate(
+            rank=Cast(SearchRank(F("vector"), wanted), FloatField())
+        )
+        if start is not None:
+            if backwards:
+                ranked = ranked.filter(Q(rank__gt=start.rank) | Q(rank=start.rank, pk__gt=start.id))
+            else:
+                ranked = ranked.filter(Q(rank__lt=start.rank) | Q(rank=start.rank, pk__lt=start.id))
+        return [Position(rank, pk) for pk, rank in ranked.order_by(*order).values_list("pk", "rank")[:width]]
+    # SQLite: tier by tier (the title's hits first), each read newest first from FTS5 itself.
+    tiers = _fts5_tiers(terms)
+    if backwards:
+        tiers.reverse()
+    found: list[Position] = []
+    for rank, query in tiers:
+        beyond = None
+        if start is not None:
+            if (rank > start.rank) if not backwards else (rank < start.rank):
+                continue  # a tier the pages before this one have gone through
+            beyond = start.id if rank == start.rank else None
+        # With a type to keep, other types' entries would take the limit's places: FTS5 lists the
+        # tier and the type is kept among them (the whole tier, at C speed, not a slice).
+        ids = _fts5_match(query, beyond=beyond, descending=not backwards, limit=None if only else width - len(found))
+        rows = _of_type(SearchEntry.objects.filter(pk__in=ids), only).order_by(order[1])
+        found += [Position(rank, pk) for pk in rows.values_list("pk", flat=True)[: width - len(found)]]
+        if len(found) >= width:
+            break
+    return found
 
 
 def search(
@@ -363,19 +411,12 @@ def search(
         return Results(entries=[])
     backwards = before is not None
     start = before if backwards else after
-    ranked = _ranked(terms, only)
-    order = ("rank", "id") if backwards else ("-rank", "-id")
     page: list[tuple[SearchEntry, Position]] = []
     position, more, width = start, False, size + SLICE_MARGIN
+    seen = visible_entries(user, only=only)  # the rules, worded once for every slice
     while not more:
-        candidates = ranked
-        if position is not None:
-            beyond = Q(rank__gt=position.rank) | Q(rank=position.rank, pk__gt=position.id)
-            if not backwards:
-                beyond = Q(rank__lt=position.rank) | Q(rank=position.rank, pk__lt=position.id)
-            candidates = candidates.filter(beyond)
-        slice_ = [Position(rank, pk) for pk, rank in candidates.order_by(*order).values_list("pk", "rank")[:width]]
-        visible = SearchEntry.objects.filter(visible_entries(user, only=only), pk__in=[p.id for p in slice_])
+        slice_ = _candidates(terms, only, start=position, backwards=backwards, width=width)
+        visible = SearchEntry.objects.filter(seen, pk__in=[p.id for p in slice_])
         entries = {entry.pk: entry for entry in visible.only("content_type_id", "object_id", "title", "text")}
         for candidate in slice_:
             if candidate.id in entries:
