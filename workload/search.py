@@ -267,13 +267,12 @@ def _fts5_tiers(terms: Sequence[str]) -> list[tuple[int, str]]:
     ]
 
 
-def _fts5_match(query: str, *, beyond: int | None, descending: bool, limit: int | None) -> RawSQL:
+def _fts5_match(query: str, *, beyond: int | None, descending: bool) -> RawSQL:
     """SQLite only: the ids of the entries matching the FTS5 ``query``, newest first (oldest
-    first unless ``descending``), those beyond the id ``beyond`` in that order, at most ``limit``.
+    first unless ``descending``), those beyond the id ``beyond`` in that order.
 
     Raw SQL because the ORM has no FTS5 support (``MATCH`` on a virtual table); it is kept to this
-    one fragment, the query passed as a parameter. FTS5 reads its lists in rowid order and stops at
-    the limit, so a slice costs the same however many entries match.
+    one fragment, the query and the bound passed as parameters.
     """
     sql = "SELECT rowid FROM workload_searchentry_fts WHERE workload_searchentry_fts MATCH %s"
     params: list[Any] = [query]
@@ -281,10 +280,7 @@ def _fts5_match(query: str, *, beyond: int | None, descending: bool, limit: int 
         sql += " AND rowid < %s" if descending else " AND rowid > %s"
         params.append(beyond)
     sql += " ORDER BY rowid DESC" if descending else " ORDER BY rowid"
-    if limit is not None:
-        sql += " LIMIT %s"
-        params.append(limit)
-    return RawSQL(sql, params)  # noqa: S611 (constant SQL; the query, bound and limit are parameters)
+    return RawSQL(sql, params)  # noqa: S611 (constant SQL; the query and the bound are parameters)
 
 
 def _tsquery(terms: Sequence[str]) -> str:
@@ -345,44 +341,78 @@ def _of_type(entries: QuerySet[SearchEntry], only: str | None) -> QuerySet[Searc
     return entries.filter(content_type=ContentType.objects.get_for_model(model))
 
 
-def _candidates(
+def _ranked_slice(
     terms: Sequence[str], only: str | None, *, start: "Position | None", backwards: bool, width: int
 ) -> list["Position"]:
-    """The next ``width`` entries holding every term, in the order of the search (rank, then
-    newest; the reverse with ``backwards``) after ``start``: positions only, no visibility yet."""
+    """PostgreSQL: the next ``width`` entries holding every term, in the order of the search
+    (``ts_rank``, then newest; the reverse with ``backwards``) after ``start``: positions only."""
+    wanted = SearchQuery(_tsquery(terms), config="simple", search_type="raw")
+    # ts_rank is a float4, which comes back as its shortest decimal: read as a double, that is not
+    # the value compared in the next page's keyset. As a double it survives the round trip.
+    ranked = _of_type(SearchEntry.objects.filter(vector=wanted), only).annotate(
+        rank=Cast(SearchRank(F("vector"), wanted), FloatField())
+    )
+    if start is not None:
+        if backwards:
+            ranked = ranked.filter(Q(rank__gt=start.rank) | Q(rank=start.rank, pk__gt=start.id))
+        else:
+            ranked = ranked.filter(Q(rank__lt=start.rank) | Q(rank=start.rank, pk__lt=start.id))
     order = ("rank", "id") if backwards else ("-rank", "-id")
-    if connection.vendor == "postgresql":
-        wanted = SearchQuery(_tsquery(terms), config="simple", search_type="raw")
-        # ts_rank is a float4, which comes back as its shortest decimal: read as a double, that is
-        # not the value compared in the next page's keyset. As a double it survives the round trip.
-        ranked = _of_type(SearchEntry.objects.filter(vector=wanted), only).annotate(
-            rank=Cast(SearchRank(F("vector"), wanted), FloatField())
-        )
-        if start is not None:
-            if backwards:
-                ranked = ranked.filter(Q(rank__gt=start.rank) | Q(rank=start.rank, pk__gt=start.id))
-            else:
-                ranked = ranked.filter(Q(rank__lt=start.rank) | Q(rank=start.rank, pk__lt=start.id))
-        return [Position(rank, pk) for pk, rank in ranked.order_by(*order).values_list("pk", "rank")[:width]]
-    # SQLite: tier by tier (the title's hits first), each read newest first from FTS5 itself.
+    return [Position(rank, pk) for pk, rank in ranked.order_by(*order).values_list("pk", "rank")[:width]]
+
+
+_HIT_FIELDS = ("content_type_id", "object_id", "title", "text")
+Page = list[tuple[SearchEntry, "Position"]]
+
+
+def _page_by_slices(
+    terms: Sequence[str], only: str | None, seen: Q, *, size: int, start: "Position | None", backwards: bool
+) -> tuple[Page, bool]:
+    """PostgreSQL: the page, and whether a visible hit follows it. The database ranks; the rules
+    are asked of a slice of the best candidates at a time (the page and a margin), the next, twice
+    as wide, read only when too few of them are visible."""
+    page: Page = []
+    position, more, width = start, False, size + SLICE_MARGIN
+    while not more:
+        slice_ = _ranked_slice(terms, only, start=position, backwards=backwards, width=width)
+        visible = SearchEntry.objects.filter(seen, pk__in=[p.id for p in slice_]).only(*_HIT_FIELDS)
+        entries = {entry.pk: entry for entry in visible}
+        for candidate in slice_:
+            if candidate.id in entries:
+                if len(page) == size:
+                    more = True  # a visible hit beyond the page: there is a page after it
+                    break
+                page.append((entries[candidate.id], candidate))
+            position = candidate
+        if more or len(slice_) < width:
+            break  # the page is full and another hit follows, or every match has been examined
+        width = min(width * 2, MAX_SLICE)
+    return page, more
+
+
+def _page_by_tiers(
+    terms: Sequence[str], only: str | None, seen: Q, *, size: int, start: "Position | None", backwards: bool
+) -> tuple[Page, bool]:
+    """SQLite: the page, and whether a visible hit follows it. Tier by tier (every word in the
+    title, some, none), one query each: FTS5 lists the tier's entries, and SQLite walks them newest
+    first, asking the rules of each in turn, until the page and one more are found; so the rules
+    are asked of the candidates the page needs, however many entries match."""
     tiers = _fts5_tiers(terms)
     if backwards:
         tiers.reverse()
-    found: list[Position] = []
+    page: Page = []
     for rank, query in tiers:
         beyond = None
         if start is not None:
-            if (rank > start.rank) if not backwards else (rank < start.rank):
+            if (rank < start.rank) if backwards else (rank > start.rank):
                 continue  # a tier the pages before this one have gone through
             beyond = start.id if rank == start.rank else None
-        # With a type to keep, other types' entries would take the limit's places: FTS5 lists the
-        # tier and the type is kept among them (the whole tier, at C speed, not a slice).
-        ids = _fts5_match(query, beyond=beyond, descending=not backwards, limit=None if only else width - len(found))
-        rows = _of_type(SearchEntry.objects.filter(pk__in=ids), only).order_by(order[1])
-        found += [Position(rank, pk) for pk in rows.values_list("pk", flat=True)[: width - len(found)]]
-        if len(found) >= width:
-            break
-    return found
+        ids = _fts5_match(query, beyond=beyond, descending=not backwards)
+        rows = _of_type(SearchEntry.objects.filter(seen, pk__in=ids), only).order_by("id" if backwards else "-id")
+        page += [(entry, Position(rank, entry.pk)) for entry in rows.only(*_HIT_FIELDS)[: size + 1 - len(page)]]
+        if len(page) > size:
+            return page[:size], True
+    return page, False
 
 
 def search(
@@ -398,36 +428,20 @@ def search(
     ``only`` when given), best first (``rank``, then newest): the first page, the one after the
     position ``after``, or the one before ``before``. A query without words finds nothing.
 
-    The database matches and ranks; the rules are asked only of a slice of the best candidates at a
-    time (the page and a margin), the next, twice as wide, read only when too few of them are
-    visible. So the work of a request follows the page, not the number of matches: a common word
-    in a large archive costs what a rare one does for anyone who may see a fair share of what
-    matches. Someone who may see almost none of many matches has more slices read for them (their
-    number grows as the logarithm); there is a ``next`` page only when a visible hit follows, so
-    that hidden matches never show, not even as an empty page.
+    The rules are asked only of the best candidates, as many as the page needs (``_page_by_tiers``,
+    ``_page_by_slices``), never of every match: the work of a request follows the page, not the
+    number of matches, for anyone who may see a fair share of what matches. There is a ``next``
+    page only when a visible hit follows, so that hidden matches never show, not even as an empty
+    page.
     """
     terms = query_terms(query)
     if not terms:
         return Results(entries=[])
     backwards = before is not None
     start = before if backwards else after
-    page: list[tuple[SearchEntry, Position]] = []
-    position, more, width = start, False, size + SLICE_MARGIN
-    seen = visible_entries(user, only=only)  # the rules, worded once for every slice
-    while not more:
-        slice_ = _candidates(terms, only, start=position, backwards=backwards, width=width)
-        visible = SearchEntry.objects.filter(seen, pk__in=[p.id for p in slice_])
-        entries = {entry.pk: entry for entry in visible.only("content_type_id", "object_id", "title", "text")}
-        for candidate in slice_:
-            if candidate.id in entries:
-                if len(page) == size:
-                    more = True  # a visible hit beyond the page: there is a page after it
-                    break
-                page.append((entries[candidate.id], candidate))
-            position = candidate
-        if more or len(slice_) < width:
-            break  # the page is full and another hit follows, or every match has been examined
-        width = min(width * 2, MAX_SLICE)  # few visible so far: read further ahead
+    seen = visible_entries(user, only=only)  # the rules, worded once
+    paging = _page_by_slices if connection.vendor == "postgresql" else _page_by_tiers
+    page, more = paging(terms, only, seen, size=size, start=start, backwards=backwards)
     if backwards:
         page.reverse()
     first, last = (page[0][1], page[-1][1]) if page else (None, None)
