@@ -123,6 +123,9 @@ class Document(models.Model):
     # The issued, signed PDF and what the verification page checks against.
     issued_pdf = models.FileField(_("issued PDF"), upload_to="issued/%Y/", blank=True, max_length=200)
     pdf_sha256 = models.CharField(_("SHA-256 of the issued PDF"), max_length=64, blank=True)
+    # 份号 (GB/T 9704 7.2.1) of the office's file copy, the issued PDF above: the copy after the
+    # distributions' numbered copies (Distribution.copy_number); null when copies are not numbered.
+    copy_number = models.PositiveIntegerField(_("copy number of the file copy (份号)"), null=True, blank=True)
     verification_code = models.CharField(_("verification code"), max_length=20, null=True, blank=True, unique=True)
     revocation = models.CharField(_("revocation"), max_length=16, choices=Revocation.choices, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
@@ -156,6 +159,11 @@ class Document(models.Model):
     @property
     def is_upward(self) -> bool:
         return DocType.upward(self.doc_type)
+
+    @property
+    def copy_label(self) -> str:
+        """The file copy's 份号 as printed ("" when copies are not numbered)."""
+        return copy_label(self.copy_number)
 
     @property
     def is_editable(self) -> bool:
@@ -432,6 +440,11 @@ class NumberCounter(models.Model):
         return f"{self.prefix}〔{self.year}〕{self.last}"
 
 
+def copy_label(number: int | None) -> str:
+    """份号 as GB/T 9704 prints it: six Arabic digits, 000001 ("" for none)."""
+    return f"{number:06d}" if number else ""
+
+
 class DistributionKind(models.TextChoices):
     MAIN = "main", _("Main recipient (主送)")
     CC = "cc", _("Copied to (抄送)")
@@ -457,12 +470,25 @@ class Distribution(models.Model):
     )
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The department's own numbered copy (份号, GB/T 9704 7.2.1) of a document issued with numbered
+    # copies (every classified one): 1..N in distribution order, gap-free per document, its own
+    # signed PDF and SHA-256 (the verification page recognises it). Null/blank otherwise.
+    copy_number = models.PositiveIntegerField(_("copy number (份号)"), null=True, blank=True)
+    copy_pdf = models.FileField(_("numbered copy"), upload_to="issued/%Y/", blank=True, max_length=200)
+    copy_sha256 = models.CharField(_("SHA-256 of the numbered copy"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("distribution")
         verbose_name_plural = _("distributions")
         ordering = ["document", "kind", "id"]
-        constraints = [models.UniqueConstraint(fields=["document", "department"], name="distribution_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "department"], name="distribution_unique"),
+            models.UniqueConstraint(
+                fields=["document", "copy_number"],
+                condition=Q(copy_number__isnull=False),
+                name="distribution_copy_number_unique",
+            ),
+        ]
         indexes = [
             models.Index(fields=["recipient", "status"], name="distribution_recipient"),
             models.Index(fields=["department", "document"], name="distribution_department"),
@@ -473,6 +499,11 @@ class Distribution(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("documents:distribution", args=[self.pk])
+
+    @property
+    def copy_label(self) -> str:
+        """份号 as printed: six digits ("" without a numbered copy)."""
+        return copy_label(self.copy_number)
 
 
 # --- Incoming documents (收文) --------------------------------------------------------------------

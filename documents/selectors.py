@@ -257,6 +257,21 @@ def document_distributions(*, user: Any, document: Document) -> list[Distributio
     )
 
 
+def own_copy(*, user: Any, document: Document) -> Distribution | None:
+    """The numbered copy (份号) of ``document`` that the person's department holds: addressed to
+    them, to their department or to one they head; None for the office (it holds the file copy),
+    for everyone else, and when the document's copies are not numbered. ``document`` is one the
+    person may see."""
+    if not document.copy_number or not getattr(user, "is_authenticated", False) or is_office_member(user):
+        return None
+    held = Q(recipient=user) | Q(department__in=headed_department_ids(user))
+    if user.department_id is not None:
+        held |= Q(department_id=user.department_id)
+    return (
+        Distribution.objects.filter(held, document=document, copy_number__isnull=False).order_by("copy_number").first()
+    )
+
+
 def issuing_queue(*, user: Any) -> QuerySet[Document]:
     """Approved documents waiting to be issued, oldest first (the office's queue)."""
     return (
@@ -277,6 +292,25 @@ def document_by_code(*, code: str) -> Document:
     if found is None:
         raise Http404
     return found
+
+
+def document_copy_sha256(*, document: Document, number: int) -> str | None:
+    """The SHA-256 of copy ``number`` of an issued document (the public verification page: a copy
+    names its number, never its holder); None when it has no such copy."""
+    if number == document.copy_number:
+        return document.pdf_sha256
+    return (
+        Distribution.objects.filter(document=document, copy_number=number).values_list("copy_sha256", flat=True).first()
+    )
+
+
+def document_copy_matching(*, document: Document, sha256: str) -> int | None:
+    """The 份号 of the copy of ``document`` whose signed PDF has ``sha256``, if a distribution's."""
+    return (
+        Distribution.objects.filter(document=document, copy_sha256=sha256, copy_number__isnull=False)
+        .values_list("copy_number", flat=True)
+        .first()
+    )
 
 
 # --- Incoming documents ---------------------------------------------------------------------------

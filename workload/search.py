@@ -13,6 +13,7 @@ text; SQLite an FTS5 table (migration 0006) ranked by ``bm25``.
 """
 
 import logging
+import math
 import re
 import threading
 import unicodedata
@@ -23,8 +24,9 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, models, transaction
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -37,7 +39,9 @@ from .models import SearchEntry
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 12
-MAX_CANDIDATES = 1000  # the newest matches that are ranked (search)
+PAGE_SIZE = 20  # hits on a page of the search page and the API
+SLICE_MARGIN = 20  # candidates read beyond a page's worth, for those the person may not see
+MAX_SLICE = 1000  # candidates checked against the rules in one query, at most
 SNIPPET_LENGTH = 90
 _WORD = re.compile(r"[^\W_]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -238,33 +242,45 @@ def visible_entries(user: Any, *, only: str | None = None) -> Q:
     return condition
 
 
-def _fts5_match(terms: Sequence[str]) -> RawSQL:
-    """SQLite only: the ids of the entries holding every term (as a word, or as the run of its
-    characters).
-
-    Raw SQL because the ORM has no FTS5 support (``MATCH`` on a virtual table); it is kept to this
-    one fragment, each term passed as a parameter (quoted as an FTS5 string, so that no term is
-    read as query syntax).
-    """
+def _fts5_tiers(terms: Sequence[str]) -> list[tuple[int, str]]:
+    """SQLite: the FTS5 queries of the rank tiers, best first: (rank, query). Every term must
+    occur (as a word, or as the run of its characters); the entries holding every term in the
+    title come first, then (with several terms) those holding some of them there, then the rest.
+    Each term is quoted as an FTS5 string, so that no term is read as query syntax."""
 
     def phrase(words: Sequence[str]) -> str:
         return '"{}"'.format(" ".join(words).replace('"', '""'))
 
-    match = " AND ".join(
+    each = [
         f"({phrase([term])} OR {phrase(_characters(term))})" if len(_characters(term)) > 1 else phrase([term])
         for term in terms
-    )
-    return RawSQL("SELECT rowid FROM workload_searchentry_fts WHERE workload_searchentry_fts MATCH %s", [match])
+    ]
+    every = " AND ".join(each)
+    titled = [f"{{title_words}} : {term}" for term in each]
+    title_all, title_any = " AND ".join(titled), " OR ".join(titled)
+    if len(terms) == 1:
+        return [(1, f"({every}) AND ({title_all})"), (0, f"({every}) NOT ({title_all})")]
+    return [
+        (2, f"({every}) AND ({title_all})"),
+        (1, f"({every}) AND ({title_any}) NOT ({title_all})"),
+        (0, f"({every}) NOT ({title_any})"),
+    ]
 
 
-def _title_rank(terms: Sequence[str]) -> Any:
-    """SQLite's rank: how many of the terms the title holds (a hit in the title above one in the
-    text; newest first among equals). FTS5's ``bm25()`` would need a MATCH per ranked row, seconds
-    for a common word in a large archive, where this reads the candidates' titles once."""
-    return sum(
-        (Case(When(title__contains=term, then=Value(1.0)), default=Value(0.0)) for term in terms),
-        Value(0.0),
-    )
+def _fts5_match(query: str, *, beyond: int | None, descending: bool) -> RawSQL:
+    """SQLite only: the ids of the entries matching the FTS5 ``query``, newest first (oldest
+    first unless ``descending``), those beyond the id ``beyond`` in that order.
+
+    Raw SQL because the ORM has no FTS5 support (``MATCH`` on a virtual table); it is kept to this
+    one fragment, the query and the bound passed as parameters.
+    """
+    sql = "SELECT rowid FROM workload_searchentry_fts WHERE workload_searchentry_fts MATCH %s"
+    params: list[Any] = [query]
+    if beyond is not None:
+        sql += " AND rowid < %s" if descending else " AND rowid > %s"
+        params.append(beyond)
+    sql += " ORDER BY rowid DESC" if descending else " ORDER BY rowid"
+    return RawSQL(sql, params)  # noqa: S611 (constant SQL; the query and the bound are parameters)
 
 
 def _tsquery(terms: Sequence[str]) -> str:
@@ -283,28 +299,156 @@ def _tsquery(terms: Sequence[str]) -> str:
     return " & ".join(either(term) for term in terms)
 
 
-def search(*, user: Any, query: str, only: str | None = None) -> QuerySet[SearchEntry]:
-    """The entries matching every word of ``query`` that ``user`` may see (of the type ``only``
-    when given), best first (``rank``, then newest). A query without words finds nothing.
+@dataclass(frozen=True)
+class Position:
+    """Where a hit stands in the order of a search (rank descending, then newest): what a cursor
+    holds, so that the next page continues from it at the cost of one page, at any depth."""
 
-    Ranking reads every candidate's vector, so a common word (值班 in a year of notices) would rank
-    tens of thousands of rows: only the newest ``MAX_CANDIDATES`` matches are ranked and listed, at a
-    cost that does not grow with the archive. Each type's rule is asked per candidate (``EXISTS`` on
-    the object's key), so a rare word costs a handful of look-ups, not a pass over every object.
+    rank: float
+    id: int
+
+    def encode(self) -> str:
+        return f"{self.rank!r}_{self.id}"
+
+    @classmethod
+    def decode(cls, text: Any) -> "Position":
+        """The position a cursor names; a ``ValueError`` for anything that is not one."""
+        rank_text, _sep, id_text = str(text or "").partition("_")
+        rank, pk = float(rank_text), int(id_text)
+        if not math.isfinite(rank) or not 0 < pk < 2**63:
+            raise ValueError(text)
+        return cls(rank, pk)
+
+
+@dataclass(frozen=True)
+class Results:
+    """One page of a search: the visible entries, best first, and where the pages beside it start.
+
+    ``next``: more hits may follow after this position; ``previous``: more may precede this one
+    (a page read backwards from it). There is no total: counting the visible hits of a common word
+    would check every match against the rules, which is the cost this design avoids; a mature
+    search says "more than N" too."""
+
+    entries: list[SearchEntry]
+    next: Position | None = None
+    previous: Position | None = None
+
+
+def _of_type(entries: QuerySet[SearchEntry], only: str | None) -> QuerySet[SearchEntry]:
+    if only is None:
+        return entries
+    model = next(s.model for s in _searchables.values() if targets.type_name(s.model) == only)
+    return entries.filter(content_type=ContentType.objects.get_for_model(model))
+
+
+def _ranked_slice(
+    terms: Sequence[str], only: str | None, *, start: "Position | None", backwards: bool, width: int
+) -> list["Position"]:
+    """PostgreSQL: the next ``width`` entries holding every term, in the order of the search
+    (``ts_rank``, then newest; the reverse with ``backwards``) after ``start``: positions only."""
+    wanted = SearchQuery(_tsquery(terms), config="simple", search_type="raw")
+    # ts_rank is a float4, which comes back as its shortest decimal: read as a double, that is not
+    # the value compared in the next page's keyset. As a double it survives the round trip.
+    ranked = _of_type(SearchEntry.objects.filter(vector=wanted), only).annotate(
+        rank=Cast(SearchRank(F("vector"), wanted), FloatField())
+    )
+    if start is not None:
+        if backwards:
+            ranked = ranked.filter(Q(rank__gt=start.rank) | Q(rank=start.rank, pk__gt=start.id))
+        else:
+            ranked = ranked.filter(Q(rank__lt=start.rank) | Q(rank=start.rank, pk__lt=start.id))
+    order = ("rank", "id") if backwards else ("-rank", "-id")
+    return [Position(rank, pk) for pk, rank in ranked.order_by(*order).values_list("pk", "rank")[:width]]
+
+
+_HIT_FIELDS = ("content_type_id", "object_id", "title", "text")
+Page = list[tuple[SearchEntry, "Position"]]
+
+
+def _page_by_slices(
+    terms: Sequence[str], only: str | None, seen: Q, *, size: int, start: "Position | None", backwards: bool
+) -> tuple[Page, bool]:
+    """PostgreSQL: the page, and whether a visible hit follows it. The database ranks; the rules
+    are asked of a slice of the best candidates at a time (the page and a margin), the next, twice
+    as wide, read only when too few of them are visible."""
+    page: Page = []
+    position, more, width = start, False, size + SLICE_MARGIN
+    while not more:
+        slice_ = _ranked_slice(terms, only, start=position, backwards=backwards, width=width)
+        visible = SearchEntry.objects.filter(seen, pk__in=[p.id for p in slice_]).only(*_HIT_FIELDS)
+        entries = {entry.pk: entry for entry in visible}
+        for candidate in slice_:
+            if candidate.id in entries:
+                if len(page) == size:
+                    more = True  # a visible hit beyond the page: there is a page after it
+                    break
+                page.append((entries[candidate.id], candidate))
+            position = candidate
+        if more or len(slice_) < width:
+            break  # the page is full and another hit follows, or every match has been examined
+        width = min(width * 2, MAX_SLICE)
+    return page, more
+
+
+def _page_by_tiers(
+    terms: Sequence[str], only: str | None, seen: Q, *, size: int, start: "Position | None", backwards: bool
+) -> tuple[Page, bool]:
+    """SQLite: the page, and whether a visible hit follows it. Tier by tier (every word in the
+    title, some, none), one query each: FTS5 lists the tier's entries, and SQLite walks them newest
+    first, asking the rules of each in turn, until the page and one more are found; so the rules
+    are asked of the candidates the page needs, however many entries match."""
+    tiers = _fts5_tiers(terms)
+    if backwards:
+        tiers.reverse()
+    page: Page = []
+    for rank, query in tiers:
+        beyond = None
+        if start is not None:
+            if (rank < start.rank) if backwards else (rank > start.rank):
+                continue  # a tier the pages before this one have gone through
+            beyond = start.id if rank == start.rank else None
+        ids = _fts5_match(query, beyond=beyond, descending=not backwards)
+        rows = _of_type(SearchEntry.objects.filter(seen, pk__in=ids), only).order_by("id" if backwards else "-id")
+        page += [(entry, Position(rank, entry.pk)) for entry in rows.only(*_HIT_FIELDS)[: size + 1 - len(page)]]
+        if len(page) > size:
+            return page[:size], True
+    return page, False
+
+
+def search(
+    *,
+    user: Any,
+    query: str,
+    only: str | None = None,
+    size: int = PAGE_SIZE,
+    after: Position | None = None,
+    before: Position | None = None,
+) -> Results:
+    """The page of entries matching every word of ``query`` that ``user`` may see (of the type
+    ``only`` when given), best first (``rank``, then newest): the first page, the one after the
+    position ``after``, or the one before ``before``. A query without words finds nothing.
+
+    The rules are asked only of the best candidates, as many as the page needs (``_page_by_tiers``,
+    ``_page_by_slices``), never of every match: the work of a request follows the page, not the
+    number of matches, for anyone who may see a fair share of what matches. There is a ``next``
+    page only when a visible hit follows, so that hidden matches never show, not even as an empty
+    page.
     """
     terms = query_terms(query)
-    visible = SearchEntry.objects.filter(visible_entries(user, only=only))
     if not terms:
-        return visible.none().annotate(rank=models.Value(0.0, output_field=FloatField()))
-    if connection.vendor == "postgresql":
-        wanted = SearchQuery(_tsquery(terms), config="simple", search_type="raw")
-        matching = visible.filter(vector=wanted)
-        rank: Any = SearchRank(F("vector"), wanted)
-    else:
-        matching = visible.filter(pk__in=_fts5_match(terms))
-        rank = _title_rank(terms)
-    newest = matching.order_by("-id").values("pk")[:MAX_CANDIDATES]
-    return SearchEntry.objects.filter(pk__in=newest).annotate(rank=rank).order_by("-rank", "-id")
+        return Results(entries=[])
+    backwards = before is not None
+    start = before if backwards else after
+    seen = visible_entries(user, only=only)  # the rules, worded once
+    paging = _page_by_slices if connection.vendor == "postgresql" else _page_by_tiers
+    page, more = paging(terms, only, seen, size=size, start=start, backwards=backwards)
+    if backwards:
+        page.reverse()
+    first, last = (page[0][1], page[-1][1]) if page else (None, None)
+    found = [entry for entry, _position in page]
+    if backwards:
+        return Results(entries=found, next=last, previous=first if more else None)
+    return Results(entries=found, next=last if more else None, previous=first if after is not None else None)
 
 
 # --- Showing --------------------------------------------------------------------------------------

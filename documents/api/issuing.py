@@ -9,12 +9,18 @@ from typing import Any
 from urllib.parse import quote
 
 import django_filters
-from django.http import HttpResponse
-from django.urls import URLPattern, path
+from django.http import Http404, HttpResponse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, views, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -25,7 +31,7 @@ from accounts.models import Department
 from core.api import StrictSerializer, error_responses, object_id
 
 from .. import selectors
-from ..models import Distribution, DistributionStatus, Revocation
+from ..models import Distribution, DistributionStatus, Document, Revocation
 from ..services import issuing as services
 from ..services import rendering
 
@@ -46,6 +52,21 @@ def _departments(**kwargs: Any) -> serializers.ListField:
 class IssueSerializer(StrictSerializer):
     main_departments = _departments(help_text=_("主送: departments by id; each one's head signs for it."))
     cc_departments = _departments(required=False, default=list, help_text=_("抄送: departments by id."))
+    numbered_copies = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "Number each copy (份号): every distribution gets a numbered, signed copy of its own. "
+            "Default and required for secret and confidential documents; optional for the others."
+        ),
+    )
+
+
+class IssuedCopySerializer(serializers.Serializer):
+    number = serializers.CharField(help_text=_("份号, six digits."))
+    distribution = serializers.IntegerField(allow_null=True, help_text=_("null for the office's file copy."))
+    sha256 = serializers.CharField()
 
 
 class IssuedSerializer(serializers.Serializer):
@@ -54,6 +75,7 @@ class IssuedSerializer(serializers.Serializer):
     number = serializers.CharField()
     pdf_sha256 = serializers.CharField()
     verification_url = serializers.CharField()
+    copies = IssuedCopySerializer(many=True, help_text=_("The numbered copies (empty when not numbered)."))
 
 
 class RevokeSerializer(StrictSerializer):
@@ -73,6 +95,15 @@ class RenderQuerySerializer(StrictSerializer):
     format = serializers.ChoiceField(choices=rendering.FORMATS, required=False, default=rendering.PDF)
 
 
+class CopySerializer(serializers.Serializer):
+    number = serializers.CharField(source="copy_label", help_text=_("份号, six digits."))
+    sha256 = serializers.CharField(source="copy_sha256")
+    url = serializers.SerializerMethodField(help_text=_("The copy's signed PDF (?format=docx for Word)."))
+
+    def get_url(self, distribution: Distribution) -> str:
+        return reverse("api:distribution-copy", args=[distribution.pk])
+
+
 class DistributionSerializer(serializers.ModelSerializer):
     document = serializers.IntegerField(source="document_id", read_only=True)
     document_title = serializers.CharField(source="document.title", read_only=True)
@@ -81,14 +112,19 @@ class DistributionSerializer(serializers.ModelSerializer):
     department_name = serializers.CharField(source="department.name", read_only=True)
     recipient = serializers.IntegerField(source="recipient_id", read_only=True)
     received_by = serializers.IntegerField(source="received_by_id", read_only=True, allow_null=True)
+    copy = serializers.SerializerMethodField()
 
     class Meta:
         model = Distribution
         fields = [
             "id", "document", "document_title", "document_number", "department", "department_name", "kind",
-            "recipient", "status", "received_by", "received_at", "created_at",
+            "recipient", "status", "received_by", "received_at", "created_at", "copy",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(CopySerializer(allow_null=True, help_text=_("The numbered copy (份号), or null.")))
+    def get_copy(self, distribution: Distribution) -> dict[str, Any] | None:
+        return dict(CopySerializer(distribution).data) if distribution.copy_number else None
 
 
 class DistributionFilter(django_filters.FilterSet):
@@ -123,8 +159,18 @@ class DocumentIssueView(views.APIView):
                 "number": issued.number,
                 "pdf_sha256": issued.pdf_sha256,
                 "verification_url": rendering.verification_url(issued),
+                "copies": _copies(issued),
             }
         )
+
+
+def _copies(document: Document) -> list[dict[str, Any]]:
+    """The numbered copies of an issued document: the distributions' and the office's file copy."""
+    if not document.copy_number:
+        return []
+    rows = Distribution.objects.filter(document=document, copy_number__isnull=False).order_by("copy_number")
+    copies = [{"number": row.copy_label, "distribution": row.pk, "sha256": row.copy_sha256} for row in rows]
+    return [*copies, {"number": document.copy_label, "distribution": None, "sha256": document.pdf_sha256}]
 
 
 @extend_schema(
@@ -158,13 +204,14 @@ class DocumentRenderView(views.APIView):
     def get(self, request: Request, pk: int) -> HttpResponse:
         document = selectors.document_get(user=request.user, pk=object_id(pk))
         fmt = _valid(RenderQuerySerializer, request.query_params)["format"]
-        return render_response(document, fmt)
+        return render_response(document, fmt, copy=selectors.own_copy(user=request.user, document=document))
 
 
-def render_response(document: Any, fmt: str) -> HttpResponse:
-    """The rendered file as a download (pages and the API share it)."""
-    response = HttpResponse(rendering.render(document, fmt), content_type=rendering.MEDIA_TYPES[fmt])
-    response["Content-Disposition"] = _disposition(rendering.file_name(document, fmt))
+def render_response(document: Any, fmt: str, *, copy: Distribution | None = None) -> HttpResponse:
+    """The rendered file as a download (pages and the API share it): the numbered ``copy`` of a
+    distribution when given, else the document (an issued one's file copy)."""
+    response = HttpResponse(rendering.render(document, fmt, copy=copy), content_type=rendering.MEDIA_TYPES[fmt])
+    response["Content-Disposition"] = _disposition(rendering.file_name(document, fmt, copy=copy))
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -187,6 +234,14 @@ def _disposition(name: str) -> str:
         request=None,
         responses={200: DistributionSerializer, **error_responses(403, 404, 409)},
     ),
+    copy=extend_schema(
+        summary=_("The distribution's numbered copy (份号): its signed PDF, or DOCX"),
+        parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=list(rendering.FORMATS), required=False)],
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description=_("PDF or DOCX.")),
+            **error_responses(400, 404),
+        },
+    ),
 )
 @extend_schema(tags=["documents"])
 class DistributionViewSet(viewsets.GenericViewSet):
@@ -208,6 +263,19 @@ class DistributionViewSet(viewsets.GenericViewSet):
         found = selectors.distribution_get(user=request.user, pk=object_id(pk))
         services.distribution_receive(distribution=found, by=request.user)
         return Response(DistributionSerializer(selectors.distribution_get(user=request.user, pk=found.pk)).data)
+
+    @action(detail=True, methods=["get"], url_path="copy")
+    def copy(self, request: Request, pk: str) -> HttpResponse:
+        """404 for a distribution the person may not see, and for one without a numbered copy."""
+        found = selectors.distribution_get(user=request.user, pk=object_id(pk))
+        if not found.copy_number:
+            raise Http404
+        fmt = _valid(RenderQuerySerializer, request.query_params)["format"]
+        return render_response(found.document, fmt, copy=found)
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # The copy's ``?format=`` names the file wanted, not one of DRF's renderers: errors stay JSON.
+        return super().perform_content_negotiation(request, force=self.action == "copy" or force)
 
 
 paths: list[URLPattern] = [

@@ -10,6 +10,7 @@ from .signing import (
     make_demo_certificate,
     sha256_hex,
     sign_pdf,
+    sign_pdfs,
     signing_available,
     validate_pdf_signature,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "seal_png",
     "sha256_hex",
     "sign_pdf",
+    "sign_pdfs",
     "signing_available",
     "validate_pdf_signature",
 ]

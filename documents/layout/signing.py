@@ -6,7 +6,7 @@ import datetime
 import hashlib
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
@@ -73,7 +73,17 @@ def signing_available() -> bool:
 
 def sign_pdf(pdf: bytes, *, reason: str, location: str = "", signer_name: str = "") -> bytes:
     """``pdf`` with a PAdES baseline signature appended as an incremental update."""
+    return sign_pdfs([pdf], reason=reason, location=location, signer_name=signer_name)[0]
+
+
+def sign_pdfs(pdfs: Sequence[bytes], *, reason: str, location: str = "", signer_name: str = "") -> list[bytes]:
+    """Each of ``pdfs`` signed as ``sign_pdf`` does, with the key read once.
+
+    pyHanko sizes the signature's placeholder by signing a dummy first, which doubles the cost of
+    a signature; the files of one batch (the numbered copies of one document) share the certificate
+    and the attributes, so the first file's placeholder size serves the rest."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign import signers
     from pyhanko.sign.fields import SigSeedSubFilter
 
@@ -83,7 +93,6 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str = "", signer_name: str = 
     signer = signers.SimpleSigner.load(str(key), str(cert))
     if signer is None:
         raise SigningUnavailable(f"The key {key} or certificate {cert} cannot be read.")
-    writer = IncrementalPdfFileWriter(BytesIO(pdf))
     metadata = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         reason=reason or None,
@@ -92,8 +101,23 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str = "", signer_name: str = 
         subfilter=SigSeedSubFilter.PADES,
         md_algorithm="sha256",
     )
-    output = _outside_any_event_loop(lambda: signers.sign_pdf(writer, metadata, signer=signer))
-    return output.getvalue()
+    signed: list[bytes] = []
+    reserved: int | None = None
+    for pdf in pdfs:
+        writer = IncrementalPdfFileWriter(BytesIO(pdf))
+
+        def sign(writer: IncrementalPdfFileWriter = writer, reserved: int | None = reserved) -> BytesIO:
+            return signers.sign_pdf(writer, metadata, signer=signer, bytes_reserved=reserved)
+
+        output = _outside_any_event_loop(sign)
+        data = output.getvalue()
+        if reserved is None:
+            # The placeholder as pyHanko sized it (the /Contents string, padded; counted in hex
+            # digits), for the next files.
+            contents = PdfFileReader(BytesIO(data), strict=False).embedded_signatures[-1].sig_object["/Contents"]
+            reserved = 2 * len(contents)
+        signed.append(data)
+    return signed
 
 
 def _trust_roots() -> list[object]:

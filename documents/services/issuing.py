@@ -9,6 +9,7 @@ gap-free and unique however many people issue at once: a failed issue rolls its 
 import logging
 import secrets
 from collections.abc import Sequence
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -24,7 +25,7 @@ from workload.models import WorkItemKind, WorkItemStatus
 from workload.services import workitem_open, workitems_settle_for_target
 
 from .. import transitions
-from ..layout import render_pdf, sha256_hex, sign_pdf, signing_available
+from ..layout import render_pdf, sha256_hex, sign_pdfs, signing_available
 from ..models import (
     AccessReason,
     Distribution,
@@ -131,13 +132,52 @@ def _recipients(
     return chosen
 
 
-def _signed(pdf: bytes, *, number: str, organ: str) -> tuple[bytes, bool]:
-    """``pdf`` with the organization's PAdES signature, or unsigned (and a warning) without a
-    configured certificate; and whether it was signed."""
+def _signed(pdfs: list[bytes], *, number: str, organ: str) -> tuple[list[bytes], bool]:
+    """``pdfs`` with the organization's PAdES signature, or unsigned (and a warning) without a
+    configured certificate; and whether they were signed."""
     if not signing_available():
         logger.warning("Issued %s unsigned: SIGNING_CERT and SIGNING_KEY name no readable certificate and key.", number)
-        return pdf, False
-    return sign_pdf(pdf, reason=f"{number} 印发", signer_name=organ), True
+        return pdfs, False
+    return sign_pdfs(pdfs, reason=f"{number} 印发", signer_name=organ), True
+
+
+def numbered_by_default(classification: str) -> bool:
+    """Whether copies are numbered unless the office says otherwise: GB/T 9704 7.2.1 requires the
+    份号 on 涉密公文 (秘密, 机密); other documents carry it only when the office asks."""
+    return Classification.rank(classification) >= Classification.rank(Classification.SECRET)
+
+
+def _numbering(document: Document, numbered_copies: bool | None) -> bool:
+    required = numbered_by_default(document.classification)
+    if numbered_copies is None:
+        return required
+    if required and not numbered_copies:
+        message = _("A %(level)s document is issued in numbered copies (份号); GB/T 9704 requires them.") % {
+            "level": Classification(document.classification).label
+        }
+        raise ValidationError(message, fields={"numbered_copies": [message]})
+    return numbered_copies
+
+
+def _store(files: list[tuple[Any, str, bytes]]) -> None:
+    """Write each (field file, name, content) to storage; when one fails, remove those written, so
+    that no file is left behind by an issue that did not happen."""
+    written: list[Any] = []
+    try:
+        for field_file, name, content in files:
+            field_file.save(name, ContentFile(content), save=False)
+            written.append(field_file)
+    except Exception:
+        _discard(written)
+        raise
+
+
+def _discard(field_files: list[Any]) -> None:
+    for field_file in field_files:
+        try:
+            field_file.delete(save=False)
+        except OSError:
+            logger.exception("Could not remove %s after a failed issue.", field_file.name)
 
 
 @transaction.atomic
@@ -147,9 +187,16 @@ def document_issue(
     by: User,
     main_departments: Sequence[Department],
     cc_departments: Sequence[Department] = (),
+    numbered_copies: bool | None = None,
 ) -> Document:
     """The office issues an approved document: its number, the signed PDF with its verification
-    code, and a distribution (with a 签收 work item for the head) to each department named."""
+    code, and a distribution (with a 签收 work item for the head) to each department named.
+
+    Numbered copies (份号; by default for a classified document, see ``numbered_by_default``): each
+    distribution, in the order named (主送 then 抄送), gets copy 000001, 000002, … rendered and
+    signed as a PDF of its own, and the office's file copy (the issued PDF) the next number. All
+    files are rendered and signed before any is written, and written last, so that a refusal
+    leaves nothing behind and a failed write removes the files already written."""
     _require_office(by, _("Only the office issues documents."))
     locked = Document.objects.select_for_update(of=("self",)).select_related("department", "signer").get(pk=document.pk)
     if locked.status != DocumentStatus.APPROVED:
@@ -159,6 +206,7 @@ def document_issue(
             code="invalid_state",
         )
     chosen = _recipients(document=locked, main_departments=main_departments, cc_departments=cc_departments)
+    numbered = _numbering(locked, numbered_copies)
     department = rendering.issuing_department_of(locked)
     prefix = department.doc_prefix if department is not None else ""
     if department is None or not prefix:
@@ -181,9 +229,18 @@ def document_issue(
         issued_at=now,
         issued_by=by,
         verification_code=_new_code(),
+        copy_number=len(chosen) + 1 if numbered else None,
     )
-    for target, kind, head in chosen:
-        distribution = Distribution.objects.create(document=locked, department=target, kind=kind, recipient=head)
+    distributions: list[Distribution] = []
+    for copy_number, (target, kind, head) in enumerate(chosen, start=1):
+        distribution = Distribution.objects.create(
+            document=locked,
+            department=target,
+            kind=kind,
+            recipient=head,
+            copy_number=copy_number if numbered else None,
+        )
+        distributions.append(distribution)
         access_grant(document=locked, users=[head], reason=AccessReason.RECIPIENT)
         workitem_open(
             assignee=head,
@@ -194,25 +251,41 @@ def document_issue(
             classification=locked.classification,
             assigned_by=by,
         )
+    copies = distributions if numbered else []
     layout = rendering.layout_of(locked)
-    pdf, signed = _signed(render_pdf(layout), number=number, organ=layout.signature_org)
-    locked.issued_pdf.save(f"{locked.verification_code}.pdf", ContentFile(pdf), save=False)
-    locked.pdf_sha256 = sha256_hex(pdf)
-    locked.save(update_fields=["issued_pdf", "pdf_sha256"])
-    audit_record(
-        actor=by,
-        verb="document.issue",
-        target=locked,
-        data={
-            "number": number,
-            "version": locked.version,
-            "main": [d.pk for d, kind, _h in chosen if kind == DistributionKind.MAIN],
-            "cc": [d.pk for d, kind, _h in chosen if kind == DistributionKind.CC],
-            "sha256": locked.pdf_sha256,
-            "signed": signed,
-        },
-    )
-    _index(locked)
+    unsigned = [render_pdf(layout)]
+    unsigned += [render_pdf(rendering.copy_layout(layout, locked, copy.copy_number)) for copy in copies]
+    pdfs, signed = _signed(unsigned, number=number, organ=layout.signature_org)
+    code = locked.verification_code
+    files = [(locked.issued_pdf, f"{code}.pdf", pdfs[0])]
+    files += [(copy.copy_pdf, f"{code}-{copy.copy_label}.pdf", pdf) for copy, pdf in zip(copies, pdfs[1:], strict=True)]
+    _store(files)
+    try:
+        locked.pdf_sha256 = sha256_hex(pdfs[0])
+        locked.save(update_fields=["issued_pdf", "pdf_sha256"])
+        for copy, pdf in zip(copies, pdfs[1:], strict=True):
+            copy.copy_sha256 = sha256_hex(pdf)
+        Distribution.objects.bulk_update(copies, ["copy_pdf", "copy_sha256"])
+        audit_record(
+            actor=by,
+            verb="document.issue",
+            target=locked,
+            data={
+                "number": number,
+                "version": locked.version,
+                "main": [d.pk for d, kind, _h in chosen if kind == DistributionKind.MAIN],
+                "cc": [d.pk for d, kind, _h in chosen if kind == DistributionKind.CC],
+                "sha256": locked.pdf_sha256,
+                "signed": signed,
+                "copies": {copy.copy_label: copy.copy_sha256 for copy in copies},
+                "file_copy": locked.copy_label,
+            },
+        )
+        _index(locked)
+    except Exception:
+        # The transaction rolls back: no row will name these files, so none may stay behind.
+        _discard([field_file for field_file, _name, _content in files])
+        raise
     return locked
 
 

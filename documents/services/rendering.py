@@ -4,6 +4,7 @@ issued document is served as the signed PDF stored when it was issued."""
 
 import datetime
 import logging
+from dataclasses import replace
 
 from django.conf import settings
 from django.urls import reverse
@@ -15,7 +16,7 @@ from core.errors import NotFound
 
 from .. import body as body_text
 from ..layout import Block, Layout, render_docx, render_pdf
-from ..models import Distribution, DistributionKind, Document, DocumentStatus
+from ..models import Distribution, DistributionKind, Document, DocumentStatus, copy_label
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +40,13 @@ def date_text(day: datetime.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def verification_url(document: Document) -> str:
-    """The absolute address of the document's public verification page ("" before issue)."""
+def verification_url(document: Document, copy_number: int | None = None) -> str:
+    """The absolute address of the document's public verification page ("" before issue); with
+    ``copy_number`` the page of that numbered copy (it shows that copy's SHA-256)."""
     if not document.verification_code:
         return ""
-    return settings.SITE_URL.rstrip("/") + reverse("verify", args=[document.verification_code])
+    url = settings.SITE_URL.rstrip("/") + reverse("verify", args=[document.verification_code])
+    return f"{url}?copy={copy_label(copy_number)}" if copy_number else url
 
 
 def issuing_department_of(document: Document) -> Department | None:
@@ -71,8 +74,9 @@ def _recipients(document: Document, kind: str, joiner: str) -> str:
     return joiner.join(row.department.name for row in rows.order_by("department__order", "department_id"))
 
 
-def layout_of(document: Document) -> Layout:
-    """Everything the layout prints, from the document and its issuing data."""
+def layout_of(document: Document, copy_number: int | None = None) -> Layout:
+    """Everything the layout prints, from the document and its issuing data; ``copy_number`` is
+    the 份号 of the copy laid out (the file copy's, ``document.copy_number``, by default)."""
     issued = document.status in {DocumentStatus.ISSUED, DocumentStatus.ARCHIVED} and bool(document.number)
     department = issuing_department_of(document)
     organ = _organ(department)
@@ -83,6 +87,7 @@ def layout_of(document: Document) -> Layout:
     classification = _CLASSIFICATION_MARKS.get(document.classification, "")
     if classification and document.secrecy_period:
         classification = f"{classification}★{document.secrecy_period}"
+    copy_number = (copy_number or document.copy_number) if issued else None
     signer_names: tuple[str, ...] = ()
     if document.is_upward and document.signer is not None:
         signer_names = (document.signer.display_name,)
@@ -93,6 +98,7 @@ def layout_of(document: Document) -> Layout:
         date_text=date_text(written),
         body=tuple(Block(p.level, p.text) for p in body_text.paragraphs(document.body)),
         number=document.number if issued else "",
+        copy_number=copy_label(copy_number),
         classification_mark=classification,
         urgency_mark=_URGENCY_MARKS.get(document.urgency, ""),
         upward=document.is_upward,
@@ -105,32 +111,45 @@ def layout_of(document: Document) -> Layout:
         printed_date_text=date_text(printed),
         sealed=issued,
         seal_text=organ,
-        verification_url=verification_url(document) if issued else "",
+        verification_url=verification_url(document, copy_number) if issued else "",
         verification_code=(document.verification_code or "") if issued else "",
         watermark="" if issued else DRAFT_MARK,
     )
 
 
-def render(document: Document, fmt: str) -> bytes:
-    """The document in ``fmt`` (``pdf`` or ``docx``). An issued document's PDF is the signed file
-    stored at issue (its SHA-256 is what the verification page checks); anything else is laid
-    out now."""
+def copy_layout(layout: Layout, document: Document, copy_number: int | None) -> Layout:
+    """``layout`` (an issued document's) as numbered copy ``copy_number``: its 份号 and its own
+    verification address; laid out once, numbered per copy."""
+    return replace(
+        layout, copy_number=copy_label(copy_number), verification_url=verification_url(document, copy_number)
+    )
+
+
+def render(document: Document, fmt: str, *, copy: Distribution | None = None) -> bytes:
+    """The document in ``fmt`` (``pdf`` or ``docx``): the file copy, or the numbered ``copy`` of a
+    distribution. An issued PDF is the signed file stored at issue (its SHA-256 is what the
+    verification page checks); anything else is laid out now."""
     if fmt not in FORMATS:
         raise ValueError(fmt)
-    if fmt == PDF and document.issued_pdf:
+    stored = copy.copy_pdf if copy is not None else document.issued_pdf
+    if fmt == PDF and stored:
         try:
-            with document.issued_pdf.open("rb") as stored:
-                return stored.read()
+            with stored.open("rb") as handle:
+                return handle.read()
         except OSError as missing:
             # Never a stand-in: a new render would carry neither the signature nor the stored hash.
-            logger.error("The issued PDF of %s is missing: %s", document.number, missing)
+            label = (copy or document).copy_label
+            logger.error("The issued PDF of %s (份号 %s) is missing: %s", document.number, label or "-", missing)
             raise NotFound(_("The issued PDF file is missing from storage; tell the office.")) from missing
-    layout = layout_of(document)
+    layout = layout_of(document, copy.copy_number if copy is not None else None)
     return render_pdf(layout) if fmt == PDF else render_docx(layout)
 
 
-def file_name(document: Document, fmt: str) -> str:
-    """The download's name: the number when issued, else the title (ASCII-safe id as fallback)."""
+def file_name(document: Document, fmt: str, *, copy: Distribution | None = None) -> str:
+    """The download's name: the number (and a copy's 份号) when issued, else the title (ASCII-safe
+    id as fallback)."""
     stem = document.number or document.title or f"document-{document.pk}"
+    if copy is not None and copy.copy_number:
+        stem = f"{stem} 份号{copy.copy_label}"
     stem = "".join(c for c in stem if c not in '\\/:*?"<>|\r\n')[:80] or f"document-{document.pk}"
     return f"{stem}.{fmt}"

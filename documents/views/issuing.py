@@ -29,7 +29,7 @@ from core.middleware import client_address
 from .. import selectors
 from ..api.issuing import render_response
 from ..layout import sha256_hex, validate_pdf_signature
-from ..models import Distribution, DistributionStatus, Document, DocumentStatus, Revocation
+from ..models import Distribution, DistributionStatus, Document, DocumentStatus, Revocation, copy_label
 from ..services import issuing as services
 from ..services import rendering
 from .comments import _attempt, _check_the_form, _status
@@ -40,6 +40,8 @@ LIST_LIMIT = 100
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # Verification codes as ``services.issuing`` makes them; anything else is not looked up at all.
 CODE_PATTERN = re.compile(r"^[A-Z0-9]{4}-[A-Z0-9]{4}$")
+# 份号 as printed: six digits.
+COPY_PATTERN = re.compile(r"^[0-9]{6}$")
 ISSUED = (DocumentStatus.ISSUED, DocumentStatus.ARCHIVED)
 
 
@@ -63,6 +65,22 @@ class IssueForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    numbered_copies = forms.BooleanField(
+        label=gettext_lazy("Number each copy (份号)"),
+        required=False,
+        help_text=gettext_lazy(
+            "Each department receives its own numbered, signed copy; the office keeps the file copy, "
+            "numbered after them. Required for secret and confidential documents."
+        ),
+    )
+
+    def __init__(self, *args: Any, document: Document, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.document = document
+        if services.numbered_by_default(document.classification):
+            # Required by GB/T 9704 for 涉密公文: shown checked, and not to be unchecked.
+            self.fields["numbered_copies"].initial = True
+            self.fields["numbered_copies"].disabled = True
 
 
 class RevokeForm(forms.Form):
@@ -139,7 +157,7 @@ def document_issue(request: HttpRequest, pk: int) -> HttpResponse:
     """The issue form: choose the 主送 and 抄送 departments, then issue (the office)."""
     document = selectors.document_get(user=request.user, pk=pk)
     _require_office(request)
-    form = IssueForm(request.POST or None, initial=_named_departments(document))
+    form = IssueForm(request.POST or None, initial=_named_departments(document), document=document)
     error: DomainError | None = None
     if request.method == "POST":
         if form.is_valid():
@@ -150,6 +168,7 @@ def document_issue(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                     main_departments=list(form.cleaned_data["main_departments"]),
                     cc_departments=list(form.cleaned_data["cc_departments"]),
+                    numbered_copies=form.cleaned_data["numbered_copies"],
                 ),
             )
             if issued is not None:
@@ -186,7 +205,7 @@ def document_render(request: HttpRequest, pk: int) -> HttpResponse:
     fmt = request.GET.get("format", rendering.PDF)
     if fmt not in rendering.FORMATS:
         raise ValidationError(_("Choose the format pdf or docx."))
-    return render_response(document, fmt)
+    return render_response(document, fmt, copy=selectors.own_copy(user=request.user, document=document))
 
 
 # --- 签收 -----------------------------------------------------------------------------------------
@@ -220,6 +239,19 @@ def distribution(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "documents/distribution.html", context, status=_status(error))
 
 
+@require_GET
+def distribution_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """The distribution's numbered copy (份号) as PDF (the signed copy) or DOCX (``?format=``); a
+    404 for a distribution the person may not see and for one without a numbered copy."""
+    found: Distribution = selectors.distribution_get(user=request.user, pk=pk)
+    if not found.copy_number:
+        raise Http404
+    fmt = request.GET.get("format", rendering.PDF)
+    if fmt not in rendering.FORMATS:
+        raise ValidationError(_("Choose the format pdf or docx."))
+    return render_response(found.document, fmt, copy=found)
+
+
 # --- The public verification page ---------------------------------------------------------------
 
 
@@ -247,6 +279,8 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     if not CODE_PATTERN.match(code):
         raise Http404
     document = selectors.document_by_code(code=code)
+    # A numbered copy's QR code names its 份号 (?copy=000002): the page shows that copy's SHA-256.
+    copy, sha256 = _copy_shown(document, request.GET.get("copy", ""))
     form = VerifyUploadForm(request.POST or None, request.FILES or None)
     check: dict[str, Any] | None = None
     status = 200
@@ -255,9 +289,11 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
             data = form.cleaned_data["file"].read()
             signature = validate_pdf_signature(data)
             digest = sha256_hex(data)
+            matched = _copy_matching(document, digest)
             check = {
                 "sha256": digest,
-                "matches": bool(document.pdf_sha256) and digest == document.pdf_sha256,
+                "matches": matched is not None,
+                "copy_label": copy_label(matched) if matched else "",
                 "signature": signature,
             }
         else:
@@ -267,8 +303,27 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         "show_title": document.classification == Classification.PUBLIC,
         "form": form,
         "check": check,
+        "copy_label": copy_label(copy),
+        "sha256": sha256,
     }
     return render(request, "documents/verify.html", context, status=status)
+
+
+def _copy_shown(document: Document, asked: str) -> tuple[int | None, str]:
+    """(份号, SHA-256) the page shows: the copy ``?copy=`` names, else the file copy (the issued PDF)."""
+    if COPY_PATTERN.match(asked):
+        sha256 = selectors.document_copy_sha256(document=document, number=int(asked))
+        if sha256:
+            return int(asked), sha256
+    return document.copy_number, document.pdf_sha256
+
+
+def _copy_matching(document: Document, digest: str) -> int | None:
+    """The copy an uploaded file is, by its SHA-256: 0 for the issued PDF of a document without
+    numbered copies, its 份号 for a numbered one, None for no copy of this document."""
+    if document.pdf_sha256 and digest == document.pdf_sha256:
+        return document.copy_number or 0
+    return selectors.document_copy_matching(document=document, sha256=digest)
 
 
 urls: list[URLPattern] = [
@@ -278,6 +333,7 @@ urls: list[URLPattern] = [
     path("<int:pk>/render/", document_render, name="document_render"),
     path("distributions/", distribution_list, name="distribution_list"),
     path("distributions/<int:pk>/", distribution, name="distribution"),
+    path("distributions/<int:pk>/copy/", distribution_copy, name="distribution_copy"),
 ]
 # Routed at /verify/ by config.urls, outside /documents/ (it is public).
 verify_urls: list[URLPattern] = [path("<str:code>/", verify, name="verify")]

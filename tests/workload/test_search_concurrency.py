@@ -29,5 +29,5 @@ def test_two_remarks_at_once_are_both_indexed(bureau):
         lambda: reading_mark_read(reading=second, actor=bureau.other_leader, remark="同意并督促落实"),
     )
     for words in ("核算经费", "督促落实"):
-        hits = index.search(user=bureau.clerk, query=words)
+        hits = index.search(user=bureau.clerk, query=words).entries
         assert [entry.object_id for entry in hits] == [incoming.pk], words
