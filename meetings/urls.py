@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import urls_followup, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -14,3 +14,4 @@ urlpatterns = [
     path("<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
 ]
+urlpatterns += urls_followup.urlpatterns  # replies, agenda, minutes, decisions, positions
