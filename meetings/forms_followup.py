@@ -3,6 +3,7 @@ They check the input's shape; ``services_followup`` decides and writes."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.widgets import PeopleMultiplePicker, PeoplePicker
 from affairs.forms import DateInput, MultipleFileField, departments, people
@@ -39,7 +40,9 @@ class AgendaItemForm(forms.Form):
 
 
 class AgendaDecideForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
+    decision = forms.ChoiceField(
+        choices=[("accept", _("Accept")), ("decline", pgettext_lazy("agenda item", "Decline"))]
+    )
     reason = forms.CharField(label=_("Reason for declining"), required=False, max_length=500)
 
 
