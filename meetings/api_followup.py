@@ -35,14 +35,14 @@ from .serializers_followup import (
     DecisionCreatedSerializer,
     DecisionInputSerializer,
     DecisionSerializer,
-    IssuedSerializer,
+    MeetingRespondSerializer,
     MinutesInputSerializer,
+    MinutesIssuedSerializer,
     MinutesSerializer,
     PositionInputSerializer,
     PositionSerializer,
     PublishedMinutesSerializer,
     ResolutionInputSerializer,
-    RespondSerializer,
 )
 from .services import may_manage
 
@@ -66,13 +66,13 @@ class MeetingFollowupViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary=gettext_lazy("Reply to an invitation: accept, decline or send a delegate"),
-        request=RespondSerializer,
+        request=MeetingRespondSerializer,
         responses={200: AttendanceSerializer, **error_responses(400, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
     def respond(self, request: Request, pk: str) -> Response:
         meeting = self._meeting(pk)
-        data = _valid(RespondSerializer, request)
+        data = _valid(MeetingRespondSerializer, request)
         row = writes.attendance_respond(actor=request.user, meeting=meeting, **data)
         fresh = Attendee.objects.select_related("user", "delegate").get(pk=row.pk)
         return Response(AttendanceSerializer(fresh).data)
@@ -137,7 +137,7 @@ class MeetingFollowupViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary=gettext_lazy("Issue the published minutes as a 纪要 document draft"),
         request=None,
-        responses={201: IssuedSerializer, **error_responses(403, 404, 409)},
+        responses={201: MinutesIssuedSerializer, **error_responses(403, 404, 409)},
     )
     @action(detail=True, methods=["post"], url_path="minutes/issue")
     def minutes_issue(self, request: Request, pk: str) -> Response:

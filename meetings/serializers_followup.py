@@ -21,7 +21,7 @@ from .services_followup import MAX_AGENDA_MINUTES, MAX_DECISION, MAX_TEXT, RESPO
 _MAX_ID = 2**63 - 1
 
 
-class RespondSerializer(StrictSerializer):
+class MeetingRespondSerializer(StrictSerializer):
     response = serializers.ChoiceField(choices=list(RESPONSES), help_text=_("accept, decline or delegate."))
     delegate = person_field(
         required=False, allow_null=True, default=None, help_text=_("With delegate: the colleague who attends.")
@@ -110,7 +110,7 @@ class PublishedMinutesSerializer(MinutesSerializer):
         read_only_fields = fields
 
 
-class IssuedSerializer(serializers.Serializer):
+class MinutesIssuedSerializer(serializers.Serializer):
     document = serializers.IntegerField()
 
 
