@@ -595,12 +595,17 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "") -> Meetin
         actor=actor,
     )
     told = {item.assignee_id for item in settled}
-    others = [
-        a.user
-        for a in Attendee.objects.filter(meeting=locked)
+    rows = list(
+        Attendee.objects.filter(meeting=locked)
         .exclude(response=AttendeeResponse.DECLINED)
-        .select_related("user")
-        if a.user_id not in told
+        .select_related("user", "delegate")
+    )
+    others = [a.user for a in rows if a.user_id not in told]
+    # A delegate who already acknowledged has no open item left to withdraw: told like the others.
+    others += [
+        a.delegate
+        for a in rows
+        if a.response == AttendeeResponse.DELEGATED and a.delegate is not None and a.delegate.pk not in told
     ]
     _notify(locked, others, kind=NotificationKind.CANCELLED, message="meeting.cancelled", actor=actor, note=reason)
     audit_record(

@@ -169,3 +169,12 @@ def test_removing_an_attendee_withdraws_their_delegate_too(book, organizer, atte
     reply(attendee, meeting, "delegate", colleague)
     meeting_reschedule(actor=organizer, meeting=meeting, attendees=[Invitee(outsider, "required")])
     assert items(meeting, colleague, WorkItemStatus.OPEN).count() == 0
+
+
+def test_cancelling_tells_the_delegate(book, organizer, attendee, colleague):
+    meeting = book(at(9), at(10), attendees=[attendee])
+    reply(attendee, meeting, "delegate", colleague)
+    reply(colleague, meeting, "accept")  # acknowledged: no open item left to withdraw
+    meeting_cancel(actor=organizer, meeting=meeting)
+    assert Notification.objects.filter(recipient=colleague, message="meeting.cancelled").exists()
+    assert not busy_intervals(user_ids=[colleague.pk], start=at(8), end=at(11), viewer=organizer)
