@@ -14,6 +14,7 @@ from affairs.api import (
 )
 from documents.api import routes as document_routes
 from meetings.api import MeetingViewSet, RoomViewSet
+from meetings.api_followup import AgendaItemViewSet, AgendaMaterialViewSet, MeetingFollowupViewSet
 from meetings.calendar_api import MeetingIcsView
 from notifications.api import NotificationViewSet
 from workload.api import WorkItemUrgeView, WorkItemViewSet
@@ -35,6 +36,10 @@ router.register("plan-items", PlanItemViewSet, basename="plan-item")
 document_routes.register(router)
 router.register("rooms", RoomViewSet, basename="room")
 router.register("meetings", MeetingViewSet, basename="meeting")
+# Replies, agenda, minutes, decisions and positions under /meetings/{id}/ (extra actions only).
+router.register("meetings", MeetingFollowupViewSet, basename="meeting-followup")
+router.register("agenda-items", AgendaItemViewSet, basename="agenda-item")
+router.register("agenda-materials", AgendaMaterialViewSet, basename="agenda-material")
 
 app_name = "api"
 urlpatterns = [

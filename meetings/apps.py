@@ -13,11 +13,17 @@ class MeetingsConfig(AppConfig):
         from accounts import profile
         from workload import targets
 
-        from . import busy, calendar_views, selectors
-        from .models import Meeting
+        from . import busy, calendar_views, selectors, selectors_followup
+        from .models import AgendaItem, Decision, Meeting
 
         # The one visibility rule (selectors), for work items, notifications and admin pages to ask.
         targets.register(Meeting, "meetings:meeting_detail", visible=lambda user: selectors.meetings_visible(user=user))
+        # What hangs off a meeting follows it: an agenda item (the organizer's review item) and a
+        # decision (the source of its matter).
+        targets.register(AgendaItem, "meetings:agenda_item", visible=selectors_followup.agenda_item_condition)
+        targets.register(
+            Decision, "meetings:decision", visible=lambda user: selectors_followup.decisions_visible(user=user)
+        )
         # People held by meetings: the clash check's first busy source (relations adds leaders' schedules).
         busy.register_busy_source("meetings.attendance", selectors.meeting_busy_intervals)
         # The personal calendar feed's address and regenerate button on the profile page.

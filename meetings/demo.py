@@ -1,6 +1,8 @@
-"""Demo meetings for ``manage.py seed_demo``: rooms, a weekly office meeting, a coordination
-meeting and a private talk. Idempotent (a room or meeting whose name or title exists is left
-alone); everything goes through the services, so work items and the audit log are real."""
+"""Demo meetings for ``manage.py seed_demo``: rooms, a weekly office meeting (with replies and a
+published agenda), a coordination meeting (with positions, a resolution, minutes and a decision
+followed as a matter) and a private talk. Idempotent (a room or meeting whose name or title exists
+is left alone, and so is a meeting's follow-up once it has some); everything goes through the
+services, so work items, notifications and the audit log are real."""
 
 from datetime import datetime, time
 
@@ -9,8 +11,9 @@ from django.utils import timezone
 from accounts.models import Department, User
 from core import calendar
 
+from . import services_followup as followup
 from .clashes import Invitee
-from .models import AttendeeRole, Meeting, MeetingKind, Room
+from .models import AgendaItem, AttendeeRole, Decision, Meeting, MeetingKind, Room
 from .services import meeting_create, room_create
 
 # name, location, capacity, equipment, allow overlap, set-up buffer (minutes)
@@ -93,6 +96,80 @@ def seed(people: dict[str, User], departments: dict[str, Department]) -> int:
         spec["room"] = rooms[spec["room"]]  # type: ignore[index]
         meeting_create(actor=organizer, override_reason="演示数据", **spec)  # type: ignore[arg-type]
         created += 1
+    return created + _seed_followup(people, departments)
+
+
+def _seed_followup(people: dict[str, User], departments: dict[str, Department]) -> int:
+    """Replies and an accepted, published agenda for the weekly meeting; positions, a resolution,
+    published minutes and a decision (a matter on 李明华's desk) for the coordination meeting."""
+    created = 0
+    weekly = Meeting.objects.filter(title="局长办公会（每周例会）").first()
+    if weekly is not None and not AgendaItem.objects.filter(meeting=weekly).exists() and weekly.start > timezone.now():
+        for username, response, delegate in [
+            ("wangjp", "accept", None),
+            ("yangzg", "accept", None),
+            ("gaoxy", "decline", None),
+            ("limh", "accept", None),
+            ("sunzq", "delegate", "maxy"),
+        ]:
+            if username in people and (delegate is None or delegate in people):
+                followup.attendance_respond(
+                    actor=people[username],
+                    meeting=weekly,
+                    response=response,
+                    delegate=people[delegate] if delegate else None,
+                )
+        for proposer, title, presenter, minutes in [
+            ("limh", "档案数字化工作进度", "zhangwt", 20),
+            ("sunzq", "一季度预算执行情况", "sunzq", 15),
+        ]:
+            if proposer in people and presenter in people:
+                item = followup.agenda_item_propose(
+                    actor=people[proposer],
+                    meeting=weekly,
+                    title=title,
+                    presenter=people[presenter],
+                    duration_minutes=minutes,
+                )
+                followup.agenda_item_decide(actor=weekly.organizer, item=item, accept=True)
+                created += 1
+        if created:
+            followup.agenda_publish(actor=weekly.organizer, meeting=weekly)
+    talk = Meeting.objects.filter(title="办公用房调整协调会").first()
+    if talk is not None and not Decision.objects.filter(meeting=talk).exists() and talk.start > timezone.now():
+        organizer = talk.organizer
+        for username in ("limh", "sunzq", "huangw"):
+            if username in people:
+                followup.attendance_respond(actor=people[username], meeting=talk, response="accept")
+        for code, text in [
+            ("general", "综合处：同意将档案室迁至二楼，需在迁移期间保留临时查档点。"),
+            ("finance", "财务处：改造经费今年预算不足，建议分两年安排。"),
+            ("personnel", "人事处：腾出的三楼办公室优先安排新入职人员。"),
+        ]:
+            if code in departments:
+                followup.position_record(actor=organizer, meeting=talk, department=departments[code], text=text)
+        followup.resolution_record(
+            actor=organizer,
+            meeting=talk,
+            text="档案室迁至二楼，改造经费分两年安排；三楼腾出的办公室由人事处统筹分配。",
+        )
+        followup.minutes_save(
+            actor=organizer,
+            meeting=talk,
+            text="一、综合处、财务处、人事处分别陈述了意见。\n二、会议议定：档案室迁至二楼，改造经费分两年安排。"
+            "\n三、由综合处牵头，财务处配合，月底前提交实施方案。",
+            publish=True,
+        )
+        if "limh" in people:
+            followup.decision_record(
+                actor=organizer,
+                meeting=talk,
+                text="综合处牵头、财务处配合，月底前提交办公用房调整实施方案",
+                lead=people["limh"],
+                assisting=[people["sunzq"]] if "sunzq" in people else [],
+                due_on=calendar.add_working_days(timezone.localdate(), 10),
+            )
+            created += 1
     return created
 
 

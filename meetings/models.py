@@ -269,3 +269,153 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} #{self.pk}"
+
+
+# --- Follow-up (issue 9, items 5–7): agenda, minutes, decisions, coordination positions ------------
+
+
+class AgendaItemStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", pgettext_lazy("agenda item status", "Declined")
+
+
+class AgendaItem(models.Model):
+    """An agenda item (议题) a department proposes for a meeting; the organizer accepts or declines it.
+
+    Accepted items form the agenda in ``order``; ``published_at`` is when the organizer last sent
+    the agenda to the attendees with this item on it (None: not yet sent). Materials are
+    ``core.models.Attachment`` rows owned by the item, served only to those who see the meeting.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("proposing department"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("presenter"), on_delete=models.PROTECT, related_name="+"
+    )
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=AgendaItemStatus.choices, default=AgendaItemStatus.PROPOSED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decline_reason = models.CharField(_("reason for declining"), max_length=500, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        indexes = [models.Index(fields=["meeting", "status", "order"], name="agenda_meeting_status")]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"  # never the title (see Meeting.__str__)
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:agenda_item", args=[self.pk])
+
+
+class Minutes(models.Model):
+    """The record of a meeting: its minutes (纪要) and, for a coordination meeting, the agreed
+    resolution (协调结果). ``text`` is the organizer's working copy; ``published_text`` is what the
+    attendees were sent (``published_at``), so editing after publishing does not change what was
+    published until it is published again. ``document`` is the 纪要 draft issued from it."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    text = models.TextField(_("minutes"), blank=True)
+    published_text = models.TextField(_("published minutes"), blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    resolution = models.TextField(_("agreed resolution"), blank=True)
+    document = models.ForeignKey(
+        "documents.Document",
+        verbose_name=_("minutes document"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
+
+    @property
+    def has_unpublished_changes(self) -> bool:
+        return self.text != self.published_text
+
+
+class Decision(models.Model):
+    """A decision (决定事项) taken in a meeting; it is followed as an ``affairs`` matter (``matter``,
+    whose ``source_object`` is this decision: linked both ways)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField(_("decision"))
+    matter = models.OneToOneField(
+        "affairs.Matter",
+        verbose_name=_("matter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:decision", args=[self.pk])
+
+
+class Position(models.Model):
+    """A party department's position (立场) at a coordination meeting (协调会); one per department."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="positions")
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("position"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [models.UniqueConstraint(fields=["meeting", "department"], name="position_unique")]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"

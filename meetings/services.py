@@ -305,8 +305,18 @@ def _when(meeting: Meeting) -> str:
     return f"{start:%Y-%m-%d %H:%M}–{end.strftime(last)}"
 
 
-def _notify(meeting: Meeting, people: Sequence[User], *, kind: str, message: str, actor: User, note: str = "") -> None:
+def _notify(
+    meeting: Meeting,
+    people: Sequence[User],
+    *,
+    kind: str,
+    message: str,
+    actor: User,
+    note: str = "",
+    extra: dict[str, Any] | None = None,
+) -> None:
     params: dict[str, Any] = {"title": meeting.title, "when": _when(meeting), "place": meeting.place or "—"}
+    params.update(extra or {})
     if note:
         params["note"] = note
     notifications_create_many(
@@ -470,7 +480,7 @@ def meeting_reschedule(
     are told; new attendees are invited, removed ones' items withdrawn."""
     locked = _lock_scheduled(actor, meeting)
     override_reason = override_reason.strip()
-    current = {a.user_id: a for a in Attendee.objects.filter(meeting=locked).select_related("user")}
+    current = {a.user_id: a for a in Attendee.objects.filter(meeting=locked).select_related("user", "delegate")}
 
     def pick(value: Any, old: Any) -> Any:
         return old if isinstance(value, _Keep) else value
@@ -521,6 +531,15 @@ def meeting_reschedule(
             outcome="uninvited",
             actor=actor,
         )
+        if row.delegate is not None and row.response == AttendeeResponse.DELEGATED:
+            workitems_settle_for_target(
+                target=locked,
+                assignee=row.delegate,
+                kind=WorkItemKind.MEETING,
+                status=WorkItemStatus.CANCELLED,
+                outcome="uninvited",
+                actor=actor,
+            )
     Attendee.objects.filter(pk__in=[r.pk for r in removed]).delete()
     _invite(locked, added, actor)
     if "start" in changed:
@@ -579,12 +598,17 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "") -> Meetin
         actor=actor,
     )
     told = {item.assignee_id for item in settled}
-    others = [
-        a.user
-        for a in Attendee.objects.filter(meeting=locked)
+    rows = list(
+        Attendee.objects.filter(meeting=locked)
         .exclude(response=AttendeeResponse.DECLINED)
-        .select_related("user")
-        if a.user_id not in told
+        .select_related("user", "delegate")
+    )
+    others = [a.user for a in rows if a.user_id not in told]
+    # A delegate who already acknowledged has no open item left to withdraw: told like the others.
+    others += [
+        a.delegate
+        for a in rows
+        if a.response == AttendeeResponse.DELEGATED and a.delegate is not None and a.delegate.pk not in told
     ]
     _notify(locked, others, kind=NotificationKind.CANCELLED, message="meeting.cancelled", actor=actor, note=reason)
     meeting_reminders_sync(locked)

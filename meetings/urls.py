@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import calendar_views, views
+from . import calendar_views, urls_followup, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -17,3 +17,4 @@ urlpatterns = [
     path("feed/<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
     path("feed/regenerate/", calendar_views.calendar_feed_regenerate, name="calendar_feed_regenerate"),
 ]
+urlpatterns += urls_followup.urlpatterns  # replies, agenda, minutes, decisions, positions

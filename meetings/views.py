@@ -23,6 +23,7 @@ from . import selectors, services
 from .clashes import Clash
 from .forms import CancelForm, MeetingForm
 from .models import AttendeeRole, Meeting, MeetingStatus
+from .pages_followup import followup_sections
 
 LIST_SIZE = 100
 
@@ -116,6 +117,14 @@ def meeting_check(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return meeting_page(request, pk)
+
+
+def meeting_page(
+    request: HttpRequest, pk: int, *, refusal: DomainError | None = None, bound: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The meeting page; a follow-up action that was refused shows it again with the refusal, its
+    status and the form as submitted (``bound``, by section name)."""
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     attendees = list(meeting.attendees.all())
     context = {
@@ -124,8 +133,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "optional": [a for a in attendees if a.role == AttendeeRole.OPTIONAL],
         "may_manage": meeting.status == MeetingStatus.SCHEDULED and services.may_manage(request.user, meeting),
         "cancel_form": CancelForm(),
+        **followup_sections(request, meeting, attendees, bound=bound),
+        "refusal": refusal,
     }
-    return render(request, "meetings/meeting_detail.html", context)
+    status = refusal.status_code if refusal is not None else 200
+    return render(request, "meetings/meeting_detail.html", context, status=status)
 
 
 def _initial(meeting: Meeting) -> dict[str, Any]:

@@ -46,6 +46,10 @@ COLOURS: dict[str, dict[str, str]] = {
         "decided": "text-bg-success",
         "closed": "text-bg-secondary",
         "void": "text-bg-secondary",
+        # meetings: agenda items
+        "proposed": "text-bg-warning",
+        "accepted": "text-bg-success",
+        "declined": "text-bg-secondary",
     },
 }
 # What the others show when they are shown.

@@ -200,3 +200,22 @@ def test_someone_who_may_no_longer_see_the_meeting_gets_a_masked_reminder(book, 
     scan_scheduled(now=at(9, 9, 30))
     notice = reminders(attendee).get()
     assert "机要会" not in _email_text(notice)
+
+
+def test_the_reply_services_move_the_reminders(meeting, attendee):
+    from meetings.services_followup import attendance_respond
+
+    def pending(person):
+        return ScheduledReminder.objects.filter(recipient=person, cancelled=False, sent_at__isnull=True).count()
+
+    colleague = UserFactory(username="colleague", department=attendee.department)
+    with time_machine.travel(at(3, 10), tick=False):
+        attendance_respond(actor=attendee, meeting=meeting, response="delegate", delegate=colleague)
+        assert (pending(attendee), pending(colleague)) == (0, 2)
+        # The delegate cannot go: the invitation, and the reminders, are the attendee's again.
+        attendance_respond(actor=colleague, meeting=meeting, response="decline")
+        assert (pending(attendee), pending(colleague)) == (2, 0)
+        attendance_respond(actor=attendee, meeting=meeting, response="decline")
+        assert (pending(attendee), pending(colleague)) == (0, 0)
+    scan_scheduled(now=at(10, 9))
+    assert not reminders(attendee).exists() and not reminders(colleague).exists()

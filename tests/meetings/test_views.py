@@ -167,7 +167,8 @@ API_PATHS = {
 # Pages: session + user first (2). API (forced authentication): no session, no user query.
 BUDGET = {
     "list": 4,  # + my meetings (room, organizer joined) + the navigation's office flag
-    "detail": 6,  # + the meeting (room, organizer, department) + its attendees (people) + office flag + nav
+    "detail": 9,  # + the meeting (room, organizer, department) + its attendees (people) + office flag + nav
+    # + the follow-up sections: agenda items, minutes (document), decisions (matters)
     "edit": 7,  # + the meeting, attendees, the form's room choices and its two people pickers' chosen
     "new": 4,  # + the form's room choices + the navigation's office flag
     "calendar": 6,  # + rooms + their meetings (organizer) + which of them may be seen + nav
