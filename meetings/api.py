@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from core.api import error_responses, object_id
 
-from . import selectors, services
+from . import selectors, services, slots
 from .filters import MeetingFilter
 from .models import Meeting, Room
 from .serializers import (
@@ -30,6 +30,7 @@ from .serializers import (
     RoomCreateSerializer,
     RoomSerializer,
 )
+from .slot_serializers import FreeSlotsInputSerializer, FreeSlotsSerializer
 
 _CLASH = {409: OpenApiResponse(ClashErrorSerializer, description=gettext_lazy("A clash: see `conflicts`."))}
 
@@ -90,6 +91,11 @@ class RoomViewSet(viewsets.GenericViewSet):
         request=MeetingInputSerializer,
         responses={200: CheckResultSerializer, **error_responses(400)},
     ),
+    free_slots=extend_schema(
+        summary=gettext_lazy("The earliest free slots for some people, with the rooms free then"),
+        request=FreeSlotsInputSerializer,
+        responses={200: FreeSlotsSerializer, **error_responses(400)},
+    ),
     cancel=extend_schema(
         summary=gettext_lazy("Cancel a meeting (the organizer or the office)"),
         request=CancelSerializer,
@@ -133,6 +139,19 @@ class MeetingViewSet(viewsets.GenericViewSet):
         data.pop("override_reason", None)
         clashes = services.meeting_check(actor=request.user, **data)
         return Response(CheckResultSerializer({"conflicts": [c.as_data() for c in clashes]}).data)
+
+    @action(detail=False, methods=["post"], url_path="free-slots")
+    def free_slots(self, request: Request) -> Response:
+        data = _valid(FreeSlotsInputSerializer, request)
+        found = slots.find_free_slots(
+            viewer=request.user,
+            attendee_ids=data["attendees"],
+            duration_minutes=data["duration_minutes"],
+            window_start=data["window_start"],
+            window_end=data["window_end"],
+            min_capacity=data["min_capacity"],
+        )
+        return Response(FreeSlotsSerializer({"slots": [s.as_data() for s in found]}).data)
 
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:

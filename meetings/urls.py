@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import slot_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.meeting_create, name="meeting_create"),
     path("check/", views.meeting_check, name="meeting_check"),
     path("rooms/", views.room_calendar, name="room_calendar"),
+    path("free-slots/", slot_views.free_slots, name="free_slots"),
     path("<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),

@@ -23,6 +23,7 @@ from . import selectors, services
 from .clashes import Clash
 from .forms import CancelForm, MeetingForm
 from .models import AttendeeRole, Meeting, MeetingStatus
+from .slot_forms import prefill_from_query
 
 LIST_SIZE = 100
 
@@ -78,7 +79,8 @@ def _clashes_after(request: HttpRequest, form: MeetingForm, meeting: Meeting | N
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest) -> HttpResponse:
     start = timezone.localtime().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    form = MeetingForm(request.POST or None, initial={"start": start, "end": start + timedelta(hours=1)})
+    initial = {"start": start, "end": start + timedelta(hours=1), **prefill_from_query(request.GET)}
+    form = MeetingForm(request.POST or None, initial=initial)
     error: DomainError | None = None
     clashes: list[Clash] = []
     if request.method == "POST":
