@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import slot_views, views
+from . import slot_views, views, week_views
 
 app_name = "meetings"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("check/", views.meeting_check, name="meeting_check"),
     path("rooms/", views.room_calendar, name="room_calendar"),
     path("free-slots/", slot_views.free_slots, name="free_slots"),
+    path("week/", week_views.my_week, name="my_week"),
     path("<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
