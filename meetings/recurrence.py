@@ -151,7 +151,8 @@ def _each(occurrences: Sequence[Meeting], call: Callable[[Meeting], Any]) -> Non
             if refusal.code != "clash":
                 raise
             refusals.append(refusal)
-            by_date[_day(occurrence.start)] = list(refusal.extra.get("conflicts", []))
+            conflicts = refusal.extra.get("conflicts")
+            by_date[_day(occurrence.start)] = list(conflicts) if isinstance(conflicts, list) else []
     if refusals:
         dates = "、".join(f"{d:%Y-%m-%d}" for d in sorted(by_date))
         message = _("Clashes on %(dates)s. %(clash)s") % {"dates": dates, "clash": refusals[0].message}
