@@ -5,7 +5,8 @@ calls ``Command`` in-process. Run as a script it uses ``config.settings`` and ``
 ``manage.py``.
 
 S: 50 people, 5,000 work items, 5,000 matters, 5,000 documents; M: 500, 200,000, 100,000 and 100,000;
-L: 5,000, 2,000,000, 1,000,000 and 1,000,000 (documents: ``benchmarks/documents_data.py``).
+L: 5,000, 2,000,000, 1,000,000 and 1,000,000 (documents: ``benchmarks/documents_data.py``). Meetings
+(``benchmarks/meetings_data.py``): S 2,000 over 20 rooms, M 20,000 over 100, L 200,000 over 200.
 Matters (交办事项) come in every state, newest ids the most recent, with assisting owners,
 a timeline (assigned, progress, transfers, completion, confirmation) and the ledger rows that
 match them: an open item for each owner of a matter in progress, one for the assigner of a matter
@@ -49,9 +50,11 @@ from django.utils import timezone
 from accounts.models import Department, User, pinyin_keys
 from affairs.models import Matter, MatterAssistant, MatterEvent, MatterEventKind, MatterSource, MatterStatus
 from benchmarks.documents_data import generate_documents
+from benchmarks.meetings_data import ROOM_PREFIX, generate_meetings
 from core import calendar
 from core.enums import Classification, Priority, Urgency
 from documents.models import Document
+from meetings.models import Attendee, Meeting, Room
 from notifications.models import EmailDelivery, Notification, NotificationKind
 from workload import search
 from workload.models import Urge, WorkItem, WorkItemKind, WorkItemStatus
@@ -72,12 +75,32 @@ class Size:
     matters: int
     due: int  # open items due for the reminder scanner at the generation moment
     documents: int = 0  # outgoing documents with versions, rounds, approvals and distributions
+    meetings: int = 0  # meetings with their attendees (benchmarks/meetings_data.py)
+    rooms: int = 0  # meeting rooms the meetings are spread over
 
 
 SIZES = {
-    "S": Size(users=50, departments=6, items=5_000, notifications=2_000, matters=5_000, due=1_000, documents=5_000),
+    "S": Size(
+        users=50,
+        departments=6,
+        items=5_000,
+        notifications=2_000,
+        matters=5_000,
+        due=1_000,
+        documents=5_000,
+        meetings=2_000,
+        rooms=20,
+    ),
     "M": Size(
-        users=500, departments=20, items=200_000, notifications=50_000, matters=100_000, due=1_000, documents=100_000
+        users=500,
+        departments=20,
+        items=200_000,
+        notifications=50_000,
+        matters=100_000,
+        due=1_000,
+        documents=100_000,
+        meetings=20_000,
+        rooms=100,
     ),
     "L": Size(
         users=5_000,
@@ -87,9 +110,13 @@ SIZES = {
         matters=1_000_000,
         due=1_000,
         documents=1_000_000,
+        meetings=200_000,
+        rooms=200,
     ),
     # Not advertised: a tiny size for the generator's own tests.
-    "XS": Size(users=12, departments=3, items=300, notifications=60, matters=60, due=20, documents=40),
+    "XS": Size(
+        users=12, departments=3, items=300, notifications=60, matters=60, due=20, documents=40, meetings=40, rooms=3
+    ),
 }
 
 SURNAMES = (
@@ -234,6 +261,7 @@ class Command(BaseCommand):
         parser.add_argument("--matters", type=int, help="Override the number of matters.")
         parser.add_argument("--due", type=int, help="Override the number of items due for the reminder scanner.")
         parser.add_argument("--documents", type=int, help="Override the number of documents.")
+        parser.add_argument("--meetings", type=int, help="Override the number of meetings.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         size = SIZES[options["size"]]
@@ -255,6 +283,8 @@ class Command(BaseCommand):
             matters=pick("matters"),
             due=pick("due"),
             documents=pick("documents"),
+            meetings=pick("meetings"),
+            rooms=size.rooms,
         )
         self.verbose = options["verbosity"] >= 1
         if options["reset"]:
@@ -282,13 +312,15 @@ class Command(BaseCommand):
         due = self._due(size, rng, now)
         self._notifications(size, people, departments, rng, now)
         generate_documents(self._insert, count=size.documents, departments=departments, people=people, rng=rng, now=now)
+        generate_meetings(self._insert, count=size.meetings, rooms=size.rooms, people=people, rng=rng, now=now)
         indexed = search.rebuild()  # bulk inserts bypass the services that keep the index in step
         self._say(f"  search index: {indexed} entries")
         self._analyze()
         self._say(
             f"Generated {len(departments)} departments, {len(people)} people, {size.matters} matters, "
             f"{size.items} work items ({due} due for the reminder scanner at {now:%Y-%m-%d %H:%M} UTC) and "
-            f"{size.notifications} notifications and {size.documents} documents in {time.monotonic() - started:.1f}s."
+            f"{size.notifications} notifications, {size.documents} documents and {size.meetings} meetings in "
+            f"{time.monotonic() - started:.1f}s."
         )
 
     def _say(self, message: str) -> None:
@@ -310,6 +342,11 @@ class Command(BaseCommand):
             items.delete()
             # Documents cascade to their versions, rounds, opinions, approvals and distributions.
             Document.objects.filter(drafter__in=generated).delete()
+            # Meetings cascade to their attendees; then their rooms.
+            meetings = Meeting.objects.filter(organizer__in=generated)
+            Attendee.objects.filter(meeting__in=meetings).delete()
+            meetings.delete()
+            Room.objects.filter(name__startswith=ROOM_PREFIX).delete()
             matters = Matter.objects.filter(lead__in=generated)
             MatterEvent.objects.filter(matter__in=matters).delete()
             MatterAssistant.objects.filter(matter__in=matters).delete()

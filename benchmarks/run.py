@@ -21,11 +21,18 @@ time over ``BENCH_RUNS`` requests (default 30) and the query count of each page:
   of the documents) and a rare pair (held to ≤ 100 ms at M);
 - the reminder scanner: one ``scan_work_items(batch=1000)`` pass at the generation moment, when
   about 1,000 items are due, inside a transaction rolled back after each run (every run sees the
-  same due items), and the query plan of its claim query.
+  same due items), and the query plan of its claim query;
+- meetings (``measure_meetings``): the clash check of a booking in a taken room with 10 attendees
+  (``meetings.clashes.find_clashes``: its server time, and the database time of the same queries'
+  raw SQL run through a cursor), the free-slot finder for 10 attendees over two weeks
+  (``POST /api/v1/meetings/free-slots/``), and booking creation (``meeting_create`` with a room and
+  10 attendees, rolled back after each run).
 
 Targets (PASS/MISS): equal query counts at every size; time at M ≤ 1.2 × time at S; deep page ≤
 1.2 × page 1; 我的工作台 and the work-item API ≤ 4 × the minimal view, the matter list pages ≤ 8 ×;
-the scanner at L ≤ 1.2 × M, its claim query through the index ``wi_open_next_reminder``.
+the scanner at L ≤ 1.2 × M, its claim query through the index ``wi_open_next_reminder``; the clash
+check's database time at L ≤ 5 ms and ≤ 1.2 × M, the free-slot finder at L ≤ 100 ms, equal query
+counts of the check, the finder and a booking at every size.
 
 Usage: ``.venv/bin/python benchmarks/run.py [--sizes S,M,L] [--runs 30] [--scan-runs 5]``.
 """
@@ -38,6 +45,7 @@ import subprocess
 import sys
 import time
 from base64 import b64encode
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -80,6 +88,9 @@ SEARCH_KEYS = ["search", "search_api", "search_rare"]
 TARGET_SEARCH_MS_AT_M = 100.0
 TARGET_DEEP_OVER_FIRST = 1.2
 TARGET_SCAN_L_OVER_M = 1.2
+TARGET_CLASH_DB_MS_AT_L = 5.0
+TARGET_CLASH_L_OVER_M = 1.2
+TARGET_FREE_SLOTS_MS_AT_L = 100.0
 SCAN_BATCH = 1000
 SCANNER_INDEX = "wi_open_next_reminder"
 DEEP_SHARE = 0.9
@@ -194,6 +205,195 @@ def measure_scanner(scan_runs: int) -> dict[str, Any]:
     }
 
 
+def measure_meetings(runs: int) -> dict[str, Any]:
+    """The clash check, the free-slot finder and booking creation on the generated meetings."""
+    from django.db import connection, transaction
+    from django.test import Client
+
+    from accounts.models import User
+    from benchmarks.generate import USERNAME_PREFIX, generation_moment
+    from meetings.clashes import Invitee, find_clashes
+    from meetings.models import Meeting, MeetingStatus, Room
+    from meetings.services import meeting_create
+    from meetings.slots import find_free_slots
+
+    moment = generation_moment()
+    if moment is None:
+        raise SystemExit("no generated data")
+    generated = User.objects.filter(username__startswith=USERNAME_PREFIX, is_leader=False).order_by("username")
+    people = list(generated[10:20])
+    organizer = people[0]
+    invitees = [Invitee(user=p) for p in people]
+    # A booking in a room that is taken then: the first scheduled meeting after the generation moment.
+    taken = (
+        Meeting.objects.filter(room__name__startswith="gen-", room_exclusive=True, status=MeetingStatus.SCHEDULED)
+        .filter(start__gte=moment)
+        .select_related("room")
+        .order_by("start", "id")
+        .first()
+    )
+    if taken is None or taken.room is None:
+        raise SystemExit("no generated meeting ahead of the generation moment")
+    room: Room = taken.room
+
+    def check() -> list[Any]:
+        return find_clashes(viewer=organizer, start=taken.start, end=taken.end, room=room, invitees=invitees)
+
+    captured: list[tuple[str, Any]] = []
+
+    def capture(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        captured.append((sql, params))
+        return execute(sql, params, many, context)
+
+    check()  # warm-up
+    with connection.execute_wrapper(capture):
+        clashes = check()
+    server = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        check()
+        server.append((time.perf_counter() - t0) * 1000)
+    raw = []
+    with connection.cursor() as cursor:
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            for sql, params in captured:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+            raw.append((time.perf_counter() - t0) * 1000)
+
+    # The free-slot finder for the 10 over two weeks from the next Monday, through the API.
+    local = moment.astimezone(timezone_of_settings())
+    monday = (local + timedelta(days=7 - local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    body = {
+        "attendees": [p.pk for p in people],
+        "duration_minutes": 60,
+        "window_start": monday.isoformat(),
+        "window_end": (monday + timedelta(days=14)).isoformat(),
+    }
+    client = Client()
+    client.force_login(organizer)
+
+    def free_slots() -> Any:
+        response = client.post("/api/v1/meetings/free-slots/", body, content_type="application/json")
+        if response.status_code != 200:
+            raise SystemExit(f"free-slots answered {response.status_code}: {response.content[:300]!r}")
+        return response
+
+    for _ in range(3):
+        free_slots()
+    executed = 0
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        nonlocal executed
+        executed += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        slots = free_slots().json()["slots"]
+    slot_queries = executed
+    slot_timings = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        free_slots()
+        slot_timings.append((time.perf_counter() - t0) * 1000)
+
+    # Booking creation in the first free slot's first room (the people free then), rolled back.
+    found = find_free_slots(
+        viewer=organizer,
+        attendee_ids=body["attendees"],
+        duration_minutes=60,
+        window_start=monday,
+        window_end=monday + timedelta(days=14),
+    )
+    if not found:
+        raise SystemExit("no free slot for the booking benchmark")
+    slot = found[0]
+
+    def book() -> float:
+        with transaction.atomic():
+            t0 = time.perf_counter()
+            meeting_create(
+                actor=organizer,
+                title="基准测试会议",
+                start=slot.start,
+                end=slot.end,
+                room=slot.rooms[0],
+                attendees=invitees,
+            )
+            elapsed = (time.perf_counter() - t0) * 1000
+            transaction.set_rollback(True)
+        return elapsed
+
+    book()
+    executed = 0
+    with connection.execute_wrapper(count):
+        book()
+    book_queries = executed
+    book_timings = [book() for _ in range(runs)]
+    return {
+        "meetings": Meeting.objects.count(),
+        "rooms": Room.objects.count(),
+        "clashes": len(clashes),
+        "check_ms": statistics.median(server),
+        "check_db_ms": statistics.median(raw),
+        "check_queries": len(captured),
+        "slots": len(slots),
+        "slots_ms": statistics.median(slot_timings),
+        "slots_queries": slot_queries,
+        "book_ms": statistics.median(book_timings),
+        "book_queries": book_queries,
+    }
+
+
+def timezone_of_settings() -> Any:
+    from django.utils import timezone
+
+    return timezone.get_default_timezone()
+
+
+def replace_meetings(size: str) -> None:
+    """Generate the meetings of ``size`` again (and only them), for the generated people."""
+    import random
+
+    from django.db import transaction
+
+    from accounts.models import User
+    from benchmarks.generate import BATCH, SIZES, USERNAME_PREFIX, generation_moment
+    from benchmarks.meetings_data import ROOM_PREFIX, generate_meetings
+    from meetings.models import Attendee, Meeting, Room
+
+    generated = User.objects.filter(username__startswith=USERNAME_PREFIX)
+    with transaction.atomic():
+        meetings = Meeting.objects.filter(organizer__in=generated)
+        Attendee.objects.filter(meeting__in=meetings).delete()
+        meetings.delete()
+        Room.objects.filter(name__startswith=ROOM_PREFIX).delete()
+
+    def insert(model: Any, rows: Any, total: int, label: str) -> None:
+        batch: list[Any] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == BATCH:
+                model.objects.bulk_create(batch)
+                batch = []
+        model.objects.bulk_create(batch)
+        print(f"  {label}: {total}", file=sys.stderr, flush=True)
+
+    wanted = SIZES[size]
+    moment = generation_moment()
+    if moment is None:
+        raise SystemExit("no generated data")
+    generate_meetings(
+        insert,
+        count=wanted.meetings,
+        rooms=wanted.rooms,
+        people=list(generated.order_by("username")),
+        rng=random.Random(20251),
+        now=moment,
+    )
+
+
 def measure(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
     url = bench_database_url(size)
     if url:
@@ -221,6 +421,7 @@ def measure(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
     from affairs.selectors import matter_list
     from benchmarks.generate import SIZES, USERNAME_PREFIX, Command, generation_moment
     from documents.models import Approval, ApprovalStatus, Document, DocumentStatus
+    from meetings.models import Meeting
     from workload.models import SearchEntry, WorkItem
     from workload.reminders import due_work_items_query
 
@@ -246,6 +447,9 @@ def measure(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
     )
     if not current:
         call_command(Command(), size=size, reset=True, verbosity=1, stdout=sys.stderr)
+    elif Meeting.objects.filter(organizer__in=generated).count() != wanted.meetings:
+        # Data generated before meetings were: add them alone rather than everything again.
+        replace_meetings(size)
     generation_s = time.monotonic() - started
 
     # A typical person: staff (not a leader, not a head) with the median number of open items.
@@ -346,6 +550,7 @@ def measure(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
         "generation_s": generation_s,
         "endpoints": results,
         "scanner": measure_scanner(scan_runs),
+        "meetings": measure_meetings(runs),
     }
 
 
@@ -428,6 +633,25 @@ def report(results: list[dict[str, Any]], runs: int, scan_runs: int) -> list[str
             f"{sc['queries']:>8}  {index}"
         )
 
+    lines.append("")
+    lines.append(
+        "Meetings: clash check (taken room + 10 attendees), free slots (10 attendees, two weeks, API), "
+        f"booking (room + 10 attendees, rolled back); median of {runs}"
+    )
+    header = (
+        f"{'size':<5} {'meetings':>9} {'check ms':>9} {'check DB ms':>12} {'queries':>8} "
+        f"{'free-slots ms':>14} {'slots':>6} {'queries':>8} {'booking ms':>11} {'queries':>8}"
+    )
+    lines.append(header)
+    lines.append("-" * len(header))
+    for r in results:
+        mt = r["meetings"]
+        lines.append(
+            f"{r['size']:<5} {mt['meetings']:>9,} {mt['check_ms']:>9.2f} {mt['check_db_ms']:>12.2f} "
+            f"{mt['check_queries']:>8} {mt['slots_ms']:>14.2f} {mt['slots']:>6} {mt['slots_queries']:>8} "
+            f"{mt['book_ms']:>11.2f} {mt['book_queries']:>8}"
+        )
+
     targets: list[tuple[str, bool]] = []
     for key in PAGES:
         counts = [r["endpoints"][key]["queries"] for r in results]
@@ -462,6 +686,32 @@ def report(results: list[dict[str, Any]], runs: int, scan_runs: int) -> list[str
         ratio = by_size["L"]["scanner"]["median_ms"] / by_size["M"]["scanner"]["median_ms"]
         targets.append((f"scanner: time L/M = {ratio:.2f} (≤ {TARGET_SCAN_L_OVER_M})", ratio <= TARGET_SCAN_L_OVER_M))
 
+    for key, label in (("check_queries", "clash check"), ("slots_queries", "free slots"), ("book_queries", "booking")):
+        counts = [r["meetings"][key] for r in results]
+        targets.append((f"{label}: equal query counts ({', '.join(map(str, counts))})", len(set(counts)) == 1))
+    if "L" in by_size:
+        db_ms = by_size["L"]["meetings"]["check_db_ms"]
+        targets.append(
+            (
+                f"clash check: L database time {db_ms:.2f} ms (≤ {TARGET_CLASH_DB_MS_AT_L:g})",
+                db_ms <= TARGET_CLASH_DB_MS_AT_L,
+            )
+        )
+        slots_ms = by_size["L"]["meetings"]["slots_ms"]
+        targets.append(
+            (
+                f"free slots: L median {slots_ms:.1f} ms (≤ {TARGET_FREE_SLOTS_MS_AT_L:g})",
+                slots_ms <= TARGET_FREE_SLOTS_MS_AT_L,
+            )
+        )
+        if "M" in by_size:
+            ratio = db_ms / by_size["M"]["meetings"]["check_db_ms"]
+            targets.append(
+                (
+                    f"clash check: database time L/M = {ratio:.2f} (≤ {TARGET_CLASH_L_OVER_M})",
+                    ratio <= TARGET_CLASH_L_OVER_M,
+                )
+            )
     lines.append("")
     lines.append("Targets")
     width = max(len(text) for text, _ok in targets) + 2
@@ -475,6 +725,11 @@ def report(results: list[dict[str, Any]], runs: int, scan_runs: int) -> list[str
         notes.append(f"scanner time L/M: L was not run (BENCH_SIZES=S,M,L adds it); measured {sizes}")
     for note in notes:
         lines.append(f"  ({note})")
+    if "L" not in by_size:
+        notes.append(
+            "meetings at L: not run; the clash check's database time and the free-slot finder's targets are "
+            "for L (the table above has the sizes measured)"
+        )
     misses = sum(1 for _text, ok in targets if not ok)
     lines.append(f"  {len(targets) - misses} PASS, {misses} MISS")
 

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from core.api import error_responses, object_id
 
-from . import selectors, services
+from . import recurrence, selectors, services, slots
 from .filters import MeetingFilter
 from .models import Meeting, Room
 from .serializers import (
@@ -30,6 +30,7 @@ from .serializers import (
     RoomCreateSerializer,
     RoomSerializer,
 )
+from .slot_serializers import FreeSlotsInputSerializer, FreeSlotsSerializer
 
 _CLASH = {409: OpenApiResponse(ClashErrorSerializer, description=gettext_lazy("A clash: see `conflicts`."))}
 
@@ -90,6 +91,11 @@ class RoomViewSet(viewsets.GenericViewSet):
         request=MeetingInputSerializer,
         responses={200: CheckResultSerializer, **error_responses(400)},
     ),
+    free_slots=extend_schema(
+        summary=gettext_lazy("The earliest free slots for some people, with the rooms free then"),
+        request=FreeSlotsInputSerializer,
+        responses={200: FreeSlotsSerializer, **error_responses(400)},
+    ),
     cancel=extend_schema(
         summary=gettext_lazy("Cancel a meeting (the organizer or the office)"),
         request=CancelSerializer,
@@ -115,8 +121,14 @@ class MeetingViewSet(viewsets.GenericViewSet):
 
     def create(self, request: Request) -> Response:
         data = _valid(MeetingInputSerializer, request)
-        meeting = services.meeting_create(actor=request.user, **data)
-        return self._detail(meeting.pk, status_code=status.HTTP_201_CREATED)
+        repeat = data.pop("recurrence", None)
+        if repeat is None:
+            meeting = services.meeting_create(actor=request.user, **data)
+            return self._detail(meeting.pk, status_code=status.HTTP_201_CREATED)
+        series = recurrence.meeting_create_series(actor=request.user, **repeat, **data)
+        response = self._detail(series[0].pk, status_code=status.HTTP_201_CREATED)
+        response.data["occurrences"] = [m.pk for m in series]
+        return response
 
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(MeetingDetailSerializer(self._meeting(pk)).data)
@@ -124,19 +136,36 @@ class MeetingViewSet(viewsets.GenericViewSet):
     def partial_update(self, request: Request, pk: str) -> Response:
         meeting = self._meeting(pk)
         data = _valid(MeetingPatchSerializer, request, partial=True)
-        services.meeting_reschedule(actor=request.user, meeting=meeting, **data)
+        recurrence.meeting_reschedule_scoped(actor=request.user, meeting=meeting, **data)
         return self._detail(meeting.pk)
 
     @action(detail=False, methods=["post"])
     def check(self, request: Request) -> Response:
         data = _valid(MeetingInputSerializer, request)
         data.pop("override_reason", None)
+        repeat = data.pop("recurrence", None)
+        if repeat is not None:  # every occurrence's clashes, each with its date
+            by_date = recurrence.series_check(actor=request.user, **repeat, **data)
+            return Response(CheckResultSerializer({"conflicts": recurrence.flat_conflicts(by_date)}).data)
         clashes = services.meeting_check(actor=request.user, **data)
         return Response(CheckResultSerializer({"conflicts": [c.as_data() for c in clashes]}).data)
+
+    @action(detail=False, methods=["post"], url_path="free-slots")
+    def free_slots(self, request: Request) -> Response:
+        data = _valid(FreeSlotsInputSerializer, request)
+        found = slots.find_free_slots(
+            viewer=request.user,
+            attendee_ids=data["attendees"],
+            duration_minutes=data["duration_minutes"],
+            window_start=data["window_start"],
+            window_end=data["window_end"],
+            min_capacity=data["min_capacity"],
+        )
+        return Response(FreeSlotsSerializer({"slots": [s.as_data() for s in found]}).data)
 
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
         meeting = self._meeting(pk)
         data = _valid(CancelSerializer, request)
-        services.meeting_cancel(actor=request.user, meeting=meeting, **data)
+        recurrence.meeting_cancel_scoped(actor=request.user, meeting=meeting, **data)
         return self._detail(meeting.pk)

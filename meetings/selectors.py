@@ -58,7 +58,7 @@ def meeting_get(*, user: Any, pk: int) -> Meeting:
     attendees = Attendee.objects.select_related("user", "delegate").order_by("role", "id")
     meeting = (
         meetings_visible(user=user)
-        .select_related("room", "organizer", "department")
+        .select_related("room", "organizer", "department", "series")
         .prefetch_related(Prefetch("attendees", queryset=attendees))
         .filter(pk=pk)
         .first()

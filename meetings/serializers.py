@@ -12,7 +12,8 @@ from core.enums import Classification
 from core.validators import single_line
 
 from .clashes import ClashKind, Invitee
-from .models import Attendee, AttendeeRole, Meeting, MeetingKind, Room
+from .models import Attendee, AttendeeRole, Meeting, MeetingKind, Room, SeriesFrequency
+from .recurrence import MAX_OCCURRENCES, SCOPES
 
 _MAX_ID = 2**63 - 1
 
@@ -38,6 +39,13 @@ class AttendeeInputSerializer(StrictSerializer):
     role = serializers.ChoiceField(choices=AttendeeRole.choices, required=False, default=AttendeeRole.REQUIRED)
 
 
+class RecurrenceSerializer(StrictSerializer):
+    """``meetings.recurrence``: occurrences on working days only, ``count`` meetings in all."""
+
+    freq = serializers.ChoiceField(choices=SeriesFrequency.choices)
+    count = serializers.IntegerField(min_value=2, max_value=MAX_OCCURRENCES)
+
+
 class MeetingInputSerializer(StrictSerializer):
     """The body of create, check and (every field optional) PATCH."""
 
@@ -60,15 +68,7 @@ class MeetingInputSerializer(StrictSerializer):
     )
     description = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
     override_reason = serializers.CharField(max_length=1000, required=False, default="", allow_blank=True)
-    recurrence = serializers.JSONField(
-        required=False,
-        help_text=_("Recurring meetings are not supported yet: a body with this key is refused (400)."),
-    )
-
-    def validate_recurrence(self, value: Any) -> Any:
-        raise serializers.ValidationError(
-            _("Recurring meetings are not supported yet: schedule each occurrence on its own.")
-        )
+    recurrence = RecurrenceSerializer(required=False, help_text=_("A recurring meeting: one meeting per occurrence."))
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         if "attendees" in data:
@@ -77,7 +77,13 @@ class MeetingInputSerializer(StrictSerializer):
 
 
 class MeetingPatchSerializer(MeetingInputSerializer):
-    """PATCH: only the fields given change (``partial=True``; no defaults apply)."""
+    """PATCH: only the fields given change (``partial=True``; no defaults apply). ``scope``: this
+    occurrence of a series only (the default) or it and all following."""
+
+    scope = serializers.ChoiceField(choices=SCOPES, required=False)
+
+    def validate_recurrence(self, value: Any) -> Any:
+        raise serializers.ValidationError(_("A meeting's recurrence cannot be changed; cancel and schedule anew."))
 
 
 class AttendeeSerializer(serializers.ModelSerializer):
@@ -124,6 +130,7 @@ class ConflictSerializer(serializers.Serializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
     user = serializers.IntegerField(required=False)
+    date = serializers.DateField(required=False, help_text=_("The occurrence's date, for a recurring meeting."))
     title = serializers.CharField(allow_null=True)
     organizer = serializers.CharField(allow_null=True)
 
@@ -142,3 +149,4 @@ class ClashErrorSerializer(serializers.Serializer):
 
 class CancelSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+    scope = serializers.ChoiceField(choices=SCOPES, required=False, default="one")

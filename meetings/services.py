@@ -40,7 +40,7 @@ from .clashes import (
     room_held_until,
     room_overlaps_exist,
 )
-from .models import Attendee, AttendeeResponse, AttendeeRole, Meeting, MeetingKind, MeetingStatus, Room
+from .models import Attendee, AttendeeResponse, AttendeeRole, Meeting, MeetingKind, MeetingSeries, MeetingStatus, Room
 from .reminders import meeting_reminders_sync
 
 ROOM_CONSTRAINT = "meeting_room_no_overlap"
@@ -390,9 +390,11 @@ def meeting_create(
     description: str = "",
     override_reason: str = "",
     department: Department | None = None,
+    series: MeetingSeries | None = None,
 ) -> Meeting:
     """Schedule a meeting. Refused (409 ``clash``) when its room is held then, or when a required
-    attendee or a leader is busy then and no ``override_reason`` is given (it is recorded)."""
+    attendee or a leader is busy then and no ``override_reason`` is given (it is recorded).
+    ``series``: as an occurrence of it (``meetings.recurrence``)."""
     override_reason = override_reason.strip()
     plan = _validate(
         actor,
@@ -415,6 +417,7 @@ def meeting_create(
         override_reason=override_reason if overridden else "",
         room_held_until=room_held_until(plan.room, plan.end),
         room_exclusive=holds_room_exclusively(plan.room),
+        series=series,
         created_at=now,
         updated_at=now,
     )

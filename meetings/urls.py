@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import calendar_views, urls_followup, views
+from . import calendar_views, slot_views, urls_followup, views, week_views
 
 app_name = "meetings"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("new/", views.meeting_create, name="meeting_create"),
     path("check/", views.meeting_check, name="meeting_check"),
     path("rooms/", views.room_calendar, name="room_calendar"),
+    path("free-slots/", slot_views.free_slots, name="free_slots"),
+    path("week/", week_views.my_week, name="my_week"),
     path("<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),

@@ -19,11 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import DomainError, ValidationError
 from core.filters import parse_id
 
-from . import selectors, services
+from . import recurrence, selectors, services
 from .clashes import Clash
 from .forms import CancelForm, MeetingForm
 from .models import AttendeeRole, Meeting, MeetingStatus
 from .pages_followup import followup_sections
+from .recurrence_forms import ScopedCancelForm, SeriesMeetingForm
+from .slot_forms import prefill_from_query
 
 LIST_SIZE = 100
 
@@ -66,12 +68,10 @@ def _form_page(
     )
 
 
-def _clashes_after(request: HttpRequest, form: MeetingForm, meeting: Meeting | None) -> list[Clash]:
+def _clashes_after(request: HttpRequest, form: SeriesMeetingForm, meeting: Meeting | None) -> list[Clash]:
     """The clash list to show beside a refusal (a read: the same check the service made)."""
-    kwargs = form.service_kwargs()
-    kwargs.pop("override_reason", None)
     try:
-        return services.meeting_check(actor=request.user, exclude=meeting, **kwargs)  # type: ignore[arg-type]
+        return form.check(request.user, meeting)  # type: ignore[arg-type]
     except DomainError:
         return []
 
@@ -79,14 +79,13 @@ def _clashes_after(request: HttpRequest, form: MeetingForm, meeting: Meeting | N
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest) -> HttpResponse:
     start = timezone.localtime().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    form = MeetingForm(request.POST or None, initial={"start": start, "end": start + timedelta(hours=1)})
+    initial = {"start": start, "end": start + timedelta(hours=1), **prefill_from_query(request.GET)}
+    form = SeriesMeetingForm(request.POST or None, initial=initial)
     error: DomainError | None = None
     clashes: list[Clash] = []
     if request.method == "POST":
         if form.is_valid():
-            meeting, error = _attempt(
-                form, lambda: services.meeting_create(actor=request.user, **form.service_kwargs())
-            )
+            meeting, error = _attempt(form, lambda: form.create(request.user))  # type: ignore[arg-type]
             if meeting is not None:
                 messages.success(request, _("The meeting is scheduled; the attendees are invited."))
                 return redirect(meeting)
@@ -104,13 +103,11 @@ def meeting_check(request: HttpRequest) -> HttpResponse:
     if "meeting" in request.GET:
         pk = parse_id(request.GET["meeting"])
         meeting = selectors.meeting_get(user=request.user, pk=pk or 0)
-    form = MeetingForm(request.POST)
+    form = SeriesMeetingForm(request.POST)
     clashes: list[Clash] = []
     problem = ""
     if form.is_valid():
-        kwargs = form.service_kwargs()
-        kwargs.pop("override_reason", None)
-        clashes, error = _attempt(None, lambda: services.meeting_check(actor=request.user, exclude=meeting, **kwargs))
+        clashes, error = _attempt(None, lambda: form.check(request.user, meeting))  # type: ignore[arg-type]
         problem = error.message if error is not None else ""
     return render(request, "meetings/_clashes.html", {"clashes": clashes or [], "problem": problem, "checked": True})
 
@@ -160,14 +157,14 @@ def _initial(meeting: Meeting) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
-    form = MeetingForm(request.POST or None, initial=_initial(meeting))
+    form = SeriesMeetingForm(request.POST or None, initial=_initial(meeting))
     error: DomainError | None = None
     clashes: list[Clash] = []
     if request.method == "POST":
         if form.is_valid():
             done, error = _attempt(
                 form,
-                lambda: services.meeting_reschedule(actor=request.user, meeting=meeting, **form.service_kwargs()),
+                lambda: form.reschedule(request.user, meeting),  # type: ignore[arg-type]
             )
             if done is not None:
                 messages.success(request, _("The meeting is changed; the attendees are told."))
@@ -182,9 +179,19 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
-    form = CancelForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    _done, error = _attempt(None, lambda: services.meeting_cancel(actor=request.user, meeting=meeting, reason=reason))
+    form = ScopedCancelForm(request.POST)
+    valid = form.is_valid()
+    reason = form.cleaned_data["reason"] if valid else ""
+    scope = (form.cleaned_data["scope"] if valid else "") or recurrence.SCOPE_ONE
+    _done, error = _attempt(
+        None,
+        lambda: recurrence.meeting_cancel_scoped(
+            actor=request.user,  # type: ignore[arg-type]
+            meeting=meeting,
+            reason=reason,
+            scope=scope,
+        ),
+    )
     if error is not None:
         messages.error(request, error.message)
     else:
