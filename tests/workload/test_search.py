@@ -254,7 +254,7 @@ def test_the_page_pages_on_from_a_position_and_back(client_of, bureau):
     with translation.override("en"):
         first = page(client, "值班").content.decode()
     assert hit_ids(first) == [str(pk) for pk in reversed(made[3:])]  # equal rank: newest first
-    assert "More than 20 results" in first and 'id="search-previous"' not in first
+    assert "超过 20 条结果" in first and 'id="search-previous"' not in first
     next_link = re.search(r'href="\?([^"]+)" id="search-next"', first).group(1).replace("&amp;", "&")
     second = client.get(reverse("workload:search") + "?" + next_link).content.decode()
     assert hit_ids(second) == [str(pk) for pk in reversed(made[:3])]
