@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -620,3 +621,60 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "") -> Meetin
     )
     meeting.status, meeting.sequence = locked.status, locked.sequence
     return locked
+
+
+# --- Invitations that were never answered -------------------------------------------------------
+
+NO_REPLY_OUTCOME = "no_reply"
+
+
+def invitations_lapse(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Close the reply items of meetings that have started: an invitation is answered before the
+    meeting, so whoever has not replied by its start is recorded as "no reply" (the attendee's reply
+    stays 未回复 on the meeting page) and the item leaves their desk quietly — no withdrawal notice,
+    and never the ledger's overdue reminders or escalation for a meeting that is past. Delegates'
+    unacknowledged items close the same way. One transaction per meeting, audited; returns how many
+    items were closed. Run every minute by beat (``meetings.tasks.lapse_invitations``)."""
+    now = now or timezone.now()
+    meeting_type = ContentType.objects.get_for_model(Meeting)
+    # Reply items are due at their meeting's start (None when opened after it): the open-items
+    # due index finds them; the meeting's own start decides.
+    started = Meeting.objects.filter(start__lte=now).values("pk")
+    meeting_ids = list(
+        WorkItem.objects.filter(
+            Q(due_at__lte=now) | Q(due_at__isnull=True),
+            status=WorkItemStatus.OPEN,
+            kind=WorkItemKind.MEETING,
+            target_type=meeting_type,
+            target_id__in=started,
+        )
+        .values_list("target_id", flat=True)
+        .distinct()
+        .order_by("target_id")[:batch]
+    )
+    closed = 0
+    for meeting in Meeting.objects.filter(pk__in=meeting_ids):
+        closed += _lapse_meeting_invitations(meeting, now=now)
+    return closed
+
+
+@transaction.atomic
+def _lapse_meeting_invitations(meeting: Meeting, *, now: datetime) -> int:
+    locked = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
+    if locked.start > now:
+        return 0  # moved later since it was found
+    settled = workitems_settle_for_target(
+        target=locked,
+        kind=WorkItemKind.MEETING,
+        status=WorkItemStatus.CANCELLED,
+        outcome=NO_REPLY_OUTCOME,
+        notify=False,
+    )
+    if settled:
+        audit_record(
+            actor=None,
+            verb="meeting.replies_lapse",
+            target=locked,
+            data={"no_reply": sorted(item.assignee_id for item in settled)},
+        )
+    return len(settled)
