@@ -186,8 +186,13 @@ def meeting_reschedule_scoped(*, actor: User, meeting: Meeting, scope: str = SCO
 
 @transaction.atomic
 def meeting_cancel_scoped(*, actor: User, meeting: Meeting, scope: str = SCOPE_ONE, reason: str = "") -> Meeting:
-    """Cancel one occurrence, or it and every later scheduled one of its series."""
-    for occurrence in _scope(meeting, scope):
-        services.meeting_cancel(actor=actor, meeting=occurrence, reason=reason)
+    """Cancel one occurrence, or it and every later scheduled one of its series. Each person
+    concerned is told once for the whole batch (the dates listed), not once per occurrence."""
+    occurrences = _scope(meeting, scope)
+    cancelled = [
+        services.meeting_cancel(actor=actor, meeting=occurrence, reason=reason, notify=False)
+        for occurrence in occurrences
+    ]
+    services.meetings_cancelled_notify(actor=actor, meetings=cancelled, reason=reason.strip()[:500])
     meeting.refresh_from_db()
     return meeting
