@@ -19,6 +19,12 @@ app.conf.beat_schedule = {
         "schedule": schedule(run_every=60),
         "options": {"expires": 55},
     },
+    "lapse-meeting-invitations": {
+        # Reply items of meetings that have started close as "no reply" (meetings.services).
+        "task": "meetings.tasks.lapse_invitations",
+        "schedule": schedule(run_every=60),
+        "options": {"expires": 55},
+    },
     "sweep-robot-deliveries": {
         # Chat-robot posts whose nudge was lost or whose back-off has passed (least-tried first).
         "task": "notifications.tasks.sweep_robot_deliveries",

@@ -30,6 +30,7 @@ from .serializers_followup import (
     AgendaDecideSerializer,
     AgendaItemInputSerializer,
     AgendaItemSerializer,
+    AgendaMoveSerializer,
     AgendaPublishedSerializer,
     AttendanceSerializer,
     DecisionCreatedSerializer,
@@ -198,7 +199,7 @@ class MeetingFollowupViewSet(viewsets.GenericViewSet):
 
 @extend_schema(tags=["meetings"])
 class AgendaItemViewSet(viewsets.GenericViewSet):
-    """``/agenda-items/{id}/decide/``: the organizer's decision on a proposed item."""
+    """``/agenda-items/{id}/decide/``: the organizer's decision on a proposed item; ``move``: its place."""
 
     queryset = AgendaItem.objects.none()
     pagination_class = None
@@ -213,6 +214,18 @@ class AgendaItemViewSet(viewsets.GenericViewSet):
         item = reads.agenda_item_get(user=request.user, pk=object_id(pk))
         data = _valid(AgendaDecideSerializer, request)
         writes.agenda_item_decide(actor=request.user, item=item, **data)
+        return Response(AgendaItemSerializer(reads.agenda_item_detail(user=request.user, pk=item.pk)).data)
+
+    @extend_schema(
+        summary=gettext_lazy("Move an accepted agenda item to another place (the organizer or the office)"),
+        request=AgendaMoveSerializer,
+        responses={200: AgendaItemSerializer, **error_responses(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def move(self, request: Request, pk: str) -> Response:
+        item = reads.agenda_item_get(user=request.user, pk=object_id(pk))
+        data = _valid(AgendaMoveSerializer, request)
+        writes.agenda_item_move(actor=request.user, item=item, **data)
         return Response(AgendaItemSerializer(reads.agenda_item_detail(user=request.user, pk=item.pk)).data)
 
 

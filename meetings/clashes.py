@@ -9,7 +9,7 @@ may not see is reported as "busy" only, without title, organizer or meeting id.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import models
@@ -49,6 +49,8 @@ class Clash:
     organizer: str | None = None
     user: User | None = None
     room: Room | None = None
+    # The occurrence of a recurring meeting that has this clash (the live check lists them by date).
+    occurrence_date: date | None = None
 
     @property
     def hard(self) -> bool:

@@ -1,8 +1,9 @@
-"""Demo meetings for ``manage.py seed_demo``: rooms, a weekly office meeting (with replies and a
-published agenda), a coordination meeting (with positions, a resolution, minutes and a decision
-followed as a matter) and a private talk. Idempotent (a room or meeting whose name or title exists
-is left alone, and so is a meeting's follow-up once it has some); everything goes through the
-services, so work items, notifications and the audit log are real."""
+"""Demo meetings for ``manage.py seed_demo``: rooms, a weekly office meeting (a recurring series
+of ``WEEKLY_COUNT`` occurrences; replies and a published agenda on the next one), a coordination
+meeting (with positions, a resolution, minutes and a decision followed as a matter) and a private
+talk. Idempotent (a room or meeting whose name or title exists is left alone, and so is a meeting's
+follow-up once it has some); everything goes through the services, so work items, notifications
+and the audit log are real."""
 
 from datetime import datetime, time
 
@@ -13,8 +14,12 @@ from core import calendar
 
 from . import services_followup as followup
 from .clashes import Invitee
-from .models import AgendaItem, AttendeeRole, Decision, Meeting, MeetingKind, Room
+from .models import AgendaItem, AttendeeRole, Decision, Meeting, MeetingKind, MeetingStatus, Room, SeriesFrequency
+from .recurrence import meeting_create_series
 from .services import meeting_create, room_create
+
+WEEKLY_TITLE = "局长办公会（每周例会）"
+WEEKLY_COUNT = 8  # two months of weekly meetings
 
 # name, location, capacity, equipment, allow overlap, set-up buffer (minutes)
 ROOMS = [
@@ -53,20 +58,26 @@ def seed(people: dict[str, User], departments: dict[str, Department]) -> int:
     def required(*usernames: str) -> list[Invitee]:
         return [Invitee(people[u], AttendeeRole.REQUIRED) for u in usernames if u in people]
 
-    meetings = [
-        {
-            "title": "局长办公会（每周例会）",
-            "kind": MeetingKind.OFFICE,
-            "organizer": "chenjg",
-            "room": "第一会议室",
-            "start": _at(1, 9),
-            "end": _at(1, 10, 30),
-            "attendees": [
+    if not Meeting.objects.filter(title=WEEKLY_TITLE).exists() and "chenjg" in people:
+        # The weekly office meeting is a real series: one stored meeting per week (holidays skipped).
+        meeting_create_series(
+            actor=people["chenjg"],
+            title=WEEKLY_TITLE,
+            kind=MeetingKind.OFFICE,
+            room=rooms["第一会议室"],
+            start=_at(1, 9),
+            end=_at(1, 10, 30),
+            freq=SeriesFrequency.WEEKLY,
+            count=WEEKLY_COUNT,
+            attendees=[
                 *required("wangjp", "yangzg", "gaoxy", "limh", "sunzq", "zhangwt"),
-                Invitee(people["liuf"], AttendeeRole.OPTIONAL),
+                *([Invitee(people["liuf"], AttendeeRole.OPTIONAL)] if "liuf" in people else []),
             ],
-            "description": "议题：一、本周重点工作；二、档案数字化进度；三、其他事项。",
-        },
+            description="议题：一、本周重点工作；二、档案数字化进度；三、其他事项。",
+            override_reason="演示数据",
+        )
+        created += WEEKLY_COUNT
+    meetings = [
         {
             "title": "办公用房调整协调会",
             "kind": MeetingKind.COORDINATION,
@@ -103,8 +114,8 @@ def _seed_followup(people: dict[str, User], departments: dict[str, Department]) 
     """Replies and an accepted, published agenda for the weekly meeting; positions, a resolution,
     published minutes and a decision (a matter on 李明华's desk) for the coordination meeting."""
     created = 0
-    weekly = Meeting.objects.filter(title="局长办公会（每周例会）").first()
-    if weekly is not None and not AgendaItem.objects.filter(meeting=weekly).exists() and weekly.start > timezone.now():
+    weekly = next_weekly_meeting()
+    if weekly is not None and not AgendaItem.objects.filter(meeting__title=WEEKLY_TITLE).exists():
         for username, response, delegate in [
             ("wangjp", "accept", None),
             ("yangzg", "accept", None),
@@ -171,6 +182,15 @@ def _seed_followup(people: dict[str, User], departments: dict[str, Department]) 
             )
             created += 1
     return created
+
+
+def next_weekly_meeting() -> Meeting | None:
+    """The weekly office meeting's next scheduled occurrence (the one the agenda is for)."""
+    return (
+        Meeting.objects.filter(title=WEEKLY_TITLE, status=MeetingStatus.SCHEDULED, start__gt=timezone.now())
+        .order_by("start")
+        .first()
+    )
 
 
 def notes() -> list[str]:

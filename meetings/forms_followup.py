@@ -46,6 +46,10 @@ class AgendaDecideForm(forms.Form):
     reason = forms.CharField(label=_("Reason for declining"), required=False, max_length=500)
 
 
+class AgendaMoveForm(forms.Form):
+    position = forms.IntegerField(label=_("Place on the agenda"), min_value=1)
+
+
 class MinutesForm(forms.Form):
     text = forms.CharField(
         label=_("Minutes"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 8})

@@ -19,7 +19,7 @@ from .forms_followup import (
     ResolutionForm,
     RespondForm,
 )
-from .models import Attendee, AttendeeResponse, Meeting, MeetingKind, MeetingStatus
+from .models import AgendaItemStatus, Attendee, AttendeeResponse, Meeting, MeetingKind, MeetingStatus
 from .services import may_manage
 from .services_followup import may_propose
 
@@ -45,6 +45,7 @@ def followup_sections(
         (a for a in attendees if a.delegate_id == user.pk and a.response == AttendeeResponse.DELEGATED), None
     )
     minutes = reads.minutes_of(meeting=meeting)
+    agenda = reads.agenda_of(user=user, meeting=meeting)
     coordination = meeting.kind == MeetingKind.COORDINATION
     may_position = scheduled and coordination and (manager or bool(headed_department_ids(user)))
     return {
@@ -53,7 +54,9 @@ def followup_sections(
         "standing_in": standing_in,
         "respond_form": form("respond", RespondForm, upcoming and mine is not None),
         "may_reply_as_delegate": upcoming and standing_in is not None,
-        "agenda": reads.agenda_of(user=user, meeting=meeting),
+        "agenda": agenda,
+        # Accepted items come first in ``agenda``: the loop counter is an accepted item's place.
+        "agenda_length": sum(1 for item in agenda if item.status == AgendaItemStatus.ACCEPTED),
         "agenda_form": form(
             "agenda", AgendaItemForm, scheduled and meeting.end > timezone.now() and may_propose(user, meeting)
         ),

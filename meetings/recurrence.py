@@ -18,6 +18,7 @@ The rules:
   each. Again all or nothing, with the clashes reported per date.
 """
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -92,6 +93,39 @@ def series_check(
         clashes = services.meeting_check(actor=actor, start=begin, end=finish, **fields)
         if clashes:
             found[_day(begin)] = clashes
+    return found
+
+
+def dated(by_date: dict[date, list[Clash]]) -> list[Clash]:
+    """The clashes of several occurrences in date order, each carrying its occurrence's ``date``."""
+    return [dataclasses.replace(c, occurrence_date=d) for d, clashes in sorted(by_date.items()) for c in clashes]
+
+
+def scoped_check(*, actor: User, meeting: Meeting, scope: str = SCOPE_ONE, **fields: Any) -> dict[date, list[Clash]]:
+    """The clashes ``meeting_reschedule_scoped`` would meet, by date (only dates with clashes);
+    saves nothing. ``fields`` are ``services.meeting_check``'s, the form's new values: with scope
+    "following" each occurrence is checked at its own date moved by the same shift, with the other
+    fields set on each. The occurrences that move together never clash with one another (the save
+    moves them in an order that keeps them apart), so those clashes are left out."""
+    occurrences = _scope(meeting, scope)
+    if len(occurrences) == 1:
+        clashes = services.meeting_check(actor=actor, exclude=meeting, **fields)
+        return {_day(fields.get("start", meeting.start)): clashes} if clashes else {}
+    shift = fields.pop("start", meeting.start) - meeting.start
+    length = fields.pop("end", None)
+    duration = (length - (meeting.start + shift)) if length is not None else None
+    moving = {occurrence.pk for occurrence in occurrences}
+    found: dict[date, list[Clash]] = {}
+    for occurrence in occurrences:
+        new_start = occurrence.start + shift
+        new_end = new_start + (duration if duration is not None else occurrence.end - occurrence.start)
+        clashes = [
+            c
+            for c in services.meeting_check(actor=actor, exclude=occurrence, start=new_start, end=new_end, **fields)
+            if c.meeting_id not in moving
+        ]
+        if clashes:
+            found[_day(new_start)] = clashes
     return found
 
 
@@ -186,8 +220,13 @@ def meeting_reschedule_scoped(*, actor: User, meeting: Meeting, scope: str = SCO
 
 @transaction.atomic
 def meeting_cancel_scoped(*, actor: User, meeting: Meeting, scope: str = SCOPE_ONE, reason: str = "") -> Meeting:
-    """Cancel one occurrence, or it and every later scheduled one of its series."""
-    for occurrence in _scope(meeting, scope):
-        services.meeting_cancel(actor=actor, meeting=occurrence, reason=reason)
+    """Cancel one occurrence, or it and every later scheduled one of its series. Each person
+    concerned is told once for the whole batch (the dates listed), not once per occurrence."""
+    occurrences = _scope(meeting, scope)
+    cancelled = [
+        services.meeting_cancel(actor=actor, meeting=occurrence, reason=reason, notify=False)
+        for occurrence in occurrences
+    ]
+    services.meetings_cancelled_notify(actor=actor, meetings=cancelled, reason=reason.strip()[:500])
     meeting.refresh_from_db()
     return meeting

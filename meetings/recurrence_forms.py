@@ -59,14 +59,19 @@ class SeriesMeetingForm(MeetingForm):
         return recurrence.meeting_reschedule_scoped(actor=actor, meeting=meeting, scope=scope, **self.service_kwargs())
 
     def check(self, actor: User, meeting: Meeting | None) -> list[Clash]:
-        """The live check: a one-off's clashes, or every occurrence's (each names its date)."""
+        """The live check, as saving would check: a one-off's clashes, or every occurrence's of a
+        new series or of a change to "this and following" (each clash carrying its date)."""
         kwargs = self.service_kwargs()
         kwargs.pop("override_reason", None)
-        repeat = self._repeat() if meeting is None else None
+        if meeting is not None:
+            scope = self.cleaned_data.get("scope") or recurrence.SCOPE_ONE
+            if scope == recurrence.SCOPE_ONE or meeting.series_id is None:
+                return services.meeting_check(actor=actor, exclude=meeting, **kwargs)
+            return recurrence.dated(recurrence.scoped_check(actor=actor, meeting=meeting, scope=scope, **kwargs))
+        repeat = self._repeat()
         if repeat is None:
-            return services.meeting_check(actor=actor, exclude=meeting, **kwargs)
-        by_date = recurrence.series_check(actor=actor, **repeat, **kwargs)
-        return [clash for clashes in by_date.values() for clash in clashes]
+            return services.meeting_check(actor=actor, **kwargs)
+        return recurrence.dated(recurrence.series_check(actor=actor, **repeat, **kwargs))
 
 
 class ScopedCancelForm(forms.Form):

@@ -81,6 +81,12 @@ class AgendaDecideSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
 
+class AgendaMoveSerializer(StrictSerializer):
+    position = serializers.IntegerField(
+        min_value=1, help_text=_("The item's new place among the accepted agenda items (1: first).")
+    )
+
+
 class AgendaPublishedSerializer(serializers.Serializer):
     items = serializers.IntegerField()
 

@@ -4,8 +4,9 @@ Each is one transaction that checks clashes and saves together. On SQLite the se
 transactions take the write lock at BEGIN, so check-and-insert runs one booking at a time; on
 PostgreSQL the room exclusion constraint (``meetings.models``) refuses whatever raced past the
 check, and that refusal becomes the same 409 clash. Invitations open one work item per attendee
-(kind ``meeting``: reply before the meeting starts); a change notifies the attendees, a cancellation
-withdraws their items, and every step writes its audit event.
+(kind ``meeting``: reply before the meeting starts, lapsing at the start); a change notifies the
+attendees, a cancellation closes their items quietly and tells everyone concerned once, and every
+step writes its audit event.
 """
 
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from typing import Any, Final
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -48,7 +50,25 @@ MAX_DURATION = timedelta(hours=24)
 MAX_ATTENDEES = 500
 
 messages.register("meeting.changed", "%(title)s", gettext_lazy("The meeting has changed: now %(when)s, %(place)s."))
-messages.register("meeting.cancelled", "%(title)s", gettext_lazy("The meeting of %(when)s is cancelled."))
+
+
+def _reason_words(reason: object) -> str:
+    """A cancellation's reason, labelled in the reader's language (rendered when shown)."""
+    return _("Reason: %(reason)s") % {"reason": reason} if reason else ""
+
+
+messages.register(
+    "meeting.cancelled",
+    "%(title)s",
+    gettext_lazy("The meeting of %(when)s is cancelled."),
+    formatted={"note": _reason_words},
+)
+messages.register(
+    "meeting.series_cancelled",
+    "%(title)s",
+    gettext_lazy("These meetings are cancelled: %(dates)s."),
+    formatted={"note": _reason_words},
+)
 
 
 class _Keep:
@@ -583,9 +603,11 @@ def current_invitees(rows: Any) -> list[Invitee]:
 
 
 @transaction.atomic
-def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "") -> Meeting:
-    """Cancel a scheduled meeting: it frees its room and people, ``sequence`` goes up, and every
-    attendee is told (those with an open reply item by the ledger's withdrawal, with the reason)."""
+def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "", notify: bool = True) -> Meeting:
+    """Cancel a scheduled meeting: it frees its room and people, ``sequence`` goes up, the open reply
+    items close quietly, and everyone invited, their delegates and the organizer are told once
+    (``meeting.cancelled``, with the time and the reason). ``notify=False``: the caller tells them
+    (``meetings_cancelled_notify``, one notice for several occurrences of a series)."""
     locked = _lock_scheduled(actor, meeting)
     reason = reason.strip()[:500]
     locked.status = MeetingStatus.CANCELLED
@@ -593,30 +615,123 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "") -> Meetin
     locked.updated_at = timezone.now()
     locked.save(update_fields=["status", "sequence", "updated_at"])
     Attendee.objects.filter(meeting=locked).update(busy=False)
-    settled = workitems_settle_for_target(
+    # Quietly: the cancellation notice below says it all (never a "withdrawn" notice besides).
+    workitems_settle_for_target(
         target=locked,
         kind=WorkItemKind.MEETING,
         status=WorkItemStatus.CANCELLED,
         outcome=reason or "meeting cancelled",
         actor=actor,
+        notify=False,
     )
-    told = {item.assignee_id for item in settled}
-    rows = list(
-        Attendee.objects.filter(meeting=locked)
-        .exclude(response=AttendeeResponse.DECLINED)
-        .select_related("user", "delegate")
-    )
-    others = [a.user for a in rows if a.user_id not in told]
-    # A delegate who already acknowledged has no open item left to withdraw: told like the others.
-    others += [
-        a.delegate
-        for a in rows
-        if a.response == AttendeeResponse.DELEGATED and a.delegate is not None and a.delegate.pk not in told
-    ]
-    _notify(locked, others, kind=NotificationKind.CANCELLED, message="meeting.cancelled", actor=actor, note=reason)
     meeting_reminders_sync(locked)
     audit_record(
         actor=actor, verb="meeting.cancel", target=locked, data={"reason": reason, "sequence": locked.sequence}
     )
+    if notify:
+        meetings_cancelled_notify(actor=actor, meetings=[locked], reason=reason)
     meeting.status, meeting.sequence = locked.status, locked.sequence
     return locked
+
+
+def cancellation_recipients(meeting: Meeting) -> list[User]:
+    """Who is told of a meeting's cancellation: the organizer, everyone invited (whatever their
+    reply) and the delegates sent in their place; active people only, each once."""
+    people: dict[int, User] = {}
+    organizer = User.objects.get(pk=meeting.organizer_id)
+    people[organizer.pk] = organizer
+    for row in Attendee.objects.filter(meeting=meeting).select_related("user", "delegate"):
+        people.setdefault(row.user_id, row.user)
+        if row.response == AttendeeResponse.DELEGATED and row.delegate is not None:
+            people.setdefault(row.delegate.pk, row.delegate)
+    return [person for person in people.values() if person.is_active]
+
+
+def meetings_cancelled_notify(*, actor: User, meetings: Sequence[Meeting], reason: str = "") -> int:
+    """Tell each person concerned by these cancelled meetings once (not the actor): one
+    ``meeting.cancelled`` for a person on one of them, one ``meeting.series_cancelled`` listing the
+    dates for a person on several (a recurring meeting cancelled "this and following"). Each
+    notice points at the person's first cancelled meeting, carries its classification (masked for
+    readers who may not see it) and is keyed, so it is never sent twice. Returns how many."""
+    concerned: dict[int, tuple[User, list[Meeting]]] = {}
+    for meeting in sorted(meetings, key=lambda m: (m.start, m.pk)):
+        for person in cancellation_recipients(meeting):
+            if person.pk != actor.pk:
+                concerned.setdefault(person.pk, (person, []))[1].append(meeting)
+    specs = []
+    for person, theirs in concerned.values():
+        first = theirs[0]
+        params: dict[str, Any] = {"title": first.title, "when": _when(first), "place": first.place or "—"}
+        if len(theirs) > 1:
+            params["dates"] = "、".join(f"{timezone.localtime(m.start):%Y-%m-%d %H:%M}" for m in theirs)
+        if reason:
+            params["note"] = reason
+        specs.append(
+            NotificationSpec(
+                recipient=person,
+                kind=NotificationKind.CANCELLED,
+                message="meeting.series_cancelled" if len(theirs) > 1 else "meeting.cancelled",
+                params=params,
+                target_ref=_ref(first),
+                classification=first.classification,
+                key=f"meeting.cancelled:{first.pk}:{person.pk}",
+            )
+        )
+    return len(notifications_create_many(specs))
+
+
+# --- Invitations that were never answered -------------------------------------------------------
+
+NO_REPLY_OUTCOME = "no_reply"
+
+
+def invitations_lapse(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Close the reply items of meetings that have started: an invitation is answered before the
+    meeting, so whoever has not replied by its start is recorded as "no reply" (the attendee's reply
+    stays 未回复 on the meeting page) and the item leaves their desk quietly — no withdrawal notice,
+    and never the ledger's overdue reminders or escalation for a meeting that is past. Delegates'
+    unacknowledged items close the same way. One transaction per meeting, audited; returns how many
+    items were closed. Run every minute by beat (``meetings.tasks.lapse_invitations``)."""
+    now = now or timezone.now()
+    meeting_type = ContentType.objects.get_for_model(Meeting)
+    # Reply items are due at their meeting's start (None when opened after it): the open-items
+    # due index finds them; the meeting's own start decides.
+    started = Meeting.objects.filter(start__lte=now).values("pk")
+    meeting_ids = list(
+        WorkItem.objects.filter(
+            Q(due_at__lte=now) | Q(due_at__isnull=True),
+            status=WorkItemStatus.OPEN,
+            kind=WorkItemKind.MEETING,
+            target_type=meeting_type,
+            target_id__in=started,
+        )
+        .values_list("target_id", flat=True)
+        .distinct()
+        .order_by("target_id")[:batch]
+    )
+    closed = 0
+    for meeting in Meeting.objects.filter(pk__in=meeting_ids):
+        closed += _lapse_meeting_invitations(meeting, now=now)
+    return closed
+
+
+@transaction.atomic
+def _lapse_meeting_invitations(meeting: Meeting, *, now: datetime) -> int:
+    locked = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
+    if locked.start > now:
+        return 0  # moved later since it was found
+    settled = workitems_settle_for_target(
+        target=locked,
+        kind=WorkItemKind.MEETING,
+        status=WorkItemStatus.CANCELLED,
+        outcome=NO_REPLY_OUTCOME,
+        notify=False,
+    )
+    if settled:
+        audit_record(
+            actor=None,
+            verb="meeting.replies_lapse",
+            target=locked,
+            data={"no_reply": sorted(item.assignee_id for item in settled)},
+        )
+    return len(settled)

@@ -417,6 +417,47 @@ def agenda_item_decide(*, actor: User, item: AgendaItem, accept: bool, reason: s
 
 
 @transaction.atomic
+def agenda_item_move(*, actor: User, item: AgendaItem, position: int) -> AgendaItem:
+    """Put an accepted agenda item at ``position`` (1: first) of the meeting's agenda; the others
+    keep their order around it and the agenda is numbered 1, 2, 3… again. What the attendees were
+    sent changes when the organizer publishes the agenda again. Refused: 403 for anyone but the
+    organizer or the office, 409 for an item not (or no longer) on the agenda or a cancelled meeting,
+    400 for a position outside the agenda."""
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=item.meeting_id)  # one reorder at a time
+    _refuse_unless_manager(actor, meeting, _("Only the organizer or the office order the agenda."))
+    _refuse_cancelled(meeting)
+    agenda = list(
+        AgendaItem.objects.select_for_update()
+        .filter(meeting=meeting, status=AgendaItemStatus.ACCEPTED)
+        .order_by("order", "id")
+    )
+    moving = next((row for row in agenda if row.pk == item.pk), None)
+    if moving is None:
+        raise Conflict(_("Only accepted agenda items have a place in the agenda."), code="not_on_agenda")
+    if not 1 <= position <= len(agenda):
+        message = _("Choose a place from 1 to %(n)d.") % {"n": len(agenda)}
+        raise ValidationError(message, fields={"position": [message]})
+    before = agenda.index(moving) + 1
+    agenda.remove(moving)
+    agenda.insert(position - 1, moving)
+    changed = []
+    for number, row in enumerate(agenda, start=1):
+        if row.order != number:
+            row.order = number
+            changed.append(row)
+    AgendaItem.objects.bulk_update(changed, ["order"])
+    if before != position:
+        audit_record(
+            actor=actor,
+            verb="agenda.move",
+            target=moving,
+            data={"meeting": meeting.pk, "from": before, "to": position, "order": [row.pk for row in agenda]},
+        )
+    item.order = moving.order
+    return moving
+
+
+@transaction.atomic
 def agenda_publish(*, actor: User, meeting: Meeting) -> int:
     """Send the accepted agenda to the attendees (and delegates); returns how many items it has."""
     locked = _lock_meeting(meeting)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/resolution/", views.resolution_record, name="resolution_record"),
     path("agenda-items/<int:pk>/", views.agenda_item, name="agenda_item"),
     path("agenda-items/<int:pk>/decide/", views.agenda_decide, name="agenda_decide"),
+    path("agenda-items/<int:pk>/move/", views.agenda_move, name="agenda_move"),
     path("agenda-materials/<int:pk>/", views.material, name="agenda_material"),
     path("decisions/<int:pk>/", views.decision, name="decision"),
 ]

@@ -27,6 +27,7 @@ from . import services_followup as writes
 from .forms_followup import (
     AgendaDecideForm,
     AgendaItemForm,
+    AgendaMoveForm,
     DecisionForm,
     MinutesForm,
     PositionForm,
@@ -106,6 +107,20 @@ def agenda_decide(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=_("The agenda item is decided; its proposer is told."),
         anchor="agenda",
+    )
+
+
+@require_POST
+def agenda_move(request: HttpRequest, pk: int) -> HttpResponse:
+    item = reads.agenda_item_get(user=request.user, pk=pk)
+    return _act(
+        request,
+        item.meeting_id,
+        name="move",
+        form=AgendaMoveForm(request.POST),
+        call=lambda data: writes.agenda_item_move(actor=request.user, item=item, position=data["position"]),
+        done=_("The agenda order is changed; publish the agenda again to send it."),
+        anchor=f"agenda-item-{item.pk}",
     )
 
 

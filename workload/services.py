@@ -196,11 +196,14 @@ def workitems_settle_for_target(
     assignee: User | None = None,
     kind: str | None = None,
     actor: Any = None,
+    notify: bool = True,
 ) -> list[WorkItem]:
     """Close every open item on ``target`` (optionally one person's, one kind's); returns them.
 
     Used when the domain object itself moves on (a matter confirmed, a round closed), so that the
-    ledger never keeps a stale open item.
+    ledger never keeps a stale open item. Cancelled items are announced to their assignees as
+    withdrawn, unless ``notify`` is false: the caller tells them itself (a meeting's cancellation
+    notice), or there is nothing to tell (an invitation that lapsed when the meeting started).
     """
     if status not in (WorkItemStatus.DONE, WorkItemStatus.CANCELLED):
         raise ValidationError(_("Items are settled as done or cancelled."))
@@ -214,7 +217,7 @@ def workitems_settle_for_target(
     for item in items:
         item.status, item.outcome, item.completed_at = status, outcome[:64], now
         audit_record(actor=actor, verb=f"workitem.{status}", target=item, data={"outcome": outcome})
-    if status == WorkItemStatus.CANCELLED:
+    if status == WorkItemStatus.CANCELLED and notify:
         workitems_cancelled.send(sender=WorkItem, items=items, actor=actor, reason=outcome)
     return items
 

@@ -271,7 +271,9 @@ class DistributionViewSet(viewsets.GenericViewSet):
         if not found.copy_number:
             raise Http404
         fmt = _valid(RenderQuerySerializer, request.query_params)["format"]
-        return render_response(found.document, fmt, copy=found)
+        response = render_response(found.document, fmt, copy=found)
+        services.distribution_copy_downloaded(distribution=found, by=request.user, fmt=fmt)
+        return response
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         # The copy's ``?format=`` names the file wanted, not one of DRF's renderers: errors stay JSON.

@@ -317,6 +317,19 @@ def distribution_receive(*, distribution: Distribution, by: User) -> Distributio
 
 
 @transaction.atomic
+def distribution_copy_downloaded(*, distribution: Distribution, by: User, fmt: str) -> None:
+    """Record that ``by`` took the distribution's numbered copy (份号) as a file: who holds which
+    copy is what numbering is for. The pages and the API call it when they serve the copy (after
+    their visibility check)."""
+    audit_record(
+        actor=by,
+        verb="document.copy_download",
+        target=distribution,
+        data={"document": distribution.document_id, "copy": distribution.copy_label, "format": fmt},
+    )
+
+
+@transaction.atomic
 def document_revoke(*, document: Document, by: User, kind: str, reason: str) -> Document:
     """The office revokes (撤销: void from the start) or repeals (废止: void from now) an issued
     document; the verification page says so from then on. Pending receipts are cancelled."""

@@ -249,7 +249,9 @@ def distribution_copy(request: HttpRequest, pk: int) -> HttpResponse:
     fmt = request.GET.get("format", rendering.PDF)
     if fmt not in rendering.FORMATS:
         raise ValidationError(_("Choose the format pdf or docx."))
-    return render_response(found.document, fmt, copy=found)
+    response = render_response(found.document, fmt, copy=found)
+    services.distribution_copy_downloaded(distribution=found, by=request.user, fmt=fmt)
+    return response
 
 
 # --- The public verification page ---------------------------------------------------------------

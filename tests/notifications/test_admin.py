@@ -104,8 +104,9 @@ def test_policy_list_shows_every_column_and_the_rule(admin_client, policies):
     response = admin_client.get(reverse("admin:workload_reminderpolicy_changelist"), headers=EN)
     body = response.content.decode()
     assert "The most specific policy applies" in body
-    # The default policies: any kind, any urgency and per urgency.
-    assert response.context["cl"].result_count == 3
+    # The default policies: any kind, any urgency and per urgency (and meeting replies', when the
+    # database still has the rows of the data migrations).
+    assert response.context["cl"].result_count == ReminderPolicy.objects.count() >= 3
     assert "Every kind" in body and "Extra urgent" in body
     for column in ("remind_before_hours", "escalate_to_head_after_days", "escalate_to_office_after_days"):
         assert f"column-{column}" in body
