@@ -8,7 +8,7 @@ check, and that refusal becomes the same 409 clash. Invitations open one work it
 withdraws their items, and every step writes its audit event.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.access import is_admin, is_office_member
 from accounts.models import Department, User
+from affairs.services import matter_reclassify
 from core.audit import audit_record
 from core.enums import Classification
 from core.errors import Conflict, PermissionDenied, ValidationError
@@ -29,7 +30,13 @@ from notifications import messages
 from notifications.models import NotificationKind
 from notifications.services import NotificationSpec, notifications_create_many
 from workload.models import WorkItem, WorkItemKind, WorkItemStatus
-from workload.services import workitem_open, workitem_set_due, workitems_open_for_target, workitems_settle_for_target
+from workload.services import (
+    workitem_open,
+    workitem_set_due,
+    workitems_open_for_target,
+    workitems_reclassify_for_target,
+    workitems_settle_for_target,
+)
 
 from .clashes import (
     Clash,
@@ -40,7 +47,19 @@ from .clashes import (
     room_held_until,
     room_overlaps_exist,
 )
-from .models import Attendee, AttendeeResponse, AttendeeRole, Meeting, MeetingKind, MeetingSeries, MeetingStatus, Room
+from .models import (
+    AgendaItem,
+    Attendee,
+    AttendeeResponse,
+    AttendeeRole,
+    Decision,
+    Meeting,
+    MeetingKind,
+    MeetingSeries,
+    MeetingStatus,
+    Minutes,
+    Room,
+)
 from .reminders import meeting_reminders_sync
 
 ROOM_CONSTRAINT = "meeting_room_no_overlap"
@@ -505,7 +524,12 @@ def meeting_reschedule(
         ),
     )
     overridden = _refuse_clashes(_check_plan(actor, plan, locked.pk), override_reason)
-    before = {f: getattr(locked, f) for f in ("title", "start", "end", "room_id", "location")}
+    raised = Classification.rank(plan.classification) > Classification.rank(locked.classification)
+    if raised:
+        _refuse_raise(actor, locked, plan.classification, current.values())
+    before = {
+        f: getattr(locked, f) for f in ("title", "start", "end", "room_id", "location", "private", "classification")
+    }
     locked.title, locked.kind, locked.room, locked.location = plan.title, plan.kind, plan.room, plan.location
     locked.start, locked.end, locked.private = plan.start, plan.end, plan.private
     locked.classification, locked.description = plan.classification, plan.description
@@ -549,10 +573,12 @@ def meeting_reschedule(
         due = locked.start if locked.start > timezone.now() else None
         for item in workitems_open_for_target(target=locked, kind=WorkItemKind.MEETING):
             workitem_set_due(item=item, due_at=due, actor=actor, reason="meeting rescheduled")
-    if "title" in changed or "classification" in changed:
+    if "title" in changed:
         WorkItem.objects.filter(target_type_id=_ref(locked)[0], target_id=locked.pk, kind=WorkItemKind.MEETING).update(
-            title=locked.title[:300], classification=locked.classification
+            title=locked.title[:300]
         )
+    if "classification" in changed:
+        _reclassify_derived(actor, locked, raised=raised)
     meeting_reminders_sync(locked)
     if changed:
         kept = [a.user for uid, a in current.items() if uid in keep_ids]
@@ -576,6 +602,49 @@ def meeting_reschedule(
             data={"reason": override_reason, "clashes": _override_data(overridden)},
         )
     return locked
+
+
+def _refuse_raise(actor: User, meeting: Meeting, classification: str, rows: Iterable[Attendee]) -> None:
+    """A raised classification must reach everything derived from the meeting: refused (400) while a
+    delegate is not cleared for it (the invited are checked by ``_validate``), and (409) once the
+    minutes were issued as a document (an issued document keeps its own classification)."""
+    uncleared = [
+        row.delegate.display_name
+        for row in rows
+        if row.response == AttendeeResponse.DELEGATED
+        and row.delegate is not None
+        and not Classification.allows(row.delegate.clearance, classification)
+    ]
+    if uncleared:
+        message = _("Delegates not cleared for this classification: %(names)s.") % {"names": "、".join(uncleared)}
+        raise ValidationError(message, fields={"classification": [message]})
+    if Minutes.objects.filter(meeting=meeting, document__isnull=False).exists():
+        raise Conflict(
+            _("The minutes were issued as a document: the meeting's classification can no longer be raised."),
+            code="minutes_issued",
+        )
+
+
+def _reclassify_derived(actor: User, meeting: Meeting, *, raised: bool) -> None:
+    """The meeting's work items and its agenda items' take its classification; on a raise, the
+    matters of its decisions are raised too (``affairs.services.matter_reclassify``, under its rules)."""
+    workitems_reclassify_for_target(target=meeting, classification=meeting.classification)
+    for item in AgendaItem.objects.filter(meeting=meeting):
+        workitems_reclassify_for_target(target=item, classification=meeting.classification)
+    if not raised:
+        return
+    decisions = Decision.objects.filter(meeting=meeting, matter__isnull=False).select_related("matter")
+    for decision in decisions:
+        matter = decision.matter
+        if matter is not None and Classification.rank(matter.classification) < Classification.rank(
+            meeting.classification
+        ):
+            matter_reclassify(
+                actor=actor,
+                matter=matter,
+                classification=meeting.classification,
+                reason=_("The meeting's classification was raised."),
+            )
 
 
 def current_invitees(rows: Any) -> list[Invitee]:

@@ -1,0 +1,89 @@
+"""Fixes of a review of meetings: classification changes reach derived records, recurrence bounds,
+private meetings' decisions, who records a position, agenda-review items on cancel and reschedule,
+delegates told of changes, locking, and smaller input checks."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from affairs.models import Matter
+from core.enums import Classification
+from core.errors import Conflict, ValidationError
+from meetings import services
+from meetings import services_followup as followup
+from notifications.models import Notification
+from notifications.robots import compose
+from tests.api import as_, assert_error
+from tests.factories import UserFactory
+from tests.meetings.conftest import at
+from workload.models import WorkItem, WorkItemKind
+
+pytestmark = pytest.mark.django_db
+
+
+def _clear(*people, level=Classification.SECRET):
+    for person in people:
+        person.clearance = level
+        person.save(update_fields=["clearance"])
+
+
+# --- 1. A classification-only change reaches the work items, the matters and the robots ----------
+
+
+def test_a_raised_classification_reaches_the_items_and_the_robot_masks_the_cancellation(book, organizer, attendee):
+    _clear(organizer, attendee)
+    meeting = book(at(9), at(10), attendees=[attendee], title="机构改革方案研究")
+    agenda = followup.agenda_item_propose(
+        actor=attendee, meeting=meeting, title="机构改革议题", presenter=attendee, duration_minutes=10
+    )
+    services.meeting_reschedule(actor=organizer, meeting=meeting, classification=Classification.SECRET)
+    item = WorkItem.objects.get(target_id=meeting.pk, assignee=attendee, kind=WorkItemKind.MEETING)
+    assert item.classification == Classification.SECRET
+    review = WorkItem.objects.get(target_id=agenda.pk, kind=WorkItemKind.AGENDA_REVIEW)
+    assert review.classification == Classification.SECRET
+    told = Notification.objects.filter(recipient=attendee, target_id=meeting.pk).order_by("-id").first()
+    assert told is not None and told.classification == Classification.SECRET  # a classification change is a change
+    services.meeting_cancel(actor=organizer, meeting=meeting, reason="改期")
+    notice = Notification.objects.filter(recipient=attendee, target_id=meeting.pk).order_by("-id").first()
+    assert notice.classification == Classification.SECRET
+    headline, text = compose(notice)
+    assert "机构改革" not in headline and "机构改革" not in text
+
+
+def test_a_raise_is_refused_while_a_delegate_is_not_cleared(book, organizer, attendee, department):
+    _clear(organizer, attendee)
+    colleague = UserFactory(username="colleague", name="冯同事", department=department)  # internal only
+    meeting = book(at(9), at(10), attendees=[attendee])
+    followup.attendance_respond(actor=attendee, meeting=meeting, response="delegate", delegate=colleague)
+    with pytest.raises(ValidationError) as refused:
+        services.meeting_reschedule(actor=organizer, meeting=meeting, classification=Classification.SECRET)
+    assert "冯同事" in str(refused.value.message)
+    meeting.refresh_from_db()
+    assert meeting.classification == Classification.INTERNAL
+    response = as_(organizer).patch(f"/api/v1/meetings/{meeting.pk}/", {"classification": "secret"}, format="json")
+    assert_error(response, 400)
+
+
+def test_a_raise_raises_the_decisions_matters(book, head, attendee):
+    _clear(head, attendee)
+    meeting = book(at(9), at(10), attendees=[attendee], actor=head)
+    decision = followup.decision_record(
+        actor=head, meeting=meeting, text="形成方案", lead=attendee, due_on=timezone.localdate() + timedelta(days=7)
+    )
+    services.meeting_reschedule(actor=head, meeting=meeting, classification=Classification.SECRET)
+    matter = Matter.objects.get(pk=decision.matter_id)
+    assert matter.classification == Classification.SECRET
+    assert not WorkItem.objects.filter(target_id=matter.pk, kind=WorkItemKind.MATTER).exclude(
+        classification=Classification.SECRET
+    )
+
+
+def test_a_raise_is_refused_once_the_minutes_were_issued(book, head, attendee):
+    _clear(head, attendee)
+    meeting = book(at(9), at(10), attendees=[attendee], actor=head)
+    followup.minutes_save(actor=head, meeting=meeting, text="会议纪要正文", publish=True)
+    followup.minutes_issue(actor=head, meeting=meeting)
+    with pytest.raises(Conflict) as refused:
+        services.meeting_reschedule(actor=head, meeting=meeting, classification=Classification.SECRET)
+    assert refused.value.code == "minutes_issued"
