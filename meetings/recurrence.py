@@ -6,7 +6,7 @@ The rules:
   skip days that are not working days in ``core.calendar`` (weekends, statutory holidays, local
   days off; a 调休 make-up Saturday is worked): the weekly office meeting that falls in the National
   Day holiday is not held that week. ``count`` is the number of meetings held (2 to
-  ``MAX_OCCURRENCES``), the first at the time given, whatever day that is.
+  ``MAX_OCCURRENCES``), the first at the time given, which must be on a working day (400 otherwise).
 - Every occurrence is validated and checked for clashes as a one-off meeting would be, and the whole
   series is saved or nothing: a room clash on any date refuses the series (no "skip the clashing
   dates": a series with holes is a surprise to the attendees; move it or book another room), and
@@ -35,20 +35,30 @@ from .clashes import Clash
 from .models import Meeting, MeetingSeries, MeetingStatus, SeriesFrequency
 
 MAX_OCCURRENCES = 52
+SEARCH_SLACK = timedelta(days=366)  # how far past ``count`` steps the working days are looked for
 SCOPE_ONE, SCOPE_FOLLOWING = "one", "following"
 SCOPES = (SCOPE_ONE, SCOPE_FOLLOWING)
 
 
 def occurrence_times(*, start: datetime, end: datetime, freq: str, count: int) -> list[tuple[datetime, datetime]]:
-    """The ``count`` occurrences of a series starting at ``[start, end)`` (see the module's rules)."""
+    """The ``count`` occurrences of a series starting at ``[start, end)`` (see the module's rules).
+    Refused (400) when the first is not on a working day, or when ``count`` working days are not
+    found within ``count`` steps and a year (the search is bounded)."""
     zone = timezone.get_default_timezone()
     local = timezone.localtime(start, zone)
     length = end - start
     step = timedelta(days=7 if freq == SeriesFrequency.WEEKLY else 1)
     times = [(start, end)]
     day = local.date()
+    if not calendar.is_workday(day):
+        message = _("A series must start on a working day.")
+        raise ValidationError(message, fields={"start": [message]})
+    last = day + step * count + SEARCH_SLACK
     while len(times) < count:
         day += step
+        if day > last:
+            message = _("Not enough working days for this series: choose fewer occurrences or another day.")
+            raise ValidationError(message, fields={"recurrence": [message]})
         if calendar.is_workday(day):
             begin = datetime.combine(day, local.time(), tzinfo=zone)
             times.append((begin, begin + length))

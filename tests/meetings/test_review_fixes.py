@@ -2,7 +2,7 @@
 private meetings' decisions, who records a position, agenda-review items on cancel and reschedule,
 delegates told of changes, locking, and smaller input checks."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -87,3 +87,37 @@ def test_a_raise_is_refused_once_the_minutes_were_issued(book, head, attendee):
     with pytest.raises(Conflict) as refused:
         services.meeting_reschedule(actor=head, meeting=meeting, classification=Classification.SECRET)
     assert refused.value.code == "minutes_issued"
+
+
+# --- 2. A series starts on a working day; the search for its days is bounded ----------------------
+
+
+def _day_off(days_ahead=20):
+    from core import calendar
+
+    day = timezone.localdate() + timedelta(days=days_ahead)
+    while calendar.is_workday(day) or day.weekday() != 5:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(9), tzinfo=timezone.get_current_timezone())
+
+
+@pytest.mark.parametrize("freq", ["weekly", "daily"])
+def test_a_series_starting_on_a_day_off_is_refused(organizer, freq):
+    start = _day_off()
+    body = {
+        "title": "周六值班会",
+        "start": start.isoformat(),
+        "end": (start + timedelta(hours=1)).isoformat(),
+        "recurrence": {"freq": freq, "count": 10},
+    }
+    for url in ("/api/v1/meetings/check/", "/api/v1/meetings/"):
+        assert_error(as_(organizer).post(url, body, format="json"), 400)
+
+
+def test_the_search_for_a_series_days_is_bounded(organizer, monkeypatch):
+    from meetings import recurrence
+
+    first = at(9, days=7)
+    monkeypatch.setattr(recurrence.calendar, "is_workday", lambda day: day == first.date())
+    with pytest.raises(ValidationError):
+        recurrence.occurrence_times(start=first, end=first + timedelta(hours=1), freq="weekly", count=3)
