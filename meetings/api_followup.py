@@ -152,6 +152,11 @@ class MeetingFollowupViewSet(viewsets.GenericViewSet):
     @extend_schema(
         methods=["POST"],
         summary=gettext_lazy("Record a decision; it becomes a supervised matter (the organizer or the office)"),
+        description=gettext_lazy(
+            "The matter follows the matters' own visibility, also for a private meeting: the office and the "
+            "bureau's leaders see it (it is supervised, 督办), while the meeting stays private. It carries the "
+            "meeting's classification."
+        ),
         request=DecisionInputSerializer,
         responses={201: DecisionCreatedSerializer, **error_responses(400, 403, 404, 409)},
     )

@@ -471,7 +471,9 @@ def minutes_save(*, actor: User, meeting: Meeting, text: str, publish: bool = Fa
 @transaction.atomic
 def minutes_issue(*, actor: User, meeting: Meeting) -> Document:
     """Start a 纪要 document (a draft of type ``minutes``, in the actor's department) from the
-    published minutes; it then follows the documents' approval and issuing path. Once only (409)."""
+    published minutes; it then follows the documents' approval and issuing path. Once only (409).
+    Like a decision, the document is seen under the documents' own rules, also for a private meeting
+    (it is titled after the meeting): issuing is the organizer's deliberate act."""
     locked = _lock_meeting(meeting)
     _refuse_unless_manager(actor, locked, _("Only the organizer or the office issue the minutes."))
     _refuse_cancelled(locked)
@@ -509,7 +511,12 @@ def decision_record(
 ) -> Decision:
     """Record a decision and follow it as an ``affairs`` matter (source: this decision), under the
     same rules as any matter: the actor must be allowed to assign to the lead and the assisting
-    owners (403 ``may_not_assign``), who must be active and cleared (400)."""
+    owners (403 ``may_not_assign``), who must be active and cleared (400).
+
+    Deliberately, the matter is seen as every matter is, also when the meeting is private: a decision
+    is recorded so that the office supervises it (督办), so the office and the leaders see the matter
+    (its title and text) while the meeting itself stays hidden from them. The page says so on the
+    form of a private meeting. The matter carries the meeting's classification, which binds everyone."""
     locked = _lock_meeting(meeting)
     _refuse_unless_manager(actor, locked, _("Only the organizer or the office record decisions."))
     _refuse_cancelled(locked)

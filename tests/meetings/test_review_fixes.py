@@ -121,3 +121,23 @@ def test_the_search_for_a_series_days_is_bounded(organizer, monkeypatch):
     monkeypatch.setattr(recurrence.calendar, "is_workday", lambda day: day == first.date())
     with pytest.raises(ValidationError):
         recurrence.occurrence_times(start=first, end=first + timedelta(hours=1), freq="weekly", count=3)
+
+
+# --- 3. A private meeting's decision is supervised: its matter is seen by the office -------------
+
+
+def test_a_private_meetings_decision_is_a_matter_the_office_sees_though_not_the_meeting(
+    book, head, attendee, office_member, leader, client_of
+):
+    meeting = book(at(9), at(10), attendees=[attendee], private=True, title="人事调整密谈", actor=head)
+    page = client_of(head).get(f"/meetings/{meeting.pk}/").content.decode()
+    assert 'id="decision-private-notice"' in page  # the form says the matter will be seen
+    decision = followup.decision_record(
+        actor=head, meeting=meeting, text="调整方案", lead=attendee, due_on=timezone.localdate() + timedelta(days=7)
+    )
+    for person in (office_member, leader):
+        assert as_(person).get(f"/api/v1/meetings/{meeting.pk}/").status_code == 404
+        seen = as_(person).get(f"/api/v1/matters/{decision.matter_id}/")
+        assert seen.status_code == 200 and seen.json()["title"] == "调整方案"
+    public = book(at(11), at(12), attendees=[attendee], actor=head)
+    assert 'id="decision-private-notice"' not in client_of(head).get(f"/meetings/{public.pk}/").content.decode()
