@@ -177,6 +177,10 @@ class MeetingFollowupViewSet(viewsets.GenericViewSet):
     @extend_schema(
         methods=["POST"],
         summary=gettext_lazy("Record a department's position (the organizer, the office or that department's head)"),
+        description=gettext_lazy(
+            "A department's head records only for a party department: the organizing department or the "
+            "department of an invited person (403 otherwise); the organizer and the office for any department."
+        ),
         request=PositionInputSerializer,
         responses={201: PositionSerializer, **error_responses(400, 403, 404, 409)},
     )

@@ -59,6 +59,7 @@ from .models import (
     Position,
 )
 from .reminders import meeting_reminders_sync
+from .selectors_followup import party_department_ids
 from .services import _notify, _open_invitation, may_manage
 
 # The API's words for a reply (API.md: "accept" | "decline" | "delegate") and what they record.
@@ -549,19 +550,36 @@ def _refuse_unless_coordination(meeting: Meeting) -> None:
         raise Conflict(_("Positions and a resolution belong to coordination meetings."), code="not_coordination")
 
 
+def position_department_ids(
+    user: Any, meeting: Meeting, attendees: Iterable[Attendee] | None = None
+) -> set[int] | None:
+    """The departments whose position ``user`` may record: ``None`` (any) for the organizer or the
+    office; for anyone else the party departments (``selectors_followup.party_department_ids``)
+    they head, often none."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if may_manage(user, meeting):
+        return None
+    headed = set(headed_department_ids(user))
+    return party_department_ids(meeting, attendees) & headed if headed else set()
+
+
 def may_record_position(user: Any, meeting: Meeting, department: Department) -> bool:
-    return may_manage(user, meeting) or department.pk in headed_department_ids(user)
+    """The organizer or the office, or the head of ``department`` when it is a party to the meeting."""
+    allowed = position_department_ids(user, meeting)
+    return allowed is None or department.pk in allowed
 
 
 @transaction.atomic
 def position_record(*, actor: User, meeting: Meeting, department: Department, text: str) -> Position:
     """Record (or restate) a party department's position (立场): the organizer or the office, or
-    the head of that department."""
+    the head of that department when it is a party (``party_department_ids``; 403 otherwise)."""
     locked = _lock_meeting(meeting)
     _refuse_unless_coordination(locked)
     if not may_record_position(actor, locked, department):
         raise PermissionDenied(
-            _("Positions are recorded by the organizer, the office or the department's head."), code="not_organizer"
+            _("Positions are recorded by the organizer, the office or the head of a party department."),
+            code="not_organizer",
         )
     _refuse_cancelled(locked)
     text = _text(text, field="text", limit=MAX_TEXT)

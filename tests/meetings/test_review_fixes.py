@@ -141,3 +141,36 @@ def test_a_private_meetings_decision_is_a_matter_the_office_sees_though_not_the_
         assert seen.status_code == 200 and seen.json()["title"] == "调整方案"
     public = book(at(11), at(12), attendees=[attendee], actor=head)
     assert 'id="decision-private-notice"' not in client_of(head).get(f"/meetings/{public.pk}/").content.decode()
+
+
+# --- 4. Positions are recorded for party departments only ------------------------------------------
+
+
+def test_only_heads_of_party_departments_record_positions(book, organizer, attendee, client_of):
+    from meetings.models import MeetingKind, Position
+    from tests.factories import DepartmentFactory
+
+    other = DepartmentFactory(name="无关处", code="unrelated")
+    other_head = UserFactory(username="otherhead", department=other)
+    other.head = other_head
+    other.save()
+    party = DepartmentFactory(name="财务处", code="finance")
+    party_head = UserFactory(username="partyhead", department=party)
+    party.head = party_head
+    party.save()
+    invited = UserFactory(username="financestaff", department=party)
+    meeting = book(at(9), at(10), attendees=[attendee, invited], kind=MeetingKind.COORDINATION)
+    url = f"/api/v1/meetings/{meeting.pk}/positions/"
+    refused = as_(other_head).post(url, {"department": other.pk, "text": "我处立场"}, format="json")
+    assert_error(refused, 403)
+    page = client_of(other_head).get(f"/meetings/{meeting.pk}/").content.decode()
+    assert 'name="position-department"' not in page
+    assert as_(party_head).post(url, {"department": party.pk, "text": "同意"}, format="json").status_code == 201
+    page = client_of(party_head).get(f"/meetings/{meeting.pk}/").content.decode()
+    assert 'name="position-department"' in page and f'value="{other.pk}"' not in page
+    # The organizer and the office still record for any department (one that came uninvited, say).
+    assert as_(organizer).post(url, {"department": other.pk, "text": "代录"}, format="json").status_code == 201
+    assert set(Position.objects.filter(meeting=meeting).values_list("department_id", flat=True)) == {
+        party.pk,
+        other.pk,
+    }
