@@ -49,6 +49,7 @@ from .clashes import (
 )
 from .models import (
     AgendaItem,
+    AgendaItemStatus,
     Attendee,
     AttendeeResponse,
     AttendeeRole,
@@ -573,6 +574,9 @@ def meeting_reschedule(
         due = locked.start if locked.start > timezone.now() else None
         for item in workitems_open_for_target(target=locked, kind=WorkItemKind.MEETING):
             workitem_set_due(item=item, due_at=due, actor=actor, reason="meeting rescheduled")
+        for agenda_item in _proposed_agenda(locked):
+            for item in workitems_open_for_target(target=agenda_item, kind=WorkItemKind.AGENDA_REVIEW):
+                workitem_set_due(item=item, due_at=due, actor=actor, reason="meeting rescheduled")
     if "title" in changed:
         WorkItem.objects.filter(target_type_id=_ref(locked)[0], target_id=locked.pk, kind=WorkItemKind.MEETING).update(
             title=locked.title[:300]
@@ -647,6 +651,11 @@ def _reclassify_derived(actor: User, meeting: Meeting, *, raised: bool) -> None:
             )
 
 
+def _proposed_agenda(meeting: Meeting) -> list[AgendaItem]:
+    """The meeting's agenda items still waiting for the organizer's review (an open item each)."""
+    return list(AgendaItem.objects.filter(meeting=meeting, status=AgendaItemStatus.PROPOSED))
+
+
 def current_invitees(rows: Any) -> list[Invitee]:
     return [Invitee(user=row.user, role=row.role) for row in rows]
 
@@ -670,6 +679,14 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "") -> Meetin
         actor=actor,
     )
     told = {item.assignee_id for item in settled}
+    for agenda_item in _proposed_agenda(locked):  # no review of an agenda item is left to do
+        workitems_settle_for_target(
+            target=agenda_item,
+            kind=WorkItemKind.AGENDA_REVIEW,
+            status=WorkItemStatus.CANCELLED,
+            outcome="meeting cancelled",
+            actor=actor,
+        )
     rows = list(
         Attendee.objects.filter(meeting=locked)
         .exclude(response=AttendeeResponse.DECLINED)

@@ -174,3 +174,25 @@ def test_only_heads_of_party_departments_record_positions(book, organizer, atten
         party.pk,
         other.pk,
     }
+
+
+# --- 5. Agenda-review items follow their meeting ------------------------------------------------
+
+
+def _review_of(item):
+    return WorkItem.objects.get(target_id=item.pk, kind=WorkItemKind.AGENDA_REVIEW)
+
+
+def test_agenda_review_items_move_with_the_meeting_and_close_when_it_is_cancelled(book, organizer, attendee):
+    from workload.models import WorkItemStatus
+
+    meeting = book(at(9), at(10), attendees=[attendee])
+    proposed = followup.agenda_item_propose(
+        actor=attendee, meeting=meeting, title="议题", presenter=attendee, duration_minutes=10
+    )
+    assert _review_of(proposed).due_at == at(9)
+    services.meeting_reschedule(actor=organizer, meeting=meeting, start=at(14, days=2), end=at(15, days=2))
+    assert _review_of(proposed).due_at == at(14, days=2)
+    services.meeting_cancel(actor=organizer, meeting=meeting, reason="改期")
+    review = _review_of(proposed)
+    assert review.status == WorkItemStatus.CANCELLED and review.outcome == "meeting cancelled"
