@@ -585,7 +585,10 @@ def meeting_reschedule(
         _reclassify_derived(actor, locked, raised=raised)
     meeting_reminders_sync(locked)
     if changed:
-        kept = [a.user for uid, a in current.items() if uid in keep_ids]
+        kept_rows = [a for uid, a in current.items() if uid in keep_ids]
+        kept = [a.user for a in kept_rows]
+        # The delegates sent in their place are told too (as ``attendees_to_tell`` does).
+        kept += [a.delegate for a in kept_rows if a.response == AttendeeResponse.DELEGATED and a.delegate is not None]
         _notify(locked, kept, kind=NotificationKind.CHANGED, message="meeting.changed", actor=actor)
     audit_record(
         actor=actor,

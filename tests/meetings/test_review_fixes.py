@@ -196,3 +196,15 @@ def test_agenda_review_items_move_with_the_meeting_and_close_when_it_is_cancelle
     services.meeting_cancel(actor=organizer, meeting=meeting, reason="改期")
     review = _review_of(proposed)
     assert review.status == WorkItemStatus.CANCELLED and review.outcome == "meeting cancelled"
+
+
+# --- 6. Delegates are told of a change -----------------------------------------------------------
+
+
+def test_a_delegate_is_told_of_a_reschedule(book, organizer, attendee, department):
+    colleague = UserFactory(username="colleague", department=department)
+    meeting = book(at(9), at(10), attendees=[attendee])
+    followup.attendance_respond(actor=attendee, meeting=meeting, response="delegate", delegate=colleague)
+    services.meeting_reschedule(actor=organizer, meeting=meeting, start=at(14), end=at(15))
+    told = set(Notification.objects.filter(target_id=meeting.pk, kind="changed").values_list("recipient_id", flat=True))
+    assert told == {attendee.pk, colleague.pk}
