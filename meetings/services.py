@@ -359,6 +359,22 @@ def _ref(meeting: Meeting) -> tuple[int, int]:
     return (ContentType.objects.get_for_model(Meeting).pk, meeting.pk)
 
 
+def _lock_rooms(*room_ids: int | None) -> dict[int, Room]:
+    """Lock the rooms (in id order) for the transaction, fresh from the database: a concurrent
+    ``room_update`` waits, so the booking's hold is computed from the room's current rules."""
+    ids = sorted({pk for pk in room_ids if pk is not None})
+    return {room.pk: room for room in Room.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+
+
+def _lock_people(plan: _Plan) -> None:
+    """Lock the invited people's rows (in id order, so two bookings never wait on each other in a
+    circle) before their clashes are checked: two bookings of one person run one after the other,
+    and the second sees the first (PostgreSQL; SQLite's IMMEDIATE transaction serializes already)."""
+    ids = sorted({i.user.pk for i in plan.invitees})
+    if ids:
+        list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+
+
 def _check_plan(actor: User, plan: _Plan, exclude: int | None) -> list[Clash]:
     return find_clashes(
         viewer=actor,
@@ -416,10 +432,13 @@ def meeting_create(
     attendee or a leader is busy then and no ``override_reason`` is given (it is recorded).
     ``series``: as an occurrence of it (``meetings.recurrence``)."""
     override_reason = override_reason.strip()
+    if room is not None:
+        room = _lock_rooms(room.pk).get(room.pk, room)
     plan = _validate(
         actor,
         _Plan(title, kind, room, location, start, end, private, classification, description, list(attendees)),
     )
+    _lock_people(plan)
     overridden = _refuse_clashes(_check_plan(actor, plan, None), override_reason)
     now = timezone.now()
     meeting = Meeting(
@@ -501,7 +520,16 @@ def meeting_reschedule(
     """Change a scheduled meeting (PATCH): only what is given changes, under the rules of
     ``meeting_create`` (the meeting never clashes with itself). ``sequence`` goes up; attendees
     are told; new attendees are invited, removed ones' items withdrawn."""
+    # Rooms before the meeting, as ``room_update`` locks its room before the room's meetings.
+    current_room = Meeting.objects.filter(pk=meeting.pk).values_list("room_id", flat=True).first()
+    rooms = _lock_rooms(current_room, None if isinstance(room, _Keep) or room is None else room.pk)
     locked = _lock_scheduled(actor, meeting)
+    if locked.room_id is not None and locked.room_id not in rooms:  # moved meanwhile: lock its room too
+        rooms.update(_lock_rooms(locked.room_id))
+    if isinstance(room, Room):
+        room = rooms.get(room.pk, room)
+    elif isinstance(room, _Keep) and locked.room_id is not None:
+        locked.room = rooms[locked.room_id]
     override_reason = override_reason.strip()
     current = {a.user_id: a for a in Attendee.objects.filter(meeting=locked).select_related("user", "delegate")}
 
@@ -524,6 +552,7 @@ def meeting_reschedule(
             wanted,
         ),
     )
+    _lock_people(plan)
     overridden = _refuse_clashes(_check_plan(actor, plan, locked.pk), override_reason)
     raised = Classification.rank(plan.classification) > Classification.rank(locked.classification)
     if raised:
