@@ -208,3 +208,13 @@ def test_a_delegate_is_told_of_a_reschedule(book, organizer, attendee, departmen
     services.meeting_reschedule(actor=organizer, meeting=meeting, start=at(14), end=at(15))
     told = set(Notification.objects.filter(target_id=meeting.pk, kind="changed").values_list("recipient_id", flat=True))
     assert told == {attendee.pk, colleague.pk}
+
+
+# --- 8. Forged ids in the booking form's pre-filling ---------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["required=99999999999999999999999", "room=99999999999999999999999"])
+def test_a_forged_id_in_the_prefill_is_left_out(organizer, client_of, query):
+    client = client_of(organizer)
+    client.raise_request_exception = False
+    assert client.get(f"/meetings/new/?{query}").status_code == 200
