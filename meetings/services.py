@@ -192,7 +192,12 @@ class _Plan:
     invitees: list[Invitee]
 
 
-def _validate(actor: User, plan: _Plan) -> _Plan:
+def _validate(
+    actor: User, plan: _Plan, *, kept_room: int | None = None, kept_people: frozenset[int] = frozenset()
+) -> _Plan:
+    """Check and tidy ``plan``. On a change, ``kept_room`` and ``kept_people`` are the meeting's room
+    and attendees as they are: only a new room and new invitees must be active (a change that keeps
+    a since-retired room or a since-deactivated attendee is not refused for it)."""
     fields: dict[str, list[str]] = {}
     plan.title = plan.title.strip()
     if not plan.title:
@@ -216,7 +221,7 @@ def _validate(actor: User, plan: _Plan) -> _Plan:
     elif plan.end <= timezone.now():
         fields["end"] = [_("This time is already past.")]
     plan.location = plan.location.strip()[:200]
-    if plan.room is not None and not plan.room.active:
+    if plan.room is not None and not plan.room.active and plan.room.pk != kept_room:
         fields["room"] = [_("%(room)s cannot be booked at present.") % {"room": plan.room.name}]
     unique: dict[int, Invitee] = {}
     for invitee in plan.invitees:
@@ -227,7 +232,7 @@ def _validate(actor: User, plan: _Plan) -> _Plan:
     plan.invitees = list(unique.values())
     if len(plan.invitees) > MAX_ATTENDEES:
         fields.setdefault("attendees", []).append(_("At most %(n)d attendees.") % {"n": MAX_ATTENDEES})
-    inactive = [i.user.display_name for i in plan.invitees if not i.user.is_active]
+    inactive = [i.user.display_name for i in plan.invitees if not i.user.is_active and i.user.pk not in kept_people]
     if inactive:
         fields.setdefault("attendees", []).append(_("No longer active: %(names)s.") % {"names": "、".join(inactive)})
     if plan.classification in Classification.values:
@@ -551,6 +556,8 @@ def meeting_reschedule(
             pick(description, locked.description),
             wanted,
         ),
+        kept_room=locked.room_id,
+        kept_people=frozenset(current),
     )
     _lock_people(plan)
     overridden = _refuse_clashes(_check_plan(actor, plan, locked.pk), override_reason)

@@ -218,3 +218,24 @@ def test_a_forged_id_in_the_prefill_is_left_out(organizer, client_of, query):
     client = client_of(organizer)
     client.raise_request_exception = False
     assert client.get(f"/meetings/new/?{query}").status_code == 200
+
+
+# --- 9. A change is not refused for what it keeps -------------------------------------------------
+
+
+def test_a_change_keeping_a_deactivated_attendee_or_a_retired_room_goes_through(book, organizer, attendee, room):
+    from meetings.clashes import Invitee
+
+    meeting = book(at(9), at(10), attendees=[attendee], room=room)
+    attendee.is_active = False
+    attendee.save(update_fields=["is_active"])
+    room.active = False
+    room.save(update_fields=["active"])
+    changed = as_(organizer).patch(f"/api/v1/meetings/{meeting.pk}/", {"title": "新标题"}, format="json")
+    assert changed.status_code == 200, changed.content
+    # New ones are still checked: a deactivated person cannot be invited, a retired room not chosen.
+    other = book(at(11), at(12))
+    with pytest.raises(ValidationError):
+        services.meeting_reschedule(actor=organizer, meeting=other, attendees=[Invitee(attendee)])
+    with pytest.raises(ValidationError):
+        services.meeting_reschedule(actor=organizer, meeting=other, room=room)
