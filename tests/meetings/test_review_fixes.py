@@ -12,6 +12,7 @@ from core.enums import Classification
 from core.errors import Conflict, ValidationError
 from meetings import services
 from meetings import services_followup as followup
+from meetings.models import Attendee
 from notifications.models import Notification
 from notifications.robots import compose
 from tests.api import as_, assert_error
@@ -239,3 +240,26 @@ def test_a_change_keeping_a_deactivated_attendee_or_a_retired_room_goes_through(
         services.meeting_reschedule(actor=organizer, meeting=other, attendees=[Invitee(attendee)])
     with pytest.raises(ValidationError):
         services.meeting_reschedule(actor=organizer, meeting=other, room=room)
+
+
+# --- 10. One request creates a bounded number of rows --------------------------------------------
+
+
+def test_a_series_is_refused_beyond_the_invitations_cap(organizer, department):
+    from core import calendar
+    from meetings import recurrence
+
+    people = [UserFactory(department=department) for _ in range(40)]
+    start = at(9, days=7)
+    while not calendar.is_workday(start.date()):
+        start += timedelta(days=1)
+    body = {
+        "title": "全员周会",
+        "start": start.isoformat(),
+        "end": (start + timedelta(hours=1)).isoformat(),
+        "attendees": [{"user": p.pk} for p in people],
+        "recurrence": {"freq": "weekly", "count": recurrence.MAX_SERIES_INVITATIONS // 40 + 1},
+    }
+    for url in ("/api/v1/meetings/check/", "/api/v1/meetings/"):
+        assert_error(as_(organizer).post(url, body, format="json"), 400)
+    assert not Attendee.objects.exists()
