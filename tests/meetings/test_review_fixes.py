@@ -263,3 +263,19 @@ def test_a_series_is_refused_beyond_the_invitations_cap(organizer, department):
     for url in ("/api/v1/meetings/check/", "/api/v1/meetings/"):
         assert_error(as_(organizer).post(url, body, format="json"), 400)
     assert not Attendee.objects.exists()
+
+
+# --- 11. A time without an offset is Beijing time ------------------------------------------------
+
+
+def test_a_time_without_an_offset_is_read_as_beijing_time(organizer, settings):
+    from meetings.models import Meeting
+
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    start = at(9, days=3)
+    naive = start.replace(tzinfo=None)
+    body = {"title": "无时区会", "start": naive.isoformat(), "end": (naive + timedelta(hours=1)).isoformat()}
+    with timezone.override("UTC"):  # whatever zone is active, the API reads TIME_ZONE's
+        created = as_(organizer).post("/api/v1/meetings/", body, format="json")
+    assert created.status_code == 201, created.content
+    assert Meeting.objects.get(pk=created.json()["id"]).start == start
