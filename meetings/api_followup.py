@@ -153,6 +153,11 @@ class MeetingFollowupViewSet(viewsets.GenericViewSet):
     @extend_schema(
         methods=["POST"],
         summary=gettext_lazy("Record a decision; it becomes a supervised matter (the organizer or the office)"),
+        description=gettext_lazy(
+            "The matter follows the matters' own visibility, also for a private meeting: the office and the "
+            "bureau's leaders see it (it is supervised, 督办), while the meeting stays private. It carries the "
+            "meeting's classification."
+        ),
         request=DecisionInputSerializer,
         responses={201: DecisionCreatedSerializer, **error_responses(400, 403, 404, 409)},
     )
@@ -173,6 +178,10 @@ class MeetingFollowupViewSet(viewsets.GenericViewSet):
     @extend_schema(
         methods=["POST"],
         summary=gettext_lazy("Record a department's position (the organizer, the office or that department's head)"),
+        description=gettext_lazy(
+            "A department's head records only for a party department: the organizing department or the "
+            "department of an invited person (403 otherwise); the organizer and the office for any department."
+        ),
         request=PositionInputSerializer,
         responses={201: PositionSerializer, **error_responses(400, 403, 404, 409)},
     )

@@ -1,6 +1,9 @@
 """Forms of a meeting's follow-up sections: reply, agenda items, minutes, decisions, positions.
 They check the input's shape; ``services_followup`` decides and writes."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -69,6 +72,14 @@ class DecisionForm(forms.Form):
 class PositionForm(forms.Form):
     department = forms.ModelChoiceField(label=_("Department"), queryset=departments())
     text = forms.CharField(label=_("Position"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, department_ids: Iterable[int] | None = None, **kwargs: Any) -> None:
+        """``department_ids``: the departments the person may speak for here (None: any)."""
+        super().__init__(*args, **kwargs)
+        if department_ids is not None:
+            field = self.fields["department"]
+            if isinstance(field, forms.ModelChoiceField):
+                field.queryset = departments().filter(pk__in=list(department_ids))
 
 
 class ResolutionForm(forms.Form):

@@ -7,8 +7,6 @@ from django import forms
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.access import headed_department_ids
-
 from . import selectors_followup as reads
 from .forms_followup import (
     AgendaDecideForm,
@@ -21,7 +19,7 @@ from .forms_followup import (
 )
 from .models import AgendaItemStatus, Attendee, AttendeeResponse, Meeting, MeetingKind, MeetingStatus
 from .services import may_manage
-from .services_followup import may_propose
+from .services_followup import may_propose, position_department_ids
 
 
 def followup_sections(
@@ -47,7 +45,8 @@ def followup_sections(
     minutes = reads.minutes_of(meeting=meeting)
     agenda = reads.agenda_of(user=user, meeting=meeting)
     coordination = meeting.kind == MeetingKind.COORDINATION
-    may_position = scheduled and coordination and (manager or bool(headed_department_ids(user)))
+    speaks_for = position_department_ids(user, meeting, attendees) if scheduled and coordination else set()
+    may_position = speaks_for is None or bool(speaks_for)
     return {
         "attendance": reads.attendance_summary(attendees),
         "my_attendance": mine,
@@ -69,7 +68,7 @@ def followup_sections(
         "decision_form": form("decision", DecisionForm, scheduled and manager),
         "coordination": coordination,
         "positions": reads.positions_of(meeting=meeting) if coordination else [],
-        "position_form": form("position", PositionForm, may_position),
+        "position_form": form("position", PositionForm, may_position, department_ids=speaks_for),
         "resolution_form": form(
             "resolution",
             ResolutionForm,

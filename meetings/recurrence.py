@@ -6,7 +6,8 @@ The rules:
   skip days that are not working days in ``core.calendar`` (weekends, statutory holidays, local
   days off; a 调休 make-up Saturday is worked): the weekly office meeting that falls in the National
   Day holiday is not held that week. ``count`` is the number of meetings held (2 to
-  ``MAX_OCCURRENCES``), the first at the time given, whatever day that is.
+  ``MAX_OCCURRENCES``), the first at the time given, which must be on a working day (400 otherwise).
+- A series invites at most ``MAX_SERIES_INVITATIONS`` (occurrences × attendees) in one request.
 - Every occurrence is validated and checked for clashes as a one-off meeting would be, and the whole
   series is saved or nothing: a room clash on any date refuses the series (no "skip the clashing
   dates": a series with holes is a surprise to the attendees; move it or book another room), and
@@ -36,32 +37,50 @@ from .clashes import Clash
 from .models import Meeting, MeetingSeries, MeetingStatus, SeriesFrequency
 
 MAX_OCCURRENCES = 52
+# At most this many invitations (occurrences × attendees) in one request: a series is saved in one
+# transaction, a row and a work item each (52 weekly meetings of 38 people fit; 52 of 500 do not).
+MAX_SERIES_INVITATIONS = 2_000
+SEARCH_SLACK = timedelta(days=366)  # how far past ``count`` steps the working days are looked for
 SCOPE_ONE, SCOPE_FOLLOWING = "one", "following"
 SCOPES = (SCOPE_ONE, SCOPE_FOLLOWING)
 
 
 def occurrence_times(*, start: datetime, end: datetime, freq: str, count: int) -> list[tuple[datetime, datetime]]:
-    """The ``count`` occurrences of a series starting at ``[start, end)`` (see the module's rules)."""
+    """The ``count`` occurrences of a series starting at ``[start, end)`` (see the module's rules).
+    Refused (400) when the first is not on a working day, or when ``count`` working days are not
+    found within ``count`` steps and a year (the search is bounded)."""
     zone = timezone.get_default_timezone()
     local = timezone.localtime(start, zone)
     length = end - start
     step = timedelta(days=7 if freq == SeriesFrequency.WEEKLY else 1)
     times = [(start, end)]
     day = local.date()
+    if not calendar.is_workday(day):
+        message = _("A series must start on a working day.")
+        raise ValidationError(message, fields={"start": [message]})
+    last = day + step * count + SEARCH_SLACK
     while len(times) < count:
         day += step
+        if day > last:
+            message = _("Not enough working days for this series: choose fewer occurrences or another day.")
+            raise ValidationError(message, fields={"recurrence": [message]})
         if calendar.is_workday(day):
             begin = datetime.combine(day, local.time(), tzinfo=zone)
             times.append((begin, begin + length))
     return times
 
 
-def _validate(freq: str, count: int) -> None:
+def _validate(freq: str, count: int, attendees: Sequence[Any] = ()) -> None:
     fields: dict[str, list[str]] = {}
     if freq not in SeriesFrequency.values:
         fields["recurrence"] = [_("Repeat daily or weekly.")]
     elif not 2 <= count <= MAX_OCCURRENCES:
         fields["recurrence"] = [_("Between 2 and %(n)d occurrences.") % {"n": MAX_OCCURRENCES}]
+    elif count * len(attendees) > MAX_SERIES_INVITATIONS:
+        fields["recurrence"] = [
+            _("At most %(n)d invitations in one series (occurrences × attendees): fewer occurrences or people.")
+            % {"n": MAX_SERIES_INVITATIONS}
+        ]
     if fields:
         raise ValidationError(fields["recurrence"][0], fields=fields)
 
@@ -87,7 +106,7 @@ def series_check(
     *, actor: User, start: datetime, end: datetime, freq: str, count: int, **fields: Any
 ) -> dict[date, list[Clash]]:
     """Each occurrence's clashes by date (only dates with clashes); saves nothing."""
-    _validate(freq, count)
+    _validate(freq, count, fields.get("attendees", ()))
     found: dict[date, list[Clash]] = {}
     for begin, finish in occurrence_times(start=start, end=end, freq=freq, count=count):
         clashes = services.meeting_check(actor=actor, start=begin, end=finish, **fields)

@@ -8,6 +8,7 @@ meeting. The minutes' working copy is seen by the organizer and the office; the 
 everyone who sees the meeting.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -19,6 +20,23 @@ from core.models import Attachment
 
 from .models import AgendaItem, AgendaItemStatus, Attendee, AttendeeResponse, Decision, Meeting, Minutes, Position
 from .selectors import meeting_visibility, meetings_visible
+
+
+def party_department_ids(meeting: Meeting, attendees: Iterable[Attendee] | None = None) -> set[int]:
+    """The departments party to a meeting (those whose positions a 协调会 records): the organizing
+    department and the department of every invited person. ``attendees``: the meeting's rows with
+    their users already loaded (no query), else one query."""
+    if attendees is None:
+        found = set(
+            Attendee.objects.filter(meeting=meeting, user__department__isnull=False).values_list(
+                "user__department_id", flat=True
+            )
+        )
+    else:
+        found = {row.user.department_id for row in attendees if row.user.department_id is not None}
+    if meeting.department_id is not None:
+        found.add(meeting.department_id)
+    return found
 
 
 def agenda_item_condition(user: Any) -> Q:

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -16,6 +17,7 @@ from .models import Attendee, AttendeeRole, Meeting, MeetingKind, Room, SeriesFr
 from .recurrence import MAX_OCCURRENCES, SCOPES
 
 _MAX_ID = 2**63 - 1
+_NAIVE = _("ISO 8601, best with an offset (+08:00); a time without one is read as TIME_ZONE's (Beijing time).")
 
 
 class RoomSerializer(serializers.ModelSerializer):
@@ -59,8 +61,9 @@ class MeetingInputSerializer(StrictSerializer):
         pk_field=serializers.IntegerField(min_value=1, max_value=_MAX_ID),
     )
     location = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
-    start = BoundedDateTimeField()
-    end = BoundedDateTimeField()
+    # A time without an offset is Beijing time (TIME_ZONE), whoever asks: accepted on purpose.
+    start = BoundedDateTimeField(default_timezone=timezone.get_default_timezone(), help_text=_NAIVE)
+    end = BoundedDateTimeField(default_timezone=timezone.get_default_timezone(), help_text=_NAIVE)
     attendees = AttendeeInputSerializer(many=True, required=False, default=list, max_length=500)
     private = serializers.BooleanField(required=False, default=False)
     classification = serializers.ChoiceField(

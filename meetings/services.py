@@ -9,7 +9,7 @@ attendees, a cancellation closes their items quietly and tells everyone concerne
 step writes its audit event.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.access import is_admin, is_office_member
 from accounts.models import Department, User
+from affairs.services import matter_reclassify
 from core.audit import audit_record
 from core.enums import Classification
 from core.errors import Conflict, PermissionDenied, ValidationError
@@ -31,7 +32,13 @@ from notifications import messages
 from notifications.models import NotificationKind
 from notifications.services import NotificationSpec, notifications_create_many
 from workload.models import WorkItem, WorkItemKind, WorkItemStatus
-from workload.services import workitem_open, workitem_set_due, workitems_open_for_target, workitems_settle_for_target
+from workload.services import (
+    workitem_open,
+    workitem_set_due,
+    workitems_open_for_target,
+    workitems_reclassify_for_target,
+    workitems_settle_for_target,
+)
 
 from .clashes import (
     Clash,
@@ -42,7 +49,20 @@ from .clashes import (
     room_held_until,
     room_overlaps_exist,
 )
-from .models import Attendee, AttendeeResponse, AttendeeRole, Meeting, MeetingKind, MeetingSeries, MeetingStatus, Room
+from .models import (
+    AgendaItem,
+    AgendaItemStatus,
+    Attendee,
+    AttendeeResponse,
+    AttendeeRole,
+    Decision,
+    Meeting,
+    MeetingKind,
+    MeetingSeries,
+    MeetingStatus,
+    Minutes,
+    Room,
+)
 from .reminders import meeting_reminders_sync
 
 ROOM_CONSTRAINT = "meeting_room_no_overlap"
@@ -192,7 +212,12 @@ class _Plan:
     invitees: list[Invitee]
 
 
-def _validate(actor: User, plan: _Plan) -> _Plan:
+def _validate(
+    actor: User, plan: _Plan, *, kept_room: int | None = None, kept_people: frozenset[int] = frozenset()
+) -> _Plan:
+    """Check and tidy ``plan``. On a change, ``kept_room`` and ``kept_people`` are the meeting's room
+    and attendees as they are: only a new room and new invitees must be active (a change that keeps
+    a since-retired room or a since-deactivated attendee is not refused for it)."""
     fields: dict[str, list[str]] = {}
     plan.title = plan.title.strip()
     if not plan.title:
@@ -216,7 +241,7 @@ def _validate(actor: User, plan: _Plan) -> _Plan:
     elif plan.end <= timezone.now():
         fields["end"] = [_("This time is already past.")]
     plan.location = plan.location.strip()[:200]
-    if plan.room is not None and not plan.room.active:
+    if plan.room is not None and not plan.room.active and plan.room.pk != kept_room:
         fields["room"] = [_("%(room)s cannot be booked at present.") % {"room": plan.room.name}]
     unique: dict[int, Invitee] = {}
     for invitee in plan.invitees:
@@ -227,7 +252,7 @@ def _validate(actor: User, plan: _Plan) -> _Plan:
     plan.invitees = list(unique.values())
     if len(plan.invitees) > MAX_ATTENDEES:
         fields.setdefault("attendees", []).append(_("At most %(n)d attendees.") % {"n": MAX_ATTENDEES})
-    inactive = [i.user.display_name for i in plan.invitees if not i.user.is_active]
+    inactive = [i.user.display_name for i in plan.invitees if not i.user.is_active and i.user.pk not in kept_people]
     if inactive:
         fields.setdefault("attendees", []).append(_("No longer active: %(names)s.") % {"names": "、".join(inactive)})
     if plan.classification in Classification.values:
@@ -359,6 +384,22 @@ def _ref(meeting: Meeting) -> tuple[int, int]:
     return (ContentType.objects.get_for_model(Meeting).pk, meeting.pk)
 
 
+def _lock_rooms(*room_ids: int | None) -> dict[int, Room]:
+    """Lock the rooms (in id order) for the transaction, fresh from the database: a concurrent
+    ``room_update`` waits, so the booking's hold is computed from the room's current rules."""
+    ids = sorted({pk for pk in room_ids if pk is not None})
+    return {room.pk: room for room in Room.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+
+
+def _lock_people(plan: _Plan) -> None:
+    """Lock the invited people's rows (in id order, so two bookings never wait on each other in a
+    circle) before their clashes are checked: two bookings of one person run one after the other,
+    and the second sees the first (PostgreSQL; SQLite's IMMEDIATE transaction serializes already)."""
+    ids = sorted({i.user.pk for i in plan.invitees})
+    if ids:
+        list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+
+
 def _check_plan(actor: User, plan: _Plan, exclude: int | None) -> list[Clash]:
     return find_clashes(
         viewer=actor,
@@ -416,10 +457,13 @@ def meeting_create(
     attendee or a leader is busy then and no ``override_reason`` is given (it is recorded).
     ``series``: as an occurrence of it (``meetings.recurrence``)."""
     override_reason = override_reason.strip()
+    if room is not None:
+        room = _lock_rooms(room.pk).get(room.pk, room)
     plan = _validate(
         actor,
         _Plan(title, kind, room, location, start, end, private, classification, description, list(attendees)),
     )
+    _lock_people(plan)
     overridden = _refuse_clashes(_check_plan(actor, plan, None), override_reason)
     now = timezone.now()
     meeting = Meeting(
@@ -501,7 +545,16 @@ def meeting_reschedule(
     """Change a scheduled meeting (PATCH): only what is given changes, under the rules of
     ``meeting_create`` (the meeting never clashes with itself). ``sequence`` goes up; attendees
     are told; new attendees are invited, removed ones' items withdrawn."""
+    # Rooms before the meeting, as ``room_update`` locks its room before the room's meetings.
+    current_room = Meeting.objects.filter(pk=meeting.pk).values_list("room_id", flat=True).first()
+    rooms = _lock_rooms(current_room, None if isinstance(room, _Keep) or room is None else room.pk)
     locked = _lock_scheduled(actor, meeting)
+    if locked.room_id is not None and locked.room_id not in rooms:  # moved meanwhile: lock its room too
+        rooms.update(_lock_rooms(locked.room_id))
+    if isinstance(room, Room):
+        room = rooms.get(room.pk, room)
+    elif isinstance(room, _Keep) and locked.room_id is not None:
+        locked.room = rooms[locked.room_id]
     override_reason = override_reason.strip()
     current = {a.user_id: a for a in Attendee.objects.filter(meeting=locked).select_related("user", "delegate")}
 
@@ -523,9 +576,17 @@ def meeting_reschedule(
             pick(description, locked.description),
             wanted,
         ),
+        kept_room=locked.room_id,
+        kept_people=frozenset(current),
     )
+    _lock_people(plan)
     overridden = _refuse_clashes(_check_plan(actor, plan, locked.pk), override_reason)
-    before = {f: getattr(locked, f) for f in ("title", "start", "end", "room_id", "location")}
+    raised = Classification.rank(plan.classification) > Classification.rank(locked.classification)
+    if raised:
+        _refuse_raise(actor, locked, plan.classification, current.values())
+    before = {
+        f: getattr(locked, f) for f in ("title", "start", "end", "room_id", "location", "private", "classification")
+    }
     locked.title, locked.kind, locked.room, locked.location = plan.title, plan.kind, plan.room, plan.location
     locked.start, locked.end, locked.private = plan.start, plan.end, plan.private
     locked.classification, locked.description = plan.classification, plan.description
@@ -569,13 +630,21 @@ def meeting_reschedule(
         due = locked.start if locked.start > timezone.now() else None
         for item in workitems_open_for_target(target=locked, kind=WorkItemKind.MEETING):
             workitem_set_due(item=item, due_at=due, actor=actor, reason="meeting rescheduled")
-    if "title" in changed or "classification" in changed:
+        for agenda_item in _proposed_agenda(locked):
+            for item in workitems_open_for_target(target=agenda_item, kind=WorkItemKind.AGENDA_REVIEW):
+                workitem_set_due(item=item, due_at=due, actor=actor, reason="meeting rescheduled")
+    if "title" in changed:
         WorkItem.objects.filter(target_type_id=_ref(locked)[0], target_id=locked.pk, kind=WorkItemKind.MEETING).update(
-            title=locked.title[:300], classification=locked.classification
+            title=locked.title[:300]
         )
+    if "classification" in changed:
+        _reclassify_derived(actor, locked, raised=raised)
     meeting_reminders_sync(locked)
     if changed:
-        kept = [a.user for uid, a in current.items() if uid in keep_ids]
+        kept_rows = [a for uid, a in current.items() if uid in keep_ids]
+        kept = [a.user for a in kept_rows]
+        # The delegates sent in their place are told too (as ``attendees_to_tell`` does).
+        kept += [a.delegate for a in kept_rows if a.response == AttendeeResponse.DELEGATED and a.delegate is not None]
         _notify(locked, kept, kind=NotificationKind.CHANGED, message="meeting.changed", actor=actor)
     audit_record(
         actor=actor,
@@ -596,6 +665,54 @@ def meeting_reschedule(
             data={"reason": override_reason, "clashes": _override_data(overridden)},
         )
     return locked
+
+
+def _refuse_raise(actor: User, meeting: Meeting, classification: str, rows: Iterable[Attendee]) -> None:
+    """A raised classification must reach everything derived from the meeting: refused (400) while a
+    delegate is not cleared for it (the invited are checked by ``_validate``), and (409) once the
+    minutes were issued as a document (an issued document keeps its own classification)."""
+    uncleared = [
+        row.delegate.display_name
+        for row in rows
+        if row.response == AttendeeResponse.DELEGATED
+        and row.delegate is not None
+        and not Classification.allows(row.delegate.clearance, classification)
+    ]
+    if uncleared:
+        message = _("Delegates not cleared for this classification: %(names)s.") % {"names": "、".join(uncleared)}
+        raise ValidationError(message, fields={"classification": [message]})
+    if Minutes.objects.filter(meeting=meeting, document__isnull=False).exists():
+        raise Conflict(
+            _("The minutes were issued as a document: the meeting's classification can no longer be raised."),
+            code="minutes_issued",
+        )
+
+
+def _reclassify_derived(actor: User, meeting: Meeting, *, raised: bool) -> None:
+    """The meeting's work items and its agenda items' take its classification; on a raise, the
+    matters of its decisions are raised too (``affairs.services.matter_reclassify``, under its rules)."""
+    workitems_reclassify_for_target(target=meeting, classification=meeting.classification)
+    for item in AgendaItem.objects.filter(meeting=meeting):
+        workitems_reclassify_for_target(target=item, classification=meeting.classification)
+    if not raised:
+        return
+    decisions = Decision.objects.filter(meeting=meeting, matter__isnull=False).select_related("matter")
+    for decision in decisions:
+        matter = decision.matter
+        if matter is not None and Classification.rank(matter.classification) < Classification.rank(
+            meeting.classification
+        ):
+            matter_reclassify(
+                actor=actor,
+                matter=matter,
+                classification=meeting.classification,
+                reason=_("The meeting's classification was raised."),
+            )
+
+
+def _proposed_agenda(meeting: Meeting) -> list[AgendaItem]:
+    """The meeting's agenda items still waiting for the organizer's review (an open item each)."""
+    return list(AgendaItem.objects.filter(meeting=meeting, status=AgendaItemStatus.PROPOSED))
 
 
 def current_invitees(rows: Any) -> list[Invitee]:
@@ -624,6 +741,15 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "", notify: b
         actor=actor,
         notify=False,
     )
+    for agenda_item in _proposed_agenda(locked):  # no review of an agenda item is left to do
+        workitems_settle_for_target(
+            target=agenda_item,
+            kind=WorkItemKind.AGENDA_REVIEW,
+            status=WorkItemStatus.CANCELLED,
+            outcome="meeting cancelled",
+            actor=actor,
+            notify=False,  # the organizer is told of the cancellation itself
+        )
     meeting_reminders_sync(locked)
     audit_record(
         actor=actor, verb="meeting.cancel", target=locked, data={"reason": reason, "sequence": locked.sequence}

@@ -59,6 +59,7 @@ from .models import (
     Position,
 )
 from .reminders import meeting_reminders_sync
+from .selectors_followup import party_department_ids
 from .services import _notify, _open_invitation, may_manage
 
 # The API's words for a reply (API.md: "accept" | "decline" | "delegate") and what they record.
@@ -512,7 +513,9 @@ def minutes_save(*, actor: User, meeting: Meeting, text: str, publish: bool = Fa
 @transaction.atomic
 def minutes_issue(*, actor: User, meeting: Meeting) -> Document:
     """Start a 纪要 document (a draft of type ``minutes``, in the actor's department) from the
-    published minutes; it then follows the documents' approval and issuing path. Once only (409)."""
+    published minutes; it then follows the documents' approval and issuing path. Once only (409).
+    Like a decision, the document is seen under the documents' own rules, also for a private meeting
+    (it is titled after the meeting): issuing is the organizer's deliberate act."""
     locked = _lock_meeting(meeting)
     _refuse_unless_manager(actor, locked, _("Only the organizer or the office issue the minutes."))
     _refuse_cancelled(locked)
@@ -550,7 +553,12 @@ def decision_record(
 ) -> Decision:
     """Record a decision and follow it as an ``affairs`` matter (source: this decision), under the
     same rules as any matter: the actor must be allowed to assign to the lead and the assisting
-    owners (403 ``may_not_assign``), who must be active and cleared (400)."""
+    owners (403 ``may_not_assign``), who must be active and cleared (400).
+
+    Deliberately, the matter is seen as every matter is, also when the meeting is private: a decision
+    is recorded so that the office supervises it (督办), so the office and the leaders see the matter
+    (its title and text) while the meeting itself stays hidden from them. The page says so on the
+    form of a private meeting. The matter carries the meeting's classification, which binds everyone."""
     locked = _lock_meeting(meeting)
     _refuse_unless_manager(actor, locked, _("Only the organizer or the office record decisions."))
     _refuse_cancelled(locked)
@@ -583,19 +591,36 @@ def _refuse_unless_coordination(meeting: Meeting) -> None:
         raise Conflict(_("Positions and a resolution belong to coordination meetings."), code="not_coordination")
 
 
+def position_department_ids(
+    user: Any, meeting: Meeting, attendees: Iterable[Attendee] | None = None
+) -> set[int] | None:
+    """The departments whose position ``user`` may record: ``None`` (any) for the organizer or the
+    office; for anyone else the party departments (``selectors_followup.party_department_ids``)
+    they head, often none."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if may_manage(user, meeting):
+        return None
+    headed = set(headed_department_ids(user))
+    return party_department_ids(meeting, attendees) & headed if headed else set()
+
+
 def may_record_position(user: Any, meeting: Meeting, department: Department) -> bool:
-    return may_manage(user, meeting) or department.pk in headed_department_ids(user)
+    """The organizer or the office, or the head of ``department`` when it is a party to the meeting."""
+    allowed = position_department_ids(user, meeting)
+    return allowed is None or department.pk in allowed
 
 
 @transaction.atomic
 def position_record(*, actor: User, meeting: Meeting, department: Department, text: str) -> Position:
     """Record (or restate) a party department's position (立场): the organizer or the office, or
-    the head of that department."""
+    the head of that department when it is a party (``party_department_ids``; 403 otherwise)."""
     locked = _lock_meeting(meeting)
     _refuse_unless_coordination(locked)
     if not may_record_position(actor, locked, department):
         raise PermissionDenied(
-            _("Positions are recorded by the organizer, the office or the department's head."), code="not_organizer"
+            _("Positions are recorded by the organizer, the office or the head of a party department."),
+            code="not_organizer",
         )
     _refuse_cancelled(locked)
     text = _text(text, field="text", limit=MAX_TEXT)

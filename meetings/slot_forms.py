@@ -60,7 +60,7 @@ class _Prefill(forms.Form):
     start = forms.DateTimeField(required=False)
     end = forms.DateTimeField(required=False)
     room = forms.ModelChoiceField(queryset=rooms_bookable(), required=False)
-    required = forms.ModelMultipleChoiceField(queryset=people(), required=False)
+    required = forms.ModelMultipleChoiceField(queryset=people(), required=False, widget=PeopleMultiplePicker)
 
 
 def prefill_from_query(query: QueryDict) -> dict[str, Any]:

@@ -195,7 +195,9 @@ def position_record(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         name="position",
-        form=PositionForm(request.POST, prefix="position"),
+        form=PositionForm(
+            request.POST, prefix="position", department_ids=writes.position_department_ids(request.user, meeting)
+        ),
         call=call,
         done=_("The position is recorded."),
         anchor="positions",

@@ -18,9 +18,10 @@ from django.db import connection
 from django.utils import timezone
 
 from core.errors import Conflict
-from meetings.models import Meeting, MeetingStatus, Room
+from meetings.clashes import Invitee
+from meetings.models import AttendeeRole, Meeting, MeetingStatus, Room
 from meetings.services import meeting_create
-from tests.factories import UserFactory
+from tests.factories import LeaderFactory, UserFactory
 from tests.reliability.support import run_together
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -61,6 +62,46 @@ def test_twenty_bookings_of_one_slot_at_once_give_one_meeting(department, broker
     # The clash names the winner (committed before the database refused the others).
     assert all(n == 1 for _s, _c, n in refusals), refusals
     assert Meeting.objects.filter(room=room, status=MeetingStatus.SCHEDULED).count() == 1
+
+
+LEADER_THREADS = 8
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("attempt", range(3))
+def test_bookings_of_one_leader_in_different_rooms_at_once_give_one_meeting(department, broker, attempt):
+    """No override reason: the leader's row is locked before the check, so exactly one booking
+    wins and every other is refused as a leader clash (no constraint guards people)."""
+    leader = LeaderFactory(department=department)
+    rooms = [Room.objects.create(name=f"会议室{attempt}-{n}", capacity=10) for n in range(LEADER_THREADS)]
+    people = [UserFactory(department=department) for _ in range(LEADER_THREADS)]
+    start, end = _slot(5 + attempt, 14)
+
+    def booking(person, room):
+        def book():
+            try:
+                meeting_create(
+                    actor=person,
+                    title="请局领导出席",
+                    room=room,
+                    start=start,
+                    end=end,
+                    attendees=[Invitee(leader, AttendeeRole.REQUIRED)],
+                )
+            except Conflict as refused:
+                kinds = {c["kind"] for c in refused.extra.get("conflicts", [])}
+                return (refused.status_code, refused.code, kinds)
+            return "booked"
+
+        return book
+
+    outcomes = run_together(*(booking(p, r) for p, r in zip(people, rooms, strict=True)))
+    assert outcomes.count("booked") == 1, outcomes
+    refusals = [o for o in outcomes if o != "booked"]
+    assert all(status == 409 and code == "clash" and kinds == {"leader"} for status, code, kinds in refusals), refusals
+    held = Meeting.objects.filter(attendees__user=leader, status=MeetingStatus.SCHEDULED)
+    assert held.count() == 1
 
 
 SQLITE_SCRIPT = """
