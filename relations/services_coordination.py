@@ -1,0 +1,405 @@
+"""Writes of coordination matters (协调事项): raise, answer, escalate to the office, rule, settle.
+
+The state machine (``TRANSITIONS``): a matter is raised ``open``; each party department's head (or
+the colleague the head passed the answer item to) accepts, or declines with a reason. When every
+party has accepted it is ``settled``: one ``affairs`` matter is assigned to the lead department's
+head (主办) with the cooperating departments' heads assisting (协办), its source pointing back here.
+A decline, or silence past ``respond_by`` (``coordinations_escalate_overdue``), sends it to the
+office (``escalated``): the office heads get an item. The office rules (it may also step in while
+the matter is still open): a written ruling names the lead and cooperating departments, and the
+matter is settled as above. The follow-up matter's assigner is the person who raised the matter
+when the parties agreed, and the office member who ruled after a ruling (``matter_create`` with
+``authorized=True``: the parties' acceptance or the office's ruling is the authority).
+
+Pass-backs are recorded on the ledger as the outcome of the department's answer item: ``decline``,
+or ``reassigned_away`` for a department the ruling took off before it accepted (a department that
+declined has its pass-back counted once, by its decline). ``selectors.pass_backs_by_department``
+counts them.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.access import is_office_member, office_department, office_heads
+from accounts.models import Department, User
+from affairs.models import MatterSource
+from affairs.services import matter_create
+from core import calendar
+from core.audit import audit_record
+from core.enums import Classification
+from core.errors import Conflict, PermissionDenied, ValidationError
+from workload.models import WorkItemKind, WorkItemStatus
+from workload.services import workitem_open, workitems_settle_for_target
+
+from .models import CoordinationMatter, CoordinationParty, CoordinationStatus, PartyResponse, PartyRole
+
+# action -> (states it may start from, state it leads to or None when it depends)
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "respond": (frozenset({CoordinationStatus.OPEN}), None),  # settled or escalated, or stays open
+    "escalate": (frozenset({CoordinationStatus.OPEN}), CoordinationStatus.ESCALATED),
+    "arbitrate": (frozenset({CoordinationStatus.OPEN, CoordinationStatus.ESCALATED}), CoordinationStatus.SETTLED),
+}
+
+_REFUSALS = {
+    CoordinationStatus.OPEN: gettext_lazy("The matter is still waiting for the departments' answers."),
+    CoordinationStatus.ESCALATED: gettext_lazy("The matter is with the office for a ruling."),
+    CoordinationStatus.SETTLED: gettext_lazy("The matter is already settled."),
+    CoordinationStatus.DONE: gettext_lazy("The matter is already done."),
+}
+
+MAX_TEXT = 20_000
+# When nobody says otherwise, the follow-up matter is due this many working days after settling.
+FOLLOW_UP_WORKING_DAYS = 10
+
+
+def _lock(coordination: CoordinationMatter, action: str) -> CoordinationMatter:
+    locked = CoordinationMatter.objects.select_for_update().get(pk=coordination.pk)
+    allowed, _next = TRANSITIONS[action]
+    if locked.status not in allowed:
+        raise Conflict(str(_REFUSALS[CoordinationStatus(locked.status)]), code=f"coordination_{locked.status}")
+    return locked
+
+
+def _text(value: str, *, field: str, required: bool, limit: int) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError(_("This field is required."), fields={field: [_("This field is required.")]})
+    if len(value) > limit:
+        message = _("At most %(n)d characters.") % {"n": limit}
+        raise ValidationError(message, fields={field: [message]})
+    return value
+
+
+def _heads(
+    *, lead: Department, cooperating: Sequence[Department], classification: str
+) -> list[tuple[Department, str, User]]:
+    """(department, role, head) for each party, or a 400 naming what is wrong."""
+    fields: dict[str, list[str]] = {}
+    unique: list[Department] = []
+    for department in cooperating:
+        if department.pk == lead.pk:
+            fields.setdefault("cooperating_departments", []).append(
+                _("%(name)s already leads the matter.") % {"name": department.name}
+            )
+        elif all(d.pk != department.pk for d in unique):
+            unique.append(department)
+    if not unique and "cooperating_departments" not in fields:
+        fields["cooperating_departments"] = [_("Name at least one cooperating department.")]
+    parties: list[tuple[Department, str, User]] = []
+    for field, role, department in [("lead_department", PartyRole.LEAD, lead)] + [
+        ("cooperating_departments", PartyRole.COOPERATING, d) for d in unique
+    ]:
+        head = department.head
+        if not department.is_active or head is None or not head.is_active:
+            fields.setdefault(field, []).append(
+                _("%(name)s has no active head to answer for it.") % {"name": department.name}
+            )
+        elif not Classification.allows(head.clearance, classification):
+            fields.setdefault(field, []).append(
+                _("The head of %(name)s is not cleared for this classification.") % {"name": department.name}
+            )
+        else:
+            parties.append((department, role, head))
+    if fields:
+        raise ValidationError(next(iter(fields.values()))[0], fields=fields)
+    return parties
+
+
+def _open_answer_item(coordination: CoordinationMatter, party: CoordinationParty, head: User, actor: User) -> None:
+    party.work_item = workitem_open(
+        assignee=head,
+        kind=WorkItemKind.COORDINATION,
+        target=coordination,
+        title=coordination.title,
+        due_at=calendar.end_of_working_day(calendar.next_workday(coordination.respond_by, include_today=True)),
+        classification=coordination.classification,
+        assigned_by=actor,
+    )
+    party.save(update_fields=["work_item"])
+
+
+@transaction.atomic
+def coordination_raise(
+    *,
+    actor: User,
+    title: str,
+    lead_department: Department,
+    cooperating_departments: Sequence[Department],
+    respond_by: date,
+    description: str = "",
+    classification: str = Classification.INTERNAL,
+) -> CoordinationMatter:
+    """Anyone raises a matter for a lead and cooperating departments; each head gets an item to answer."""
+    title = _text(title, field="title", required=True, limit=200)
+    description = _text(description, field="description", required=False, limit=MAX_TEXT)
+    if classification not in Classification.values:
+        raise ValidationError(_("Unknown classification."), fields={"classification": [classification]})
+    if not Classification.allows(actor.clearance, classification):
+        raise ValidationError(
+            _("You cannot raise a matter above your own clearance."), fields={"classification": [_("Too high.")]}
+        )
+    if respond_by < timezone.localdate():
+        raise ValidationError(
+            _("The answer date %(d)s has already passed.") % {"d": respond_by.isoformat()},
+            fields={"respond_by": [_("Choose today or a later day.")]},
+        )
+    parties = _heads(lead=lead_department, cooperating=cooperating_departments, classification=classification)
+    coordination = CoordinationMatter.objects.create(
+        title=title,
+        description=description,
+        raised_by=actor,
+        respond_by=respond_by,
+        classification=classification,
+    )
+    for department, role, head in parties:
+        party = CoordinationParty.objects.create(coordination=coordination, department=department, role=role)
+        _open_answer_item(coordination, party, head, actor)
+    audit_record(
+        actor=actor,
+        verb="coordination.raise",
+        target=coordination,
+        data={
+            "lead": lead_department.pk,
+            "cooperating": [d.pk for d, role, _h in parties if role == PartyRole.COOPERATING],
+            "respond_by": respond_by.isoformat(),
+        },
+    )
+    return coordination
+
+
+def may_answer_for(user: Any, party: CoordinationParty) -> bool:
+    """The department's head, or whoever holds the department's open answer item (its delegate)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if party.department.head_id == user.pk:
+        return True
+    item = party.work_item
+    return item is not None and item.status == WorkItemStatus.OPEN and item.assignee_id == user.pk
+
+
+def _escalate(coordination: CoordinationMatter, *, actor: Any, reason: str) -> None:
+    """Send the (locked, open) matter to the office: its pending answer items are withdrawn, the
+    office heads (or, without one, the office's members) get an item to rule."""
+    coordination.status = CoordinationStatus.ESCALATED
+    coordination.save(update_fields=["status"])
+    pending = CoordinationParty.objects.filter(
+        coordination=coordination, response=PartyResponse.PENDING, work_item__status=WorkItemStatus.OPEN
+    ).select_related("work_item__assignee")
+    for party in pending:
+        workitems_settle_for_target(
+            target=coordination,
+            assignee=party.work_item.assignee,
+            kind=WorkItemKind.COORDINATION,
+            status=WorkItemStatus.CANCELLED,
+            outcome="with the office",
+            actor=actor,
+        )
+    office = list(office_heads())
+    if not office:
+        department = office_department()
+        office = list(department.members.filter(is_active=True)) if department is not None else []
+    for person in office:
+        if Classification.allows(person.clearance, coordination.classification):
+            workitem_open(
+                assignee=person,
+                kind=WorkItemKind.COORDINATION,
+                target=coordination,
+                title=coordination.title,
+                due_at=calendar.due_at_for(timezone.now(), working_days=3),
+                classification=coordination.classification,
+                assigned_by=actor if isinstance(actor, User) else None,
+            )
+    audit_record(actor=actor, verb="coordination.escalate", target=coordination, data={"reason": reason})
+
+
+def _settle(coordination: CoordinationMatter, *, assigner: User, due_on: date | None = None) -> None:
+    """Every party is settled (agreed, or ruled): the work becomes one affairs matter."""
+    parties = list(
+        CoordinationParty.objects.filter(coordination=coordination)
+        .exclude(role=PartyRole.RELIEVED)
+        .select_related("department__head")
+    )
+    lead = next(p.department.head for p in parties if p.role == PartyRole.LEAD)
+    assisting = [p.department.head for p in parties if p.role == PartyRole.COOPERATING]
+    matter = matter_create(
+        actor=assigner,
+        title=coordination.title,
+        description=coordination.ruling or coordination.description,
+        lead=lead,
+        assisting=assisting,
+        due_on=due_on or calendar.add_working_days(timezone.localdate(), FOLLOW_UP_WORKING_DAYS),
+        classification=coordination.classification,
+        source=coordination,
+        source_kind=MatterSource.AD_HOC,
+        authorized=True,
+    )
+    coordination.status = CoordinationStatus.SETTLED
+    coordination.matter = matter
+    coordination.settled_at = timezone.now()
+    coordination.save(update_fields=["status", "matter", "settled_at"])
+    audit_record(actor=assigner, verb="coordination.settle", target=coordination, data={"matter": matter.pk})
+
+
+@transaction.atomic
+def coordination_respond(
+    *, actor: User, coordination: CoordinationMatter, department: Department, accept: bool, reason: str = ""
+) -> CoordinationMatter:
+    """A party department's answer. 403 for anyone but its head (or delegate), 400 for a decline
+    without a reason or a department that is no party, 409 once answered or out of the open state."""
+    locked = _lock(coordination, "respond")
+    party = (
+        CoordinationParty.objects.select_for_update(of=("self",))
+        .select_related("department", "work_item")
+        .filter(coordination=locked, department=department)
+        .exclude(role=PartyRole.RELIEVED)
+        .first()
+    )
+    if party is None:
+        raise ValidationError(
+            _("%(name)s is not a party to this matter.") % {"name": department.name},
+            fields={"department": [_("Choose one of the matter's departments.")]},
+        )
+    if not may_answer_for(actor, party):
+        raise PermissionDenied(
+            _("Only the head of %(name)s (or the colleague the head passed it to) answers for it.")
+            % {"name": department.name},
+            code="not_department_head",
+        )
+    reason = _text(reason, field="reason", required=not accept, limit=MAX_TEXT)
+    if party.response != PartyResponse.PENDING:
+        raise Conflict(_("%(name)s has already answered.") % {"name": department.name}, code="already_answered")
+    party.response = PartyResponse.ACCEPTED if accept else PartyResponse.DECLINED
+    party.reason, party.responded_by, party.responded_at = reason, actor, timezone.now()
+    party.save(update_fields=["response", "reason", "responded_by", "responded_at"])
+    if party.work_item is not None and party.work_item.status == WorkItemStatus.OPEN:
+        # The answer closes the department's item; a decline is the pass-back on the ledger.
+        workitems_settle_for_target(
+            target=locked,
+            assignee=party.work_item.assignee,
+            kind=WorkItemKind.COORDINATION,
+            outcome="accept" if accept else "decline",
+            actor=actor,
+        )
+    audit_record(
+        actor=actor,
+        verb="coordination.respond",
+        target=locked,
+        data={"department": department.pk, "accept": accept, "reason": reason},
+    )
+    if not accept:
+        _escalate(locked, actor=actor, reason="decline")
+    elif (
+        not CoordinationParty.objects.filter(coordination=locked)
+        .exclude(response=PartyResponse.ACCEPTED)
+        .exclude(role=PartyRole.RELIEVED)
+        .exists()
+    ):
+        _settle(locked, assigner=locked.raised_by)
+    return locked
+
+
+@transaction.atomic
+def coordination_arbitrate(
+    *,
+    actor: User,
+    coordination: CoordinationMatter,
+    lead_department: Department,
+    cooperating_departments: Sequence[Department],
+    ruling: str,
+) -> CoordinationMatter:
+    """The office rules: a written ruling names the lead and cooperating departments; the matter is
+    settled. 403 for anyone outside the office, 400 without a ruling, 409 once settled."""
+    if not is_office_member(actor):
+        raise PermissionDenied(_("Only the office rules on a coordination matter."), code="not_office")
+    locked = _lock(coordination, "arbitrate")
+    ruling = _text(ruling, field="ruling", required=True, limit=MAX_TEXT)
+    chosen = _heads(lead=lead_department, cooperating=cooperating_departments, classification=locked.classification)
+    roles = {department.pk: role for department, role, _head in chosen}
+    now = timezone.now()
+    existing = {
+        p.department_id: p
+        for p in CoordinationParty.objects.select_for_update(of=("self",))
+        .filter(coordination=locked)
+        .select_related("work_item")
+    }
+    relieved = []
+    for department_id, party in existing.items():
+        if department_id in roles:
+            continue
+        if party.role != PartyRole.RELIEVED:
+            relieved.append(department_id)
+        item = party.work_item
+        if item is not None and item.status == WorkItemStatus.OPEN:
+            # Taken off before answering: a pass-back on the ledger, like a decline.
+            workitems_settle_for_target(
+                target=locked,
+                assignee=item.assignee,
+                kind=WorkItemKind.COORDINATION,
+                outcome="reassigned_away",
+                actor=actor,
+            )
+        party.role = PartyRole.RELIEVED
+        party.save(update_fields=["role"])
+    for department, role, _head in chosen:
+        party = existing.get(department.pk)
+        if party is None:
+            party = CoordinationParty(coordination=locked, department=department)
+        party.role = role
+        if party.response != PartyResponse.ACCEPTED:
+            # The ruling answers for the department: it takes the part it was given.
+            party.response, party.responded_by, party.responded_at = PartyResponse.ACCEPTED, actor, now
+        party.save()
+    # The answer items still open (a ruling while the matter was open) and the office's own are done.
+    workitems_settle_for_target(target=locked, kind=WorkItemKind.COORDINATION, outcome="ruled", actor=actor)
+    locked.ruling, locked.ruled_by, locked.ruled_at = ruling, actor, now
+    locked.save(update_fields=["ruling", "ruled_by", "ruled_at"])
+    audit_record(
+        actor=actor,
+        verb="coordination.arbitrate",
+        target=locked,
+        data={"lead": lead_department.pk, "cooperating": sorted(roles), "relieved": relieved, "ruling": ruling},
+    )
+    _settle(locked, assigner=actor)
+    return locked
+
+
+@transaction.atomic
+def coordination_escalate(*, coordination: CoordinationMatter, actor: Any = None) -> CoordinationMatter:
+    """Silence past the answer date: the open matter goes to the office (the deadline scan)."""
+    locked = _lock(coordination, "escalate")
+    _escalate(locked, actor=actor, reason="no answer by the deadline")
+    return locked
+
+
+def coordinations_escalate_overdue(*, today: date | None = None) -> int:
+    """Send every open matter whose answer date has passed to the office; returns how many.
+    Idempotent: an escalated matter is no longer open. Run daily (``manage.py coordination_escalate``)."""
+    today = today or timezone.localdate()
+    count = 0
+    overdue = CoordinationMatter.objects.filter(status=CoordinationStatus.OPEN, respond_by__lt=today)
+    for coordination in overdue.only("pk").iterator():
+        try:
+            coordination_escalate(coordination=coordination)
+        except Conflict:
+            continue  # answered or ruled meanwhile
+        count += 1
+    return count
+
+
+def coordination_actions(*, user: Any, coordination: CoordinationMatter) -> dict[str, Any]:
+    """What the person may do on the page: the parties they may answer for, and whether they rule."""
+    answerable = []
+    if coordination.status == CoordinationStatus.OPEN:
+        answerable = [
+            p
+            for p in coordination.parties.all()
+            if p.role != PartyRole.RELIEVED and p.response == PartyResponse.PENDING and may_answer_for(user, p)
+        ]
+    may_rule = coordination.status in TRANSITIONS["arbitrate"][0] and is_office_member(user)
+    return {"answerable": answerable, "may_rule": may_rule}
