@@ -1,0 +1,101 @@
+"""REST endpoints of relations (API.md, Relations): coordination matters.
+
+Every matter is looked up through the selector first, so that one the person may not see is a 404
+on every endpoint (never a 403); the services then decide who may act.
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.api import error_responses, object_id
+
+from . import selectors
+from . import services_coordination as services
+from .models import CoordinationMatter
+from .serializers import (
+    CoordinationArbitrateSerializer,
+    CoordinationCreateSerializer,
+    CoordinationDetailSerializer,
+    CoordinationRespondSerializer,
+    CoordinationSerializer,
+)
+
+
+def _valid(serializer_class: type, request: Request) -> dict[str, Any]:
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
+_STEP = {200: CoordinationDetailSerializer}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=gettext_lazy("Coordination matters visible to you"),
+        responses={200: CoordinationSerializer(many=True), **error_responses(400)},
+    ),
+    create=extend_schema(
+        summary=gettext_lazy("Raise a coordination matter (anyone)"),
+        request=CoordinationCreateSerializer,
+        responses={201: CoordinationDetailSerializer, **error_responses(400)},
+    ),
+    retrieve=extend_schema(
+        summary=gettext_lazy("A coordination matter with its departments' answers"),
+        responses={200: CoordinationDetailSerializer, **error_responses(404)},
+    ),
+    respond=extend_schema(
+        summary=gettext_lazy("Accept, or decline with a reason (the department's head or delegate)"),
+        request=CoordinationRespondSerializer,
+        responses={**_STEP, **error_responses(400, 403, 404, 409)},
+    ),
+    arbitrate=extend_schema(
+        summary=gettext_lazy("Rule: reassign lead and cooperating departments (the office)"),
+        request=CoordinationArbitrateSerializer,
+        responses={**_STEP, **error_responses(400, 403, 404, 409)},
+    ),
+)
+@extend_schema(tags=["relations"])
+class CoordinationViewSet(viewsets.GenericViewSet):
+    queryset = CoordinationMatter.objects.none()  # names the model behind {id}; rows come from selectors
+    serializer_class = CoordinationSerializer
+    ordering = ("-id",)
+
+    def _coordination(self, pk: str) -> CoordinationMatter:
+        return selectors.coordination_get(user=self.request.user, pk=object_id(pk))
+
+    def _after_step(self, coordination: CoordinationMatter, *, status_code: int = status.HTTP_200_OK) -> Response:
+        found = selectors.coordination_get_after_step(pk=coordination.pk)
+        return Response(CoordinationDetailSerializer(found).data, status=status_code)
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(selectors.coordination_list(user=request.user))
+        return self.get_paginated_response(CoordinationSerializer(page, many=True).data)
+
+    def create(self, request: Request) -> Response:
+        data = _valid(CoordinationCreateSerializer, request)
+        coordination = services.coordination_raise(actor=request.user, **data)
+        return self._after_step(coordination, status_code=status.HTTP_201_CREATED)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(CoordinationDetailSerializer(self._coordination(pk)).data)
+
+    @action(detail=True, methods=["post"])
+    def respond(self, request: Request, pk: str) -> Response:
+        coordination = self._coordination(pk)
+        data = _valid(CoordinationRespondSerializer, request)
+        services.coordination_respond(actor=request.user, coordination=coordination, **data)
+        return self._after_step(coordination)
+
+    @action(detail=True, methods=["post"])
+    def arbitrate(self, request: Request, pk: str) -> Response:
+        coordination = self._coordination(pk)
+        data = _valid(CoordinationArbitrateSerializer, request)
+        services.coordination_arbitrate(actor=request.user, coordination=coordination, **data)
+        return self._after_step(coordination)
