@@ -446,6 +446,9 @@ SPECTACULAR_SETTINGS = {
         "AttendeeRoleEnum": "meetings.models.AttendeeRole",
         "AttendeeResponseEnum": "meetings.models.AttendeeResponse",
         "ClashKindEnum": "meetings.clashes.ClashKind",
+        "CoordinationStatusEnum": "relations.models.CoordinationStatus",
+        "PartyRoleEnum": "relations.models.PartyRole",
+        "PartyResponseEnum": "relations.models.PartyResponse",
     },
 }
 

@@ -130,7 +130,7 @@ def test_bad_input_is_400_not_500(raiser, lead_dept):
 def _fill(raise_matter, size):
     """``size`` matters, each with ``size`` cooperating departments (with heads)."""
     departments = []
-    for n in range(size):
+    for _ in range(size):
         department = DepartmentFactory()
         department.head = UserFactory(department=department)
         department.save()
