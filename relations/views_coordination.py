@@ -40,7 +40,7 @@ def _page(request: HttpRequest, pk: int, *, bound: dict[str, Any] | None = None,
         "parties": list(coordination.parties.all()),
         "respond_form": respond if answerable else None,
         "arbitrate_form": arbitrate if actions["may_rule"] else None,
-        "error": error,
+        "refusal": error,
     }
     status = error.status_code if error is not None else 200
     return render(request, "relations/coordination_detail.html", context, status=status)
