@@ -1,5 +1,7 @@
 """Relations (关系协调): coordination matters between departments (协调事项)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -39,7 +41,7 @@ class CoordinationMatter(models.Model):
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("raised by"), on_delete=models.PROTECT, related_name="+"
     )
-    departments = models.ManyToManyField(
+    departments: "models.ManyToManyField[Any, Any]" = models.ManyToManyField(
         "accounts.Department",
         through="CoordinationParty",
         verbose_name=_("departments"),
