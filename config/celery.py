@@ -36,6 +36,13 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=0),
         "options": {"expires": 3000},
     },
+    "coordination-deadlines": {
+        # Coordination matters unanswered past their date go to the office (relations); settled
+        # ones whose follow-up matter is done are marked done.
+        "task": "relations.tasks.coordination_deadlines",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 3000},
+    },
     "calendar-gap-check": {
         # Tell administrators when a coming year has no holiday data yet (daily, early morning).
         "task": "notifications.tasks.check_calendar_years",

@@ -9,7 +9,9 @@ office (``escalated``): the office heads get an item. The office rules (it may a
 the matter is still open): a written ruling names the lead and cooperating departments, and the
 matter is settled as above. The follow-up matter's assigner is the person who raised the matter
 when the parties agreed, and the office member who ruled after a ruling (``matter_create`` with
-``authorized=True``: the parties' acceptance or the office's ruling is the authority).
+``authorized=True``: the parties' acceptance or the office's ruling is the authority). A settled
+matter is ``done`` once its follow-up matter is (``coordinations_mark_done``, hourly with the
+deadline scan: ``relations.tasks``).
 
 Pass-backs are recorded on the ledger as the outcome of the department's answer item: ``decline``,
 or ``reassigned_away`` for a department the ruling took off before it accepted (a department that
@@ -28,7 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.access import is_office_member, office_department, office_heads
 from accounts.models import Department, User
-from affairs.models import MatterSource
+from affairs.models import MatterSource, MatterStatus
 from affairs.services import matter_create
 from core import calendar
 from core.audit import audit_record
@@ -403,3 +405,19 @@ def coordination_actions(*, user: Any, coordination: CoordinationMatter) -> dict
         ]
     may_rule = coordination.status in TRANSITIONS["arbitrate"][0] and is_office_member(user)
     return {"answerable": answerable, "may_rule": may_rule}
+
+
+def coordinations_mark_done() -> int:
+    """Settled matters whose follow-up matter in affairs is done (办结) are done too; returns how many.
+    Idempotent, run with the deadline scan."""
+    finished = CoordinationMatter.objects.filter(status=CoordinationStatus.SETTLED, matter__status=MatterStatus.DONE)
+    count = 0
+    for coordination in finished.only("pk"):
+        with transaction.atomic():
+            updated = CoordinationMatter.objects.filter(pk=coordination.pk, status=CoordinationStatus.SETTLED).update(
+                status=CoordinationStatus.DONE
+            )
+            if updated:
+                audit_record(actor=None, verb="coordination.done", target=coordination, data={})
+                count += updated
+    return count

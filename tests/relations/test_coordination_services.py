@@ -203,3 +203,21 @@ def test_silence_past_the_answer_date_goes_to_the_office(raise_matter, office_he
 def test_the_deadline_command_runs(raise_matter):
     raise_matter()
     call_command("coordination_escalate")
+
+
+def test_a_settled_matter_is_done_when_its_follow_up_is_done(raise_matter, lead_dept, coop_dept, raiser):
+    from affairs.services import matter_complete, matter_confirm
+    from relations.services_coordination import coordinations_mark_done
+
+    coordination = raise_matter()
+    for department in (lead_dept, coop_dept):
+        coordination_respond(actor=department.head, coordination=coordination, department=department, accept=True)
+    coordination.refresh_from_db()
+    assert coordinations_mark_done() == 0
+    matter = Matter.objects.get(pk=coordination.matter_id)
+    matter_complete(actor=lead_dept.head, matter=matter, report="已完成")
+    matter_confirm(actor=raiser, matter=matter, accept=True)
+    assert coordinations_mark_done() == 1
+    coordination.refresh_from_db()
+    assert coordination.status == CoordinationStatus.DONE
+    assert coordinations_mark_done() == 0
