@@ -36,6 +36,9 @@ from core import calendar
 from core.audit import audit_record
 from core.enums import Classification
 from core.errors import Conflict, PermissionDenied, ValidationError
+from notifications import messages
+from notifications.models import NotificationKind
+from notifications.services import notification_create
 from workload.models import WorkItemKind, WorkItemStatus
 from workload.services import workitem_open, workitems_settle_for_target
 
@@ -54,6 +57,11 @@ _REFUSALS = {
     CoordinationStatus.SETTLED: gettext_lazy("The matter is already settled."),
     CoordinationStatus.DONE: gettext_lazy("The matter is already done."),
 }
+
+messages.register("coordination.escalated", "%(title)s", gettext_lazy("The matter went to the office for a ruling."))
+messages.register(
+    "coordination.settled", "%(title)s", gettext_lazy("The matter is settled: %(name)s leads the follow-up.")
+)
 
 MAX_TEXT = 20_000
 # When nobody says otherwise, the follow-up matter is due this many working days after settling.
@@ -185,6 +193,22 @@ def may_answer_for(user: Any, party: CoordinationParty) -> bool:
     return item is not None and item.status == WorkItemStatus.OPEN and item.assignee_id == user.pk
 
 
+def _tell_raiser(coordination: CoordinationMatter, *, message: str, actor: Any, **params: Any) -> None:
+    """The person who raised the matter hears where it went (not when they took the step themselves)."""
+    raiser = coordination.raised_by
+    if getattr(actor, "pk", None) == raiser.pk or not raiser.is_active:
+        return
+    notification_create(
+        recipient=raiser,
+        kind=NotificationKind.INFO,
+        message=message,
+        params={"title": coordination.title, **params},
+        target=coordination,
+        actor=actor,
+        classification=coordination.classification,
+    )
+
+
 def _escalate(coordination: CoordinationMatter, *, actor: Any, reason: str) -> None:
     """Send the (locked, open) matter to the office: its pending answer items are withdrawn, the
     office heads (or, without one, the office's members) get an item to rule."""
@@ -217,6 +241,7 @@ def _escalate(coordination: CoordinationMatter, *, actor: Any, reason: str) -> N
                 classification=coordination.classification,
                 assigned_by=actor if isinstance(actor, User) else None,
             )
+    _tell_raiser(coordination, message="coordination.escalated", actor=actor)
     audit_record(actor=actor, verb="coordination.escalate", target=coordination, data={"reason": reason})
 
 
@@ -245,6 +270,7 @@ def _settle(coordination: CoordinationMatter, *, assigner: User, due_on: date | 
     coordination.matter = matter
     coordination.settled_at = timezone.now()
     coordination.save(update_fields=["status", "matter", "settled_at"])
+    _tell_raiser(coordination, message="coordination.settled", actor=assigner, name=lead.display_name)
     audit_record(actor=assigner, verb="coordination.settle", target=coordination, data={"matter": matter.pk})
 
 

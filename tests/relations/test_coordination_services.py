@@ -221,3 +221,21 @@ def test_a_settled_matter_is_done_when_its_follow_up_is_done(raise_matter, lead_
     coordination.refresh_from_db()
     assert coordination.status == CoordinationStatus.DONE
     assert coordinations_mark_done() == 0
+
+
+def test_the_raiser_hears_of_the_escalation_and_the_settlement(raise_matter, lead_dept, coop_dept, raiser, office_head):
+    from notifications.models import Notification
+
+    coordination = raise_matter()
+    coordination_respond(
+        actor=coop_dept.head, coordination=coordination, department=coop_dept, accept=False, reason="否"
+    )
+    coordination_arbitrate(
+        actor=office_head,
+        coordination=coordination,
+        lead_department=lead_dept,
+        cooperating_departments=[coop_dept],
+        ruling="维持原分工",
+    )
+    messages = list(Notification.objects.filter(recipient=raiser).values_list("message", flat=True))
+    assert sorted(messages) == ["coordination.escalated", "coordination.settled"]
