@@ -14,6 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import error_responses, object_id
+from core.errors import NotFound
+from meetings.models import Meeting
 
 from . import selectors
 from . import services_coordination as services
@@ -22,6 +24,7 @@ from .serializers import (
     CoordinationArbitrateSerializer,
     CoordinationCreateSerializer,
     CoordinationDetailSerializer,
+    CoordinationMeetingSerializer,
     CoordinationRespondSerializer,
     CoordinationSerializer,
 )
@@ -59,6 +62,11 @@ _STEP = {200: CoordinationDetailSerializer}
         summary=gettext_lazy("Rule: reassign lead and cooperating departments (the office)"),
         request=CoordinationArbitrateSerializer,
         responses={**_STEP, **error_responses(400, 403, 404, 409)},
+    ),
+    meeting=extend_schema(
+        summary=gettext_lazy("Link the coordination meeting held on it (the office or the raiser)"),
+        request=CoordinationMeetingSerializer,
+        responses={**_STEP, **error_responses(400, 403, 404)},
     ),
 )
 @extend_schema(tags=["relations"])
@@ -98,4 +106,14 @@ class CoordinationViewSet(viewsets.GenericViewSet):
         coordination = self._coordination(pk)
         data = _valid(CoordinationArbitrateSerializer, request)
         services.coordination_arbitrate(actor=request.user, coordination=coordination, **data)
+        return self._after_step(coordination)
+
+    @action(detail=True, methods=["post"])
+    def meeting(self, request: Request, pk: str) -> Response:
+        coordination = self._coordination(pk)
+        data = _valid(CoordinationMeetingSerializer, request)
+        meeting = Meeting.objects.filter(pk=data["meeting"]).first()
+        if meeting is None:
+            raise NotFound()
+        services.coordination_link_meeting(actor=request.user, coordination=coordination, meeting=meeting)
         return self._after_step(coordination)

@@ -73,6 +73,15 @@ class CoordinationMatter(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The coordination meeting (协调会) held on it, when one is.
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        verbose_name=_("coordination meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("raised at"), default=timezone.now)
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
 

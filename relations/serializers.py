@@ -64,6 +64,10 @@ class CoordinationArbitrateSerializer(StrictSerializer):
     ruling = serializers.CharField(max_length=20000, help_text=_("The written ruling."))
 
 
+class CoordinationMeetingSerializer(StrictSerializer):
+    meeting = serializers.IntegerField(min_value=1, max_value=_MAX_ID, help_text=_("The coordination meeting's id."))
+
+
 class PartySerializer(serializers.ModelSerializer):
     department = DepartmentRefSerializer(read_only=True)
     role = serializers.ChoiceField(choices=PartyRole.choices, read_only=True)
@@ -88,6 +92,7 @@ class CoordinationSerializer(serializers.ModelSerializer):
 class CoordinationDetailSerializer(CoordinationSerializer):
     ruled_by = PersonRefSerializer(read_only=True, allow_null=True)
     matter = serializers.IntegerField(source="matter_id", read_only=True, allow_null=True)
+    meeting = serializers.IntegerField(source="meeting_id", read_only=True, allow_null=True)
 
     class Meta(CoordinationSerializer.Meta):
         fields = [
@@ -97,5 +102,6 @@ class CoordinationDetailSerializer(CoordinationSerializer):
             "ruled_by",
             "ruled_at",
             "matter",
+            "meeting",
             "settled_at",
         ]

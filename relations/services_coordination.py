@@ -35,7 +35,9 @@ from affairs.services import matter_create
 from core import calendar
 from core.audit import audit_record
 from core.enums import Classification
-from core.errors import Conflict, PermissionDenied, ValidationError
+from core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from meetings.models import Meeting, MeetingKind
+from meetings.selectors import meetings_visible
 from notifications import messages
 from notifications.models import NotificationKind
 from notifications.services import notification_create
@@ -418,6 +420,25 @@ def coordinations_escalate_overdue(*, today: date | None = None) -> int:
             continue  # answered or ruled meanwhile
         count += 1
     return count
+
+
+@transaction.atomic
+def coordination_link_meeting(*, actor: User, coordination: CoordinationMatter, meeting: Meeting) -> CoordinationMatter:
+    """Link the coordination meeting (协调会) held on the matter: the office or the person who raised
+    it (403 otherwise); a meeting the actor may not see is a 404, one of another kind a 400."""
+    if not (is_office_member(actor) or actor.pk == coordination.raised_by_id):
+        raise PermissionDenied(_("Only the office or the person who raised the matter links its meeting."))
+    if not meetings_visible(user=actor).filter(pk=meeting.pk).exists():
+        raise NotFound()
+    if meeting.kind != MeetingKind.COORDINATION:
+        raise ValidationError(
+            _("Link a coordination meeting."), fields={"meeting": [_("Choose a coordination meeting.")]}
+        )
+    locked = CoordinationMatter.objects.select_for_update().get(pk=coordination.pk)
+    locked.meeting = meeting
+    locked.save(update_fields=["meeting"])
+    audit_record(actor=actor, verb="coordination.link_meeting", target=locked, data={"meeting": meeting.pk})
+    return locked
 
 
 def coordination_actions(*, user: Any, coordination: CoordinationMatter) -> dict[str, Any]:

@@ -177,3 +177,24 @@ def test_steps_cost_the_same_at_two_sizes(raise_matter, office_head):
         )
         counts.append((respond, create))
     assert counts[0] == counts[1]
+
+
+def test_the_office_links_the_coordination_meeting(raise_matter, office_head, lead_dept, raiser):
+    from meetings.models import MeetingKind
+    from meetings.services import meeting_create
+    from tests.meetings.conftest import at
+
+    coordination = raise_matter()
+    url = f"/api/v1/coordination/{coordination.pk}/meeting/"
+    regular = meeting_create(actor=office_head, title="周例会", start=at(9), end=at(10), location="301")
+    held = meeting_create(
+        actor=office_head, title="协调会", start=at(14), end=at(15), location="301", kind=MeetingKind.COORDINATION
+    )
+    assert_error(as_(lead_dept.head).post(url, {"meeting": held.pk}, format="json"), 403)
+    assert_error(as_(office_head).post(url, {"meeting": regular.pk}, format="json"), 400)
+    assert_error(as_(office_head).post(url, {"meeting": 999999}, format="json"), 404)
+    linked = as_(office_head).post(url, {"meeting": held.pk}, format="json")
+    assert linked.status_code == 200, linked.content
+    assert linked.json()["meeting"] == held.pk
+    # The person who raised it may link it too.
+    assert as_(raiser).post(url, {"meeting": held.pk}, format="json").status_code == 200
