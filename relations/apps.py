@@ -1,4 +1,4 @@
-"""Relations (关系协调): cross-department coordination, bulletins, feedback. Not built yet."""
+"""Relations (关系协调): cross-department coordination, bulletins, feedback, leaders' schedules."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -7,3 +7,11 @@ from django.utils.translation import gettext_lazy as _
 class RelationsConfig(AppConfig):
     name = "relations"
     verbose_name = _("Relations")
+
+    def ready(self) -> None:
+        from meetings import busy
+
+        from . import schedules
+
+        # Leaders' schedules (领导日程) hold them as busy for the meeting clash check and free slots.
+        busy.register_busy_source(schedules.BUSY_SOURCE, schedules.schedule_busy_intervals)
