@@ -17,6 +17,7 @@ from meetings.api import MeetingViewSet, RoomViewSet
 from meetings.api_followup import AgendaItemViewSet, AgendaMaterialViewSet, MeetingFollowupViewSet
 from meetings.calendar_api import MeetingIcsView
 from notifications.api import NotificationViewSet
+from relations.schedule_api import LeaderScheduleViewSet
 from workload.api import WorkItemUrgeView, WorkItemViewSet
 from workload.search_api import SearchView
 
@@ -40,6 +41,7 @@ router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("meetings", MeetingFollowupViewSet, basename="meeting-followup")
 router.register("agenda-items", AgendaItemViewSet, basename="agenda-item")
 router.register("agenda-materials", AgendaMaterialViewSet, basename="agenda-material")
+router.register("leader-schedule", LeaderScheduleViewSet, basename="leader-schedule")
 
 app_name = "api"
 urlpatterns = [
