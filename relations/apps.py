@@ -9,9 +9,13 @@ class RelationsConfig(AppConfig):
     verbose_name = _("Relations")
 
     def ready(self) -> None:
+        from accounts.access import is_leader
+        from core.context_processors import NAVIGATION_ROLES
         from meetings import busy
 
         from . import schedules
 
         # Leaders' schedules (领导日程) hold them as busy for the meeting clash check and free slots.
         busy.register_busy_source(schedules.BUSY_SOURCE, schedules.schedule_busy_intervals)
+        # The navigation's link to the week of all leaders (the office's role is registered by accounts).
+        NAVIGATION_ROLES.setdefault("leader", is_leader)

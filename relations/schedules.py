@@ -61,6 +61,11 @@ def may_manage(actor: Any, leader: Any) -> bool:
     return is_office_member(actor) or (is_leader(actor) and actor.pk == leader.pk)
 
 
+def may_enter_any(actor: Any) -> bool:
+    """Whether ``actor`` enters engagements at all (the office for every leader, a leader their own)."""
+    return is_office_member(actor) or is_leader(actor)
+
+
 # --- Reads --------------------------------------------------------------------------------------
 
 
@@ -103,6 +108,7 @@ class Engagement:
     url: str | None = None
     cancelled: bool = False
     entry_id: int | None = None
+    manageable: bool = False  # the viewer may change the entry (the office, or the leader)
 
 
 @dataclass
@@ -121,7 +127,9 @@ def leader_week(*, user: Any, day: date) -> tuple[date, list[LeaderWeek]]:
     people = list(leaders())
     ids = frozenset(p.pk for p in people)
     found: dict[int, list[Engagement]] = {pk: [] for pk in ids}
-    entries = ScheduleEntry.objects.filter(leader_id__in=ids, start__lt=end, end__gt=start, cancelled=False)
+    entries = ScheduleEntry.objects.filter(
+        leader_id__in=ids, start__lt=end, end__gt=start, cancelled=False
+    ).select_related("leader")
     for entry in entries.order_by("start", "id")[:WEEK_SIZE]:
         shown = shows_details(user, entry)
         found[entry.leader_id].append(
@@ -133,6 +141,7 @@ def leader_week(*, user: Any, day: date) -> tuple[date, list[LeaderWeek]]:
                 kind=entry.get_kind_display() if shown else None,
                 place=(entry.place or None) if shown else None,
                 entry_id=entry.pk,
+                manageable=may_manage(user, entry.leader),
             )
         )
     for interval in meeting_busy_intervals(user_ids=ids, start=start, end=end, viewer=user, exclude_meeting_id=None):
