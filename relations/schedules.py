@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import is_leader, is_office_member
 from accounts.models import User
+from core import calendar
 from core.audit import audit_record
 from core.errors import Conflict, PermissionDenied, ValidationError
 from core.validators import LINE_BREAKS
@@ -312,3 +313,55 @@ def schedule_entry_cancel(*, actor: User, entry: ScheduleEntry) -> ScheduleEntry
     entry.save(update_fields=["cancelled", "updated_at"])
     audit_record(actor=actor, verb="schedule.cancel", target=entry, data=_snapshot(entry))
     return entry
+
+
+# --- Demo data ----------------------------------------------------------------------------------
+
+# leader, office person entering it, kind, title, place, working days ahead, hours, privacy
+DEMO_ENTRIES = [
+    ("wangjp", "chenjg", ScheduleKind.TRIP, "赴省厅汇报年度工作", "省城", 2, (9, 17), SchedulePrivacy.PUBLIC),
+    (
+        "yangzg",
+        "chenjg",
+        ScheduleKind.INSPECTION,
+        "城南街道基层调研",
+        "城南街道",
+        1,
+        (14, 17),
+        SchedulePrivacy.INTERNAL,
+    ),
+    (
+        "gaoxy",
+        "liuf",
+        ScheduleKind.RECEPTION,
+        "接待来访企业代表",
+        "机关大楼二楼接待室",
+        3,
+        (10, 11),
+        SchedulePrivacy.PRIVATE,
+    ),
+]
+
+
+def seed_demo_schedules(people: dict[str, User], departments: Any = None) -> int:
+    """Demo engagements for ``manage.py seed_demo`` (call it from ``relations/demo.py``'s ``seed``):
+    a public trip, an internal inspection and a private reception, entered by the office through the
+    service. Idempotent: an entry whose title exists is left alone. Returns how many were made."""
+    created = 0
+    zone = timezone.get_current_timezone()
+    for leader, clerk, kind, title, place, ahead, (first, last), privacy in DEMO_ENTRIES:
+        if leader not in people or clerk not in people or ScheduleEntry.objects.filter(title=title).exists():
+            continue
+        day = calendar.add_working_days(timezone.localdate(), ahead)
+        schedule_entry_create(
+            actor=people[clerk],
+            leader=people[leader],
+            kind=kind,
+            title=title,
+            place=place,
+            start=datetime.combine(day, time(first), tzinfo=zone),
+            end=datetime.combine(day, time(last), tzinfo=zone),
+            privacy=privacy,
+        )
+        created += 1
+    return created

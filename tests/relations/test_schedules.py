@@ -219,3 +219,12 @@ def test_other_people_are_not_held_by_a_leaders_trip(trip, leader, user):
     staff = UserFactory(username="colleague", department=user.department)
     checked = as_(user).post("/api/v1/meetings/check/", meeting_body(staff), format="json")
     assert checked.json() == {"conflicts": []}
+
+
+def test_demo_schedules_are_entered_once(office, leader, deputy, office_member):
+    from relations.schedules import seed_demo_schedules
+
+    people = {"wangjp": leader, "yangzg": deputy, "chenjg": office_member, "liuf": office_member}
+    assert seed_demo_schedules(people) == 2  # gaoxy is not among them
+    assert seed_demo_schedules(people) == 0
+    assert set(ScheduleEntry.objects.values_list("privacy", flat=True)) == {"public", "internal"}
