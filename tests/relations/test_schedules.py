@@ -228,3 +228,28 @@ def test_demo_schedules_are_entered_once(office, leader, deputy, office_member):
     assert seed_demo_schedules(people) == 2  # gaoxy is not among them
     assert seed_demo_schedules(people) == 0
     assert set(ScheduleEntry.objects.values_list("privacy", flat=True)) == {"public", "internal"}
+
+
+@pytest.mark.parametrize(
+    ("privacy", "staff_sees"),
+    [(SchedulePrivacy.PUBLIC, True), (SchedulePrivacy.INTERNAL, False), (SchedulePrivacy.PRIVATE, False)],
+)
+def test_the_meeting_forms_live_check_names_the_entry_only_when_seen(
+    client_of, trip, leader, user, privacy, staff_sees
+):
+    trip(privacy)
+    form = {
+        "title": "专题会",
+        "kind": "regular",
+        "start": "2025-09-26T10:00",
+        "end": "2025-09-26T11:00",
+        "room": "",
+        "location": "",
+        "required": [leader.pk],
+        "classification": "internal",
+    }
+    page = client_of(user).post("/meetings/check/", form)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert leader.name in html
+    assert ("赴省厅汇报" in html) is staff_sees
