@@ -1,4 +1,4 @@
-"""Relations (关系协调): cross-department coordination, bulletins, feedback."""
+"""Relations (关系协调): cross-department coordination, bulletins, feedback, leaders' schedules."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -9,9 +9,12 @@ class RelationsConfig(AppConfig):
     verbose_name = _("Relations")
 
     def ready(self) -> None:
+        from accounts.access import is_leader
+        from core.context_processors import NAVIGATION_ROLES
+        from meetings import busy
         from workload import targets
 
-        from . import selectors
+        from . import schedules, selectors
         from .models import CoordinationMatter
 
         # The one visibility rule of a coordination matter (selectors), for work items,
@@ -21,3 +24,8 @@ class RelationsConfig(AppConfig):
             "relations:coordination_detail",
             visible=lambda user: selectors.coordination_visibility(user),
         )
+
+        # Leaders' schedules (领导日程) hold them as busy for the meeting clash check and free slots.
+        busy.register_busy_source(schedules.BUSY_SOURCE, schedules.schedule_busy_intervals)
+        # The navigation's link to the week of all leaders (the office's role is registered by accounts).
+        NAVIGATION_ROLES.setdefault("leader", is_leader)

@@ -1,5 +1,6 @@
-"""Demo coordination matters for ``manage.py seed_demo``: one declined matter waiting for the office's
-ruling, and one every department accepted (settled into an affairs matter).
+"""Demo data of relations for ``manage.py seed_demo``: one declined coordination matter waiting for
+the office's ruling, one every department accepted (settled into an affairs matter), and leaders'
+engagements (a public trip, an internal inspection, a private reception: ``schedules``).
 
 Idempotent: a matter whose title already exists is left alone. Everything goes through the services.
 """
@@ -10,6 +11,7 @@ from accounts.models import Department, User
 from core import calendar
 
 from .models import CoordinationMatter
+from .schedules import seed_demo_schedules
 from .services_coordination import coordination_raise, coordination_respond
 
 DECLINED = "推进办公区域无障碍设施改造"
@@ -48,4 +50,4 @@ def seed(people: dict[str, User], departments: dict[str, Department]) -> int:
         for login, code in (("linht", "legal"), ("limh", "general")):
             coordination_respond(actor=people[login], coordination=matter, department=departments[code], accept=True)
         created += 1
-    return created
+    return created + seed_demo_schedules(people, departments)

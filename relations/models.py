@@ -137,3 +137,7 @@ class CoordinationParty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.coordination_id}/{self.department_id} {self.role}"
+
+
+# --- Leaders' schedules (领导日程) ---------------------------------------------------------------
+from .schedule_models import ScheduleEntry, ScheduleKind, SchedulePrivacy  # noqa: E402, F401

@@ -370,10 +370,11 @@ def _count(call):
 
 
 # API (forced authentication): the people (exist, active), their busy intervals (attendance,
-# delegates, which of those meetings the asker may see), the rooms, the rooms' bookings.
+# delegates, which of those meetings the asker may see; leaders' schedule entries: relations' busy
+# source), the rooms, the rooms' bookings.
 # Page: + session, user, the form's check of the chosen people, the picker's rendering of them, and
 # the navigation's office flag.
-BUDGET = {"api": 6, "page": 11}
+BUDGET = {"api": 7, "page": 12}
 
 
 @pytest.mark.parametrize("path", list(BUDGET))

@@ -172,12 +172,14 @@ BUDGET = {
     "edit": 7,  # + the meeting, attendees, the form's room choices and its two people pickers' chosen
     "new": 4,  # + the form's room choices + the navigation's office flag
     "calendar": 6,  # + rooms + their meetings (organizer) + which of them may be seen + nav
-    "check": 11,  # + the form's room and people, then: room clashes, their visibility, people's busy
-    # intervals (attendance, delegates), their visibility, and the meeting rule's participant subquery
+    "check": 12,  # + the form's room and people, then: room clashes, their visibility, people's busy
+    # intervals (attendance, delegates), their visibility, and the meeting rule's participant subquery,
+    # and leaders' schedule entries (relations' busy source)
     "api-list": 1,  # the page of visible meetings (room, organizer joined)
     "api-detail": 2,  # the meeting + its attendees
     "api-rooms": 1,  # the rooms
-    "api-check": 6,  # the room, the attendee, room clashes + visibility, busy intervals + delegates
+    "api-check": 7,  # the room, the attendee, room clashes + visibility, busy intervals + delegates,
+    # leaders' schedule entries (relations' busy source)
 }
 
 

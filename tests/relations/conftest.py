@@ -1,4 +1,4 @@
-"""Fixtures of the coordination tests: three departments with heads, the office with its head,
+"""Fixtures of the relations tests: three departments with heads, the office with its head,
 and ``raise_matter`` (a matter through the service)."""
 
 from datetime import timedelta
@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from relations.services_coordination import coordination_raise
-from tests.factories import DepartmentFactory, UserFactory
+from tests.factories import DepartmentFactory, LeaderFactory, UserFactory
 
 
 def _with_head(code, name):
@@ -59,3 +59,20 @@ def raise_matter(raiser, lead_dept, coop_dept, office_head):
         )
 
     return make
+
+
+# Leaders outside the office (the suite's ``leader`` sits in the office department, which would
+# make them the office too): the schedules' tests.
+@pytest.fixture
+def bureau(db):
+    return DepartmentFactory(name="局领导", code="bureau")
+
+
+@pytest.fixture
+def leader(bureau):
+    return LeaderFactory(username="leader", name="王局长", department=bureau)
+
+
+@pytest.fixture
+def deputy(bureau):
+    return LeaderFactory(username="deputy", name="李副局长", department=bureau)
