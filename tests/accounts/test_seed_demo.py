@@ -117,6 +117,13 @@ def test_each_installed_app_contributes_through_its_demo_module():
 
     names = [module.__name__ for module in demo_modules()]
     # INSTALLED_APPS order, lower layers first; accounts builds the bureau itself.
-    assert names == ["workload.demo", "notifications.demo", "affairs.demo", "documents.demo", "meetings.demo", "relations.demo"]
+    assert names == [
+        "workload.demo",
+        "notifications.demo",
+        "affairs.demo",
+        "documents.demo",
+        "meetings.demo",
+        "relations.demo",
+    ]
     seed()
     assert Notification.objects.filter(message="demo.welcome").count() == User.objects.count()
