@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import User
 from core.api import error_responses, object_id
 from core.errors import NotFound
 from meetings.models import Meeting
@@ -24,6 +25,8 @@ from .serializers import (
     CoordinationArbitrateSerializer,
     CoordinationCreateSerializer,
     CoordinationDetailSerializer,
+    CoordinationDisputeSerializer,
+    CoordinationEscalateSerializer,
     CoordinationMeetingSerializer,
     CoordinationRespondSerializer,
     CoordinationSerializer,
@@ -61,6 +64,16 @@ _STEP = {200: CoordinationDetailSerializer}
     arbitrate=extend_schema(
         summary=gettext_lazy("Rule: reassign lead and cooperating departments (the office)"),
         request=CoordinationArbitrateSerializer,
+        responses={**_STEP, **error_responses(400, 403, 404, 409)},
+    ),
+    dispute=extend_schema(
+        summary=gettext_lazy("Dispute an accepted matter with a reason (the department's head or delegate)"),
+        request=CoordinationDisputeSerializer,
+        responses={**_STEP, **error_responses(400, 403, 404, 409)},
+    ),
+    escalate=extend_schema(
+        summary=gettext_lazy("Escalate to a leader for a ruling instead of ruling (the office)"),
+        request=CoordinationEscalateSerializer,
         responses={**_STEP, **error_responses(400, 403, 404, 409)},
     ),
     meeting=extend_schema(
@@ -106,6 +119,23 @@ class CoordinationViewSet(viewsets.GenericViewSet):
         coordination = self._coordination(pk)
         data = _valid(CoordinationArbitrateSerializer, request)
         services.coordination_arbitrate(actor=request.user, coordination=coordination, **data)
+        return self._after_step(coordination)
+
+    @action(detail=True, methods=["post"])
+    def dispute(self, request: Request, pk: str) -> Response:
+        coordination = self._coordination(pk)
+        data = _valid(CoordinationDisputeSerializer, request)
+        services.coordination_dispute(actor=request.user, coordination=coordination, **data)
+        return self._after_step(coordination)
+
+    @action(detail=True, methods=["post"])
+    def escalate(self, request: Request, pk: str) -> Response:
+        coordination = self._coordination(pk)
+        data = _valid(CoordinationEscalateSerializer, request)
+        leader = User.objects.filter(pk=data["leader"]).first()  # None: the service's 400 (after its 403)
+        services.coordination_escalate_to_leader(
+            actor=request.user, coordination=coordination, leader=leader, note=data["note"]
+        )
         return self._after_step(coordination)
 
     @action(detail=True, methods=["post"])

@@ -1,9 +1,11 @@
-"""Forms of the coordination pages: a department's answer and the office's ruling."""
+"""Forms of the coordination pages: a department's answer or dispute, the office's ruling or escalation
+to a leader, and the link to the coordination meeting."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Department
+from accounts.models import Department, User
+from meetings.models import Meeting
 
 
 class RespondForm(forms.Form):
@@ -26,3 +28,20 @@ class ArbitrateForm(forms.Form):
         label=_("cooperating departments"), queryset=Department.objects.filter(is_active=True)
     )
     ruling = forms.CharField(label=_("ruling"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class DisputeForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("department"), queryset=Department.objects.filter(is_active=True))
+    reason = forms.CharField(label=_("reason for the dispute"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EscalateForm(forms.Form):
+    leader = forms.ModelChoiceField(
+        label=_("leader"), queryset=User.objects.filter(is_active=True, is_leader=True).order_by("name")
+    )
+    note = forms.CharField(label=_("note to the leader"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MeetingLinkForm(forms.Form):
+    # The choices are narrowed per request to the coordination meetings the person may see.
+    meeting = forms.ModelChoiceField(label=_("coordination meeting"), queryset=Meeting.objects.none())

@@ -31,6 +31,8 @@ class PartyResponse(models.TextChoices):
     PENDING = "pending", _("Not yet answered")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
+    # Accepted first, then objected before the matter was settled (异议): it went to the office.
+    DISPUTED = "disputed", _("Disputed")
 
 
 class CoordinationMatter(models.Model):
@@ -64,6 +66,17 @@ class CoordinationMatter(models.Model):
         related_name="+",
     )
     ruled_at = models.DateTimeField(_("ruled at"), null=True, blank=True)
+    # The leader the office escalated the matter to for a ruling, instead of ruling itself.
+    referred_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("escalated to leader"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    referral_note = models.TextField(_("note to the leader"), blank=True)
+    referred_at = models.DateTimeField(_("escalated to the leader at"), null=True, blank=True)
     # The affairs matter the settlement became (its source points back here).
     matter = models.ForeignKey(
         "affairs.Matter",

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -56,6 +56,16 @@ def shows_details(viewer: Any, entry: ScheduleEntry) -> bool:
     if entry.privacy == SchedulePrivacy.INTERNAL and is_leader(viewer):
         return True
     return is_office_member(viewer)
+
+
+def details_visibility(user: Any) -> Q:
+    """``shows_details`` as a condition on entries, for lists that show what each entry is (the admin):
+    only for the office and the leaders, who see the schedules at all."""
+    if not may_view_schedules(user):
+        return Q(pk__in=[])
+    if is_office_member(user):
+        return Q()
+    return Q(privacy__in=[SchedulePrivacy.PUBLIC, SchedulePrivacy.INTERNAL]) | Q(leader=user)
 
 
 def may_manage(actor: Any, leader: Any) -> bool:

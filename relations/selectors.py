@@ -74,7 +74,7 @@ def coordination_get(*, user: Any, pk: int) -> CoordinationMatter:
     """One visible matter with its parties, or 404."""
     found = (
         coordinations_visible(user=user)
-        .select_related("raised_by", "ruled_by", "matter", "meeting")
+        .select_related("raised_by", "ruled_by", "referred_to", "matter", "meeting")
         .prefetch_related(_parties())
         .filter(pk=pk)
         .first()
@@ -87,7 +87,7 @@ def coordination_get(*, user: Any, pk: int) -> CoordinationMatter:
 def coordination_get_after_step(*, pk: int) -> CoordinationMatter:
     """The matter as a step just left it, for the answer to the person who took the step."""
     return (
-        CoordinationMatter.objects.select_related("raised_by", "ruled_by", "matter", "meeting")
+        CoordinationMatter.objects.select_related("raised_by", "ruled_by", "referred_to", "matter", "meeting")
         .prefetch_related(_parties())
         .get(pk=pk)
     )

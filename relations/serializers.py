@@ -64,6 +64,16 @@ class CoordinationArbitrateSerializer(StrictSerializer):
     ruling = serializers.CharField(max_length=20000, help_text=_("The written ruling."))
 
 
+class CoordinationDisputeSerializer(StrictSerializer):
+    department = department_field(help_text=_("The department that accepted and now disputes (its head, or delegate)."))
+    reason = serializers.CharField(max_length=20000, help_text=_("Why the department disputes the matter."))
+
+
+class CoordinationEscalateSerializer(StrictSerializer):
+    leader = serializers.IntegerField(min_value=1, max_value=_MAX_ID, help_text=_("The leader who is to rule, by id."))
+    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=20000)
+
+
 class CoordinationMeetingSerializer(StrictSerializer):
     meeting = serializers.IntegerField(min_value=1, max_value=_MAX_ID, help_text=_("The coordination meeting's id."))
 
@@ -91,6 +101,7 @@ class CoordinationSerializer(serializers.ModelSerializer):
 
 class CoordinationDetailSerializer(CoordinationSerializer):
     ruled_by = PersonRefSerializer(read_only=True, allow_null=True)
+    referred_to = PersonRefSerializer(read_only=True, allow_null=True)
     matter = serializers.IntegerField(source="matter_id", read_only=True, allow_null=True)
     meeting = serializers.IntegerField(source="meeting_id", read_only=True, allow_null=True)
 
@@ -101,6 +112,9 @@ class CoordinationDetailSerializer(CoordinationSerializer):
             "ruling",
             "ruled_by",
             "ruled_at",
+            "referred_to",
+            "referral_note",
+            "referred_at",
             "matter",
             "meeting",
             "settled_at",

@@ -7,7 +7,10 @@ head (主办) with the cooperating departments' heads assisting (协办), its so
 A decline, or silence past ``respond_by`` (``coordinations_escalate_overdue``), sends it to the
 office (``escalated``): the office heads get an item. The office rules (it may also step in while
 the matter is still open): a written ruling names the lead and cooperating departments, and the
-matter is settled as above. The follow-up matter's assigner is the person who raised the matter
+matter is settled as above. A department that accepted may still dispute (异议) with a reason while
+the matter is open: it goes to the office like a decline. Instead of ruling, the office may escalate
+the matter to a leader (``coordination_escalate_to_leader``): the leader gets an item and rules as
+the office does (the office may still rule). The follow-up matter's assigner is the person who raised the matter
 when the parties agreed, and the office member who ruled after a ruling (``matter_create`` with
 ``authorized=True``: the parties' acceptance or the office's ruling is the authority). A settled
 matter is ``done`` once its follow-up matter is (``coordinations_mark_done``, hourly with the
@@ -28,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.access import is_office_member, office_department, office_heads
+from accounts.access import is_leader, is_office_member, office_department, office_heads
 from accounts.models import Department, User
 from affairs.models import MatterSource, MatterStatus
 from affairs.services import matter_create
@@ -50,6 +53,8 @@ from .models import CoordinationMatter, CoordinationParty, CoordinationStatus, P
 TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "respond": (frozenset({CoordinationStatus.OPEN}), None),  # settled or escalated, or stays open
     "escalate": (frozenset({CoordinationStatus.OPEN}), CoordinationStatus.ESCALATED),
+    "dispute": (frozenset({CoordinationStatus.OPEN}), CoordinationStatus.ESCALATED),
+    "escalate_to_leader": (frozenset({CoordinationStatus.ESCALATED}), CoordinationStatus.ESCALATED),
     "arbitrate": (frozenset({CoordinationStatus.OPEN, CoordinationStatus.ESCALATED}), CoordinationStatus.SETTLED),
 }
 
@@ -343,11 +348,14 @@ def coordination_arbitrate(
     cooperating_departments: Sequence[Department],
     ruling: str,
 ) -> CoordinationMatter:
-    """The office rules: a written ruling names the lead and cooperating departments; the matter is
-    settled. 403 for anyone outside the office, 400 without a ruling, 409 once settled."""
-    if not is_office_member(actor):
+    """The office (or the leader it escalated the matter to) rules: a written ruling names the lead
+    and cooperating departments; the matter is settled. 403 for anyone else, 400 without a ruling,
+    409 once settled."""
+    if not may_rule(actor, coordination):
         raise PermissionDenied(_("Only the office rules on a coordination matter."), code="not_office")
     locked = _lock(coordination, "arbitrate")
+    if not may_rule(actor, locked):  # the leader it was escalated to may have changed meanwhile
+        raise PermissionDenied(_("Only the office rules on a coordination matter."), code="not_office")
     ruling = _text(ruling, field="ruling", required=True, limit=MAX_TEXT)
     chosen = _heads(lead=lead_department, cooperating=cooperating_departments, classification=locked.classification)
     roles = {department.pk: role for department, role, _head in chosen}
@@ -385,7 +393,8 @@ def coordination_arbitrate(
             # The ruling answers for the department: it takes the part it was given.
             party.response, party.responded_by, party.responded_at = PartyResponse.ACCEPTED, actor, now
         party.save()
-    # The answer items still open (a ruling while the matter was open) and the office's own are done.
+    # The answer items still open (a ruling while the matter was open), the office's own and the
+    # leader's it was escalated to are done.
     workitems_settle_for_target(target=locked, kind=WorkItemKind.COORDINATION, outcome="ruled", actor=actor)
     locked.ruling, locked.ruled_by, locked.ruled_at = ruling, actor, now
     locked.save(update_fields=["ruling", "ruled_by", "ruled_at"])
@@ -399,9 +408,115 @@ def coordination_arbitrate(
     return locked
 
 
+def may_rule(user: Any, coordination: CoordinationMatter) -> bool:
+    """The office rules; so does the leader the office escalated the (still unsettled) matter to."""
+    if is_office_member(user):
+        return True
+    return (
+        getattr(user, "is_authenticated", False)
+        and coordination.referred_to_id == user.pk
+        and coordination.status == CoordinationStatus.ESCALATED
+        and is_leader(user)
+    )
+
+
+def may_dispute_for(user: Any, party: CoordinationParty) -> bool:
+    """The department's head, or the colleague who holds (or held) the department's answer item."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if party.department.head_id == user.pk:
+        return True
+    return party.work_item is not None and party.work_item.assignee_id == user.pk
+
+
+@transaction.atomic
+def coordination_dispute(
+    *, actor: User, coordination: CoordinationMatter, department: Department, reason: str
+) -> CoordinationMatter:
+    """A department that accepted objects before the matter is settled (异议): with a required reason,
+    the matter goes to the office like a decline. 403 for anyone but the department's head (or
+    delegate), 400 without a reason or for a department that is no party, 409 when the department has
+    not accepted (it declines instead) or the matter is no longer open."""
+    locked = _lock(coordination, "dispute")
+    party = (
+        CoordinationParty.objects.select_for_update(of=("self",))
+        .select_related("department", "work_item")
+        .filter(coordination=locked, department=department)
+        .exclude(role=PartyRole.RELIEVED)
+        .first()
+    )
+    if party is None:
+        raise ValidationError(
+            _("%(name)s is not a party to this matter.") % {"name": department.name},
+            fields={"department": [_("Choose one of the matter's departments.")]},
+        )
+    if not may_dispute_for(actor, party):
+        raise PermissionDenied(
+            _("Only the head of %(name)s (or the colleague the head passed it to) answers for it.")
+            % {"name": department.name},
+            code="not_department_head",
+        )
+    reason = _text(reason, field="reason", required=True, limit=MAX_TEXT)
+    if party.response != PartyResponse.ACCEPTED:
+        raise Conflict(
+            _("%(name)s has not accepted the matter: decline it with a reason instead.") % {"name": department.name},
+            code="not_accepted",
+        )
+    # The objection replaces the department's acceptance on the matter; the audit log keeps both.
+    party.response, party.reason = PartyResponse.DISPUTED, reason
+    party.responded_by, party.responded_at = actor, timezone.now()
+    party.save(update_fields=["response", "reason", "responded_by", "responded_at"])
+    audit_record(
+        actor=actor,
+        verb="coordination.dispute",
+        target=locked,
+        data={"department": department.pk, "role": party.role, "reason": reason},
+    )
+    _escalate(locked, actor=actor, reason="dispute")
+    return locked
+
+
+@transaction.atomic
+def coordination_escalate_to_leader(
+    *, actor: User, coordination: CoordinationMatter, leader: User | None, note: str = ""
+) -> CoordinationMatter:
+    """The office, instead of ruling, escalates the matter to a leader (提请领导裁定): the leader gets an
+    item (kind coordination) and may rule as the office does; the office's own items close (the office
+    may still rule). 403 outside the office, 400 for someone who is no active leader cleared for the
+    matter, 409 unless the matter is with the office (or already with a leader)."""
+    if not is_office_member(actor):
+        raise PermissionDenied(_("Only the office escalates a coordination matter to a leader."), code="not_office")
+    locked = _lock(coordination, "escalate_to_leader")
+    note = _text(note, field="note", required=False, limit=MAX_TEXT)
+    if leader is None or not (leader.is_active and is_leader(leader)):
+        raise ValidationError(_("Choose a leader."), fields={"leader": [_("Choose an active leader.")]})
+    if not Classification.allows(leader.clearance, locked.classification):
+        message = _("%(name)s is not cleared for this classification.") % {"name": leader.display_name}
+        raise ValidationError(message, fields={"leader": [message]})
+    if locked.referred_to_id is not None:
+        raise Conflict(_("The matter is already with a leader for a ruling."), code="coordination_with_leader")
+    workitems_settle_for_target(target=locked, kind=WorkItemKind.COORDINATION, outcome="to_leader", actor=actor)
+    workitem_open(
+        assignee=leader,
+        kind=WorkItemKind.COORDINATION,
+        target=locked,
+        title=locked.title,
+        due_at=calendar.due_at_for(timezone.now(), working_days=3),
+        classification=locked.classification,
+        assigned_by=actor,
+    )
+    locked.referred_to, locked.referral_note, locked.referred_at = leader, note, timezone.now()
+    locked.save(update_fields=["referred_to", "referral_note", "referred_at"])
+    audit_record(
+        actor=actor, verb="coordination.escalate_to_leader", target=locked, data={"leader": leader.pk, "note": note}
+    )
+    return locked
+
+
 @transaction.atomic
 def coordination_escalate(*, coordination: CoordinationMatter, actor: Any = None) -> CoordinationMatter:
-    """Silence past the answer date: the open matter goes to the office (the deadline scan)."""
+    """Silence past the answer date: the open matter goes to the office (the deadline scan). Not to
+    be confused with ``coordination_escalate_to_leader``, the office's step up to a leader."""
     locked = _lock(coordination, "escalate")
     _escalate(locked, actor=actor, reason="no answer by the deadline")
     return locked
@@ -426,7 +541,7 @@ def coordinations_escalate_overdue(*, today: date | None = None) -> int:
 def coordination_link_meeting(*, actor: User, coordination: CoordinationMatter, meeting: Meeting) -> CoordinationMatter:
     """Link the coordination meeting (协调会) held on the matter: the office or the person who raised
     it (403 otherwise); a meeting the actor may not see is a 404, one of another kind a 400."""
-    if not (is_office_member(actor) or actor.pk == coordination.raised_by_id):
+    if not may_link_meeting(actor, coordination):
         raise PermissionDenied(_("Only the office or the person who raised the matter links its meeting."))
     if not meetings_visible(user=actor).filter(pk=meeting.pk).exists():
         raise NotFound()
@@ -441,17 +556,27 @@ def coordination_link_meeting(*, actor: User, coordination: CoordinationMatter, 
     return locked
 
 
+def may_link_meeting(user: Any, coordination: CoordinationMatter) -> bool:
+    return is_office_member(user) or getattr(user, "pk", None) == coordination.raised_by_id
+
+
 def coordination_actions(*, user: Any, coordination: CoordinationMatter) -> dict[str, Any]:
-    """What the person may do on the page: the parties they may answer for, and whether they rule."""
-    answerable = []
+    """What the person may do on the page: the parties they may answer for or dispute, whether they
+    rule, escalate to a leader, and link the coordination meeting."""
+    answerable, disputable = [], []
     if coordination.status == CoordinationStatus.OPEN:
-        answerable = [
-            p
-            for p in coordination.parties.all()
-            if p.role != PartyRole.RELIEVED and p.response == PartyResponse.PENDING and may_answer_for(user, p)
-        ]
-    may_rule = coordination.status in TRANSITIONS["arbitrate"][0] and is_office_member(user)
-    return {"answerable": answerable, "may_rule": may_rule}
+        parties = [p for p in coordination.parties.all() if p.role != PartyRole.RELIEVED]
+        answerable = [p for p in parties if p.response == PartyResponse.PENDING and may_answer_for(user, p)]
+        disputable = [p for p in parties if p.response == PartyResponse.ACCEPTED and may_dispute_for(user, p)]
+    return {
+        "answerable": answerable,
+        "disputable": disputable,
+        "may_rule": coordination.status in TRANSITIONS["arbitrate"][0] and may_rule(user, coordination),
+        "may_escalate_to_leader": coordination.status in TRANSITIONS["escalate_to_leader"][0]
+        and coordination.referred_to_id is None
+        and is_office_member(user),
+        "may_link_meeting": may_link_meeting(user, coordination),
+    }
 
 
 def coordinations_mark_done() -> int:

@@ -10,4 +10,7 @@ urlpatterns = [
     path("coordination/<int:pk>/", views_coordination.coordination_detail, name="coordination_detail"),
     path("coordination/<int:pk>/respond/", views_coordination.coordination_respond, name="coordination_respond"),
     path("coordination/<int:pk>/arbitrate/", views_coordination.coordination_arbitrate, name="coordination_arbitrate"),
+    path("coordination/<int:pk>/dispute/", views_coordination.coordination_dispute, name="coordination_dispute"),
+    path("coordination/<int:pk>/escalate/", views_coordination.coordination_escalate, name="coordination_escalate"),
+    path("coordination/<int:pk>/meeting/", views_coordination.coordination_meeting, name="coordination_meeting"),
 ]

@@ -1,5 +1,6 @@
 """Pages of coordination matters (协调事项): the list, a matter with its parties, and the forms to
-answer (a party department's head) and to rule (the office). Refusals come back as the service's
+answer or dispute (a party department's head), to rule (the office, or the leader it escalated
+the matter to), to escalate to a leader (the office) and to link the coordination meeting. Refusals come back as the service's
 error on the page with its status (core.middleware); what a person may not see is a 404."""
 
 from typing import Any
@@ -11,10 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError, ValidationError
+from meetings.models import MeetingKind
+from meetings.selectors import meetings_visible
 
 from . import selectors
 from . import services_coordination as services
-from .forms_coordination import ArbitrateForm, RespondForm
+from .forms_coordination import ArbitrateForm, DisputeForm, EscalateForm, MeetingLinkForm, RespondForm
 
 PAGE_SIZE = 50
 
@@ -23,6 +26,11 @@ PAGE_SIZE = 50
 def coordination_list(request: HttpRequest) -> HttpResponse:
     rows = list(selectors.coordination_list(user=request.user)[:PAGE_SIZE])
     return render(request, "relations/coordination_list.html", {"coordinations": rows})
+
+
+def _linkable_meetings(request: HttpRequest) -> Any:
+    """The coordination meetings (协调会) the person may see, newest first: what they may link."""
+    return meetings_visible(user=request.user).filter(kind=MeetingKind.COORDINATION).order_by("-start", "-id")
 
 
 def _page(request: HttpRequest, pk: int, *, bound: dict[str, Any] | None = None, error: DomainError | None = None):
@@ -34,12 +42,22 @@ def _page(request: HttpRequest, pk: int, *, bound: dict[str, Any] | None = None,
     respond.fields["department"].queryset = respond.fields["department"].queryset.filter(
         pk__in=[p.department_id for p in answerable]
     )
+    dispute = forms.get("dispute") or DisputeForm(prefix="dispute")
+    dispute.fields["department"].queryset = dispute.fields["department"].queryset.filter(
+        pk__in=[p.department_id for p in actions["disputable"]]
+    )
     arbitrate = forms.get("arbitrate") or ArbitrateForm(prefix="arbitrate")
+    escalate = forms.get("escalate") or EscalateForm(prefix="escalate")
+    meeting = forms.get("meeting") or MeetingLinkForm(prefix="meeting")
+    meeting.fields["meeting"].queryset = _linkable_meetings(request)
     context = {
         "coordination": coordination,
         "parties": list(coordination.parties.all()),
         "respond_form": respond if answerable else None,
+        "dispute_form": dispute if actions["disputable"] else None,
         "arbitrate_form": arbitrate if actions["may_rule"] else None,
+        "escalate_form": escalate if actions["may_escalate_to_leader"] else None,
+        "meeting_form": meeting if actions["may_link_meeting"] else None,
         "refusal": error,
     }
     status = error.status_code if error is not None else 200
@@ -87,3 +105,58 @@ def coordination_arbitrate(request: HttpRequest, pk: int) -> HttpResponse:
         return _page(request, pk, bound={"arbitrate": form}, error=error)
     messages.success(request, _("The ruling is recorded and the matter settled."))
     return redirect("relations:coordination_detail", pk=pk)
+
+
+def _step(request: HttpRequest, pk: int, *, name: str, form_class: type, take: Any, done: str) -> HttpResponse:
+    """A POSTed form: the step through the service, or the page again with the form's errors."""
+    coordination = selectors.coordination_get(user=request.user, pk=pk)
+    form = form_class(request.POST, prefix=name)
+    if name == "meeting":
+        form.fields["meeting"].queryset = _linkable_meetings(request)
+    if not form.is_valid():
+        return _page(request, pk, bound={name: form}, error=ValidationError(_("Please correct the marked fields.")))
+    try:
+        take(coordination, form.cleaned_data)
+    except DomainError as error:
+        for field, problems in error.fields.items():
+            for problem in problems:
+                form.add_error(field if field in form.fields else None, problem)
+        return _page(request, pk, bound={name: form}, error=error)
+    messages.success(request, done)
+    return redirect("relations:coordination_detail", pk=pk)
+
+
+@require_POST
+def coordination_dispute(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        name="dispute",
+        form_class=DisputeForm,
+        take=lambda c, data: services.coordination_dispute(actor=request.user, coordination=c, **data),
+        done=_("Your dispute is recorded; the matter went to the office."),
+    )
+
+
+@require_POST
+def coordination_escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        name="escalate",
+        form_class=EscalateForm,
+        take=lambda c, data: services.coordination_escalate_to_leader(actor=request.user, coordination=c, **data),
+        done=_("The matter went to the leader for a ruling."),
+    )
+
+
+@require_POST
+def coordination_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        name="meeting",
+        form_class=MeetingLinkForm,
+        take=lambda c, data: services.coordination_link_meeting(actor=request.user, coordination=c, **data),
+        done=_("The coordination meeting is linked."),
+    )
