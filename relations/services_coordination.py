@@ -10,8 +10,8 @@ the matter is still open): a written ruling names the lead and cooperating depar
 matter is settled as above. A department that accepted may still dispute (异议) with a reason while
 the matter is open: it goes to the office like a decline. Instead of ruling, the office may escalate
 the matter to a leader (``coordination_escalate_to_leader``): the leader gets an item and rules as
-the office does (the office may still rule). The follow-up matter's assigner is the person who raised the matter
-when the parties agreed, and the office member who ruled after a ruling (``matter_create`` with
+the office does (the office may still rule). The follow-up matter's assigner is the person who
+raised the matter when the parties agreed, and the one who ruled after a ruling (``matter_create`` with
 ``authorized=True``: the parties' acceptance or the office's ruling is the authority). A settled
 matter is ``done`` once its follow-up matter is (``coordinations_mark_done``, hourly with the
 deadline scan: ``relations.tasks``).

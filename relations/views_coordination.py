@@ -1,7 +1,8 @@
 """Pages of coordination matters (协调事项): the list, a matter with its parties, and the forms to
 answer or dispute (a party department's head), to rule (the office, or the leader it escalated
-the matter to), to escalate to a leader (the office) and to link the coordination meeting. Refusals come back as the service's
-error on the page with its status (core.middleware); what a person may not see is a 404."""
+the matter to), to escalate to a leader (the office) and to link the coordination meeting.
+Refusals come back as the service's error on the page with its status (core.middleware); what a
+person may not see is a 404."""
 
 from typing import Any
 
