@@ -221,18 +221,14 @@ def _escalate(coordination: CoordinationMatter, *, actor: Any, reason: str) -> N
     office heads (or, without one, the office's members) get an item to rule."""
     coordination.status = CoordinationStatus.ESCALATED
     coordination.save(update_fields=["status"])
-    pending = CoordinationParty.objects.filter(
-        coordination=coordination, response=PartyResponse.PENDING, work_item__status=WorkItemStatus.OPEN
-    ).select_related("work_item__assignee")
-    for party in pending:
-        workitems_settle_for_target(
-            target=coordination,
-            assignee=party.work_item.assignee,
-            kind=WorkItemKind.COORDINATION,
-            status=WorkItemStatus.CANCELLED,
-            outcome="with the office",
-            actor=actor,
-        )
+    # The only open coordination items of an open matter are the pending parties' answer items.
+    workitems_settle_for_target(
+        target=coordination,
+        kind=WorkItemKind.COORDINATION,
+        status=WorkItemStatus.CANCELLED,
+        outcome="with the office",
+        actor=actor,
+    )
     office = list(office_heads())
     if not office:
         department = office_department()
