@@ -10,15 +10,16 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.enums import Classification
 from core.errors import DomainError, ValidationError
 from meetings.models import MeetingKind
 from meetings.selectors import meetings_visible
 
 from . import selectors
 from . import services_coordination as services
-from .forms_coordination import ArbitrateForm, DisputeForm, EscalateForm, MeetingLinkForm, RespondForm
+from .forms_coordination import ArbitrateForm, DisputeForm, EscalateForm, MeetingLinkForm, RaiseForm, RespondForm
 
 PAGE_SIZE = 50
 
@@ -27,6 +28,28 @@ PAGE_SIZE = 50
 def coordination_list(request: HttpRequest) -> HttpResponse:
     rows = list(selectors.coordination_list(user=request.user)[:PAGE_SIZE])
     return render(request, "relations/coordination_list.html", {"coordinations": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def coordination_raise(request: HttpRequest) -> HttpResponse:
+    """Anyone raises a matter: the form, or the matter's page once raised."""
+    form = RaiseForm(request.POST or None, initial={"classification": Classification.INTERNAL})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                coordination = services.coordination_raise(actor=request.user, **form.cleaned_data)
+            except DomainError as error:
+                for field, problems in error.fields.items():
+                    for problem in problems:
+                        form.add_error(field if field in form.fields else None, problem)
+                status = error.status_code
+            else:
+                messages.success(request, _("The matter is raised; the departments' heads are asked to answer."))
+                return redirect(coordination)
+        else:
+            status = 400
+    return render(request, "relations/coordination_form.html", {"form": form}, status=status)
 
 
 def _linkable_meetings(request: HttpRequest) -> Any:
