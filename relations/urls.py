@@ -1,6 +1,6 @@
 """Pages of relations (routed at /relations/)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views_coordination
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("coordination/<int:pk>/", views_coordination.coordination_detail, name="coordination_detail"),
     path("coordination/<int:pk>/respond/", views_coordination.coordination_respond, name="coordination_respond"),
     path("coordination/<int:pk>/arbitrate/", views_coordination.coordination_arbitrate, name="coordination_arbitrate"),
+    path("feedback/", include("relations.feedback_urls")),
 ]
