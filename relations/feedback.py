@@ -463,9 +463,7 @@ def feedback_reply(*, actor: User, feedback: Feedback, reply: str) -> Feedback:
     """The handler (or the routed department's head) replies: answered, the item closed, the office told."""
     locked = _lock(feedback, "reply")
     if not may_reply(actor, locked):
-        raise PermissionDenied(
-            _("Only the handler or the head of the routed department replies."), code="not_handler"
-        )
+        raise PermissionDenied(_("Only the handler or the head of the routed department replies."), code="not_handler")
     locked.reply = _text(reply, field="reply", required=True, limit=MAX_TEXT)
     locked.status, locked.replied_by, locked.replied_at = FeedbackStatus.ANSWERED, actor, timezone.now()
     locked.save(update_fields=["reply", "status", "replied_by", "replied_at"])
@@ -484,9 +482,7 @@ def feedback_close(*, actor: User, feedback: Feedback, satisfaction: str, note: 
     locked.closing_note = _text(note, field="note", required=False, limit=MAX_TEXT)
     locked.status, locked.closed_at = FeedbackStatus.CLOSED, timezone.now()
     locked.save(update_fields=["satisfaction", "closing_note", "status", "closed_at"])
-    audit_record(
-        actor=actor, verb="feedback.close", target=locked, data={"satisfaction": locked.satisfaction}
-    )
+    audit_record(actor=actor, verb="feedback.close", target=locked, data={"satisfaction": locked.satisfaction})
     return locked
 
 

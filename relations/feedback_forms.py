@@ -33,9 +33,7 @@ class FeedbackFilter(FixedFormFilterSet):
         max_length=100,
         help_text=_("Words in the reference number, subject or content."),
     )
-    status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=FeedbackStatus.choices, empty_label=_("Any status")
-    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=FeedbackStatus.choices, empty_label=_("Any status"))
     channel = django_filters.ChoiceFilter(
         label=_("Channel"), choices=FeedbackChannel.choices, empty_label=_("Any channel")
     )

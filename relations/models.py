@@ -140,8 +140,6 @@ class CoordinationParty(models.Model):
 
 
 # --- Leaders' schedules (领导日程) ---------------------------------------------------------------
-from .schedule_models import ScheduleEntry, ScheduleKind, SchedulePrivacy  # noqa: E402, F401
-
 # --- Public feedback (群众意见) -----------------------------------------------------------------
 from .feedback_models import (  # noqa: E402, F401
     Feedback,
@@ -151,3 +149,4 @@ from .feedback_models import (  # noqa: E402, F401
     FeedbackStatus,
     Satisfaction,
 )
+from .schedule_models import ScheduleEntry, ScheduleKind, SchedulePrivacy  # noqa: E402, F401

@@ -13,12 +13,21 @@ from relations import feedback as services
 from relations.feedback_models import FeedbackStatus
 from tests.api import as_, assert_error
 from tests.factories import DepartmentFactory, UserFactory
-from tests.relations.feedback_support import answered, clerk, handler_dept, member, register, routed  # noqa: F401
+from tests.relations import feedback_support
 
 pytestmark = pytest.mark.django_db
 
+clerk, handler_dept, member = feedback_support.clerk, feedback_support.handler_dept, feedback_support.member
+register, routed, answered = feedback_support.register, feedback_support.routed, feedback_support.answered
+
 API = "/api/v1/feedback/"
-BODY = {"channel": "hotline", "category": "complaint", "subject": "噪音扰民", "content": "夜间施工", "submitter_name": "周先生"}
+BODY = {
+    "channel": "hotline",
+    "category": "complaint",
+    "subject": "噪音扰民",
+    "content": "夜间施工",
+    "submitter_name": "周先生",
+}
 
 
 def test_the_whole_way_through_the_api(clerk, handler_dept, member, other_dept):
@@ -34,7 +43,9 @@ def test_the_whole_way_through_the_api(clerk, handler_dept, member, other_dept):
     route = f"{API}{pk}/route/"
     late = (timezone.localdate() + timedelta(days=400)).isoformat()
     assert_error(as_(clerk).post(route, {"department": handler_dept.pk, "due_on": late}, format="json"), 400)
-    assert_error(as_(clerk).post(route, {"department": handler_dept.pk, "handler": other_dept.head.pk}, format="json"), 400)
+    assert_error(
+        as_(clerk).post(route, {"department": handler_dept.pk, "handler": other_dept.head.pk}, format="json"), 400
+    )
     assert_error(as_(clerk).post(route, {"department": handler_dept.pk, "handler": 2**70}, format="json"), 400)
     assert_error(as_(member).post(route, {"department": handler_dept.pk}, format="json"), 404)  # not theirs yet
     routed_ = as_(clerk).post(route, {"department": handler_dept.pk, "handler": member.pk}, format="json")

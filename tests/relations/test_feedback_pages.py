@@ -19,10 +19,13 @@ from relations.feedback_forms import new_challenge
 from relations.feedback_models import Feedback, FeedbackStatus
 from tests.api import as_
 from tests.factories import DepartmentFactory, UserFactory
-from tests.relations.feedback_support import answered, clerk, handler_dept, member, register, routed  # noqa: F401
+from tests.relations import feedback_support
 from workload.models import WorkItem, WorkItemKind
 
 pytestmark = pytest.mark.django_db
+
+clerk, handler_dept, member = feedback_support.clerk, feedback_support.handler_dept, feedback_support.member
+register, routed, answered = feedback_support.register, feedback_support.routed, feedback_support.answered
 
 LIST = "/relations/feedback/"
 
@@ -128,8 +131,9 @@ def test_filters_and_exports(client_of, register, clerk, handler_dept, member):
     assert [r[0] for r in parsed[1:]] == [first.number]
     # The routed department's head sees only theirs, without the submitter's name (the handler has it).
     head_rows = list(
-        load_workbook(io.BytesIO(client_of(handler_dept.head).get(LIST + "export.xlsx").content))
-        .active.iter_rows(values_only=True)
+        load_workbook(io.BytesIO(client_of(handler_dept.head).get(LIST + "export.xlsx").content)).active.iter_rows(
+            values_only=True
+        )
     )
     assert [r[0] for r in head_rows[1:]] == [second.number]
     assert "赵先生" not in head_rows[1]

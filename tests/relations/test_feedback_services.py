@@ -12,11 +12,14 @@ from notifications.models import Notification
 from relations import feedback as services
 from relations.feedback_models import Feedback, FeedbackCounter, FeedbackStatus
 from tests.factories import DepartmentFactory, UserFactory
-from tests.relations.feedback_support import answered, clerk, handler_dept, member, register, routed  # noqa: F401
+from tests.relations import feedback_support
 from workload.models import WorkItem, WorkItemKind, WorkItemStatus
 from workload.targets import visible_queryset
 
 pytestmark = pytest.mark.django_db
+
+clerk, handler_dept, member = feedback_support.clerk, feedback_support.handler_dept, feedback_support.member
+register, routed, answered = feedback_support.register, feedback_support.routed, feedback_support.answered
 
 FRIDAY = date(2026, 3, 13)
 
