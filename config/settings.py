@@ -467,6 +467,10 @@ SPECTACULAR_SETTINGS = {
         "CoordinationStatusEnum": "relations.models.CoordinationStatus",
         "PartyRoleEnum": "relations.models.PartyRole",
         "PartyResponseEnum": "relations.models.PartyResponse",
+        "FeedbackStatusEnum": "relations.feedback_models.FeedbackStatus",
+        "FeedbackChannelEnum": "relations.feedback_models.FeedbackChannel",
+        "FeedbackCategoryEnum": "relations.feedback_models.FeedbackCategory",
+        "SatisfactionEnum": "relations.feedback_models.Satisfaction",
     },
 }
 
