@@ -277,6 +277,8 @@ FEEDBACK_REPLY_DAYS = env.int("FEEDBACK_REPLY_DAYS", default=15)
 FEEDBACK_ACKNOWLEDGE_DAYS = env.int("FEEDBACK_ACKNOWLEDGE_DAYS", default=15)
 FEEDBACK_STATUTORY_DAYS = env.int("FEEDBACK_STATUTORY_DAYS", default=60)
 FEEDBACK_DAY_COUNTING = env.str("FEEDBACK_DAY_COUNTING", default="working")
+if FEEDBACK_DAY_COUNTING not in ("working", "calendar"):
+    raise ImproperlyConfigured("FEEDBACK_DAY_COUNTING must be 'working' or 'calendar'.")
 # The public submission page (/public/feedback/): off unless the office opens it; then at most
 # FEEDBACK_PUBLIC_RATE_LIMIT submissions per client address per window, each answering a signed
 # arithmetic question valid for FEEDBACK_CHALLENGE_SECONDS.
