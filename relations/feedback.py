@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -203,7 +203,7 @@ def _text(value: str | None, *, field: str, required: bool, limit: int) -> str:
     return value
 
 
-def _choice(value: str, choices: type, *, field: str) -> str:
+def _choice(value: str, choices: type[models.TextChoices], *, field: str) -> str:
     if value not in choices.values:
         message = _("Choose one of the listed values.")
         raise ValidationError(message, fields={field: [message]})
