@@ -113,3 +113,23 @@ def test_list_and_detail_cost_the_same_at_two_sizes(register, clerk, handler_dep
             sizes.append(_count(lambda api=api, pk=last.pk: api.get(f"{API}{pk}/")))
         counts.append(sizes)
     assert counts[0] == counts[1]
+
+
+def test_steps_cost_the_same_at_two_sizes(register, clerk, handler_dept):
+    counts = []
+    for size in (2, 7):
+        for n in range(size):
+            services.feedback_route(actor=clerk, feedback=register(subject=f"第{size}-{n}件"), department=handler_dept)
+        fresh = register(subject=f"新件{size}")
+        create = _count(lambda: as_(clerk).post(API, BODY, format="json"))
+        route = _count(
+            lambda f=fresh: as_(clerk).post(f"{API}{f.pk}/route/", {"department": handler_dept.pk}, format="json")
+        )
+        reply = _count(
+            lambda f=fresh: as_(handler_dept.head).post(f"{API}{f.pk}/reply/", {"reply": "已办"}, format="json")
+        )
+        close = _count(
+            lambda f=fresh: as_(clerk).post(f"{API}{f.pk}/close/", {"satisfaction": "satisfied"}, format="json")
+        )
+        counts.append((create, route, reply, close))
+    assert counts[0] == counts[1]

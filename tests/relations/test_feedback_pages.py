@@ -221,3 +221,21 @@ def test_the_public_page_is_rate_limited_per_address(client, settings):
     assert client.post(PUBLIC, body, REMOTE_ADDR="10.0.0.1").status_code == 429
     assert client.post(PUBLIC, body, REMOTE_ADDR="10.0.0.2").status_code == 200
     assert Feedback.objects.count() == 3
+
+
+def test_forms_cost_the_same_at_two_sizes(client_of, client, register, clerk, settings):
+    settings.FEEDBACK_PUBLIC_ENABLED = True
+    counts = []
+    for size in (2, 7):
+        for n in range(size):
+            register(subject=f"第{size}-{n}件")
+        sizes = []
+        with CaptureQueriesContext(connection) as queries:
+            assert client_of(clerk).get(LIST + "new/").status_code == 200
+        sizes.append(len(queries))
+        client.logout()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(PUBLIC).status_code == 200
+        sizes.append(len(queries))
+        counts.append(sizes)
+    assert counts[0] == counts[1]
