@@ -81,7 +81,7 @@ class FeedbackRegisterForm(_SubmitterFields):
 
 
 class RouteForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("Department"), queryset=_departments())
+    department = IdChoiceField(label=_("Department"), queryset=_departments())
     handler = IdChoiceField(
         label=_("Handler"),
         queryset=User.objects.filter(is_active=True).order_by("id"),

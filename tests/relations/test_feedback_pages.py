@@ -239,3 +239,12 @@ def test_forms_cost_the_same_at_two_sizes(client_of, client, register, clerk, se
         sizes.append(len(queries))
         counts.append(sizes)
     assert counts[0] == counts[1]
+
+
+def test_odd_input_is_never_a_500(client_of, clerk, register):
+    feedback = register()
+    office = client_of(clerk)
+    assert office.get(f"{LIST}99999999999999999999999/").status_code == 404
+    assert office.get(LIST + "?q=%ED%A0%80&status=lost&overdue=maybe").status_code == 200
+    bad = office.post(f"{LIST}{feedback.pk}/route/", {"route-department": "99999999999999999999", "route-handler": "x"})
+    assert bad.status_code == 400
