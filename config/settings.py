@@ -267,6 +267,26 @@ INCOMING_DUE_WORKING_DAYS = {
     "extra_urgent": env.int("INCOMING_DAYS_EXTRA_URGENT", default=1),
 }
 
+# Public feedback (群众意见, README "Public feedback"). The routed department replies within
+# FEEDBACK_REPLY_DAYS working days unless the office sets its own date; the 《信访工作条例》(2022)
+# figures bound it (DOMAIN.md C2): receipt acknowledged within 15 days (受理告知), handled within 60
+# (办理, the cap no date set by the office may pass). Whether the regulation's "日" are calendar or
+# working days is unverified, so FEEDBACK_DAY_COUNTING ("working" or "calendar") decides how those two
+# are counted.
+FEEDBACK_REPLY_DAYS = env.int("FEEDBACK_REPLY_DAYS", default=15)
+FEEDBACK_ACKNOWLEDGE_DAYS = env.int("FEEDBACK_ACKNOWLEDGE_DAYS", default=15)
+FEEDBACK_STATUTORY_DAYS = env.int("FEEDBACK_STATUTORY_DAYS", default=60)
+FEEDBACK_DAY_COUNTING = env.str("FEEDBACK_DAY_COUNTING", default="working")
+if FEEDBACK_DAY_COUNTING not in ("working", "calendar"):
+    raise ImproperlyConfigured("FEEDBACK_DAY_COUNTING must be 'working' or 'calendar'.")
+# The public submission page (/public/feedback/): off unless the office opens it; then at most
+# FEEDBACK_PUBLIC_RATE_LIMIT submissions per client address per window, each answering a signed
+# arithmetic question valid for FEEDBACK_CHALLENGE_SECONDS.
+FEEDBACK_PUBLIC_ENABLED = env.bool("FEEDBACK_PUBLIC_ENABLED", default=False)
+FEEDBACK_PUBLIC_RATE_LIMIT = env.int("FEEDBACK_PUBLIC_RATE_LIMIT", default=5)
+FEEDBACK_PUBLIC_RATE_WINDOW_SECONDS = env.int("FEEDBACK_PUBLIC_RATE_WINDOW_SECONDS", default=3600)
+FEEDBACK_CHALLENGE_SECONDS = env.int("FEEDBACK_CHALLENGE_SECONDS", default=1800)
+
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -449,6 +469,10 @@ SPECTACULAR_SETTINGS = {
         "CoordinationStatusEnum": "relations.models.CoordinationStatus",
         "PartyRoleEnum": "relations.models.PartyRole",
         "PartyResponseEnum": "relations.models.PartyResponse",
+        "FeedbackStatusEnum": "relations.feedback_models.FeedbackStatus",
+        "FeedbackChannelEnum": "relations.feedback_models.FeedbackChannel",
+        "FeedbackCategoryEnum": "relations.feedback_models.FeedbackCategory",
+        "SatisfactionEnum": "relations.feedback_models.Satisfaction",
     },
 }
 

@@ -12,6 +12,7 @@ from accounts.views import LoginView
 from core.schema import SchemaView
 from core.views import healthz
 from documents.views.issuing import verify
+from relations.feedback_views import public_feedback
 
 admin.site.site_header = admin.site.site_title = settings.SITE_NAME
 
@@ -31,6 +32,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # The issued documents' public verification page (the QR code on the paper leads here).
     path("verify/<str:code>/", verify, name="verify"),
+    # The public feedback page (群众意见), 404 unless FEEDBACK_PUBLIC_ENABLED; rate-limited, challenged.
+    path("public/feedback/", public_feedback, name="public_feedback"),
     path("api/v1/", include("config.api_urls")),
     # DRF views opt out of the login middleware. The schema answers API clients by token or session
     # (JSON 401 without), browsers need a login; the docs are pages for signed-in staff.

@@ -14,8 +14,8 @@ class RelationsConfig(AppConfig):
         from meetings import busy
         from workload import targets
 
-        from . import schedules, selectors
-        from .models import CoordinationMatter
+        from . import feedback, schedules, selectors
+        from .models import CoordinationMatter, Feedback
 
         # The one visibility rule of a coordination matter (selectors), for work items,
         # notifications and admin pages to ask.
@@ -24,6 +24,9 @@ class RelationsConfig(AppConfig):
             "relations:coordination_detail",
             visible=lambda user: selectors.coordination_visibility(user),
         )
+
+        # Public feedback (群众意见): the office, the routed department's head and the handler.
+        targets.register(Feedback, "relations:feedback_detail", visible=lambda user: feedback.feedback_visibility(user))
 
         # Leaders' schedules (领导日程) hold them as busy for the meeting clash check and free slots.
         busy.register_busy_source(schedules.BUSY_SOURCE, schedules.schedule_busy_intervals)

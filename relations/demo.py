@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Department, User
 from core import calendar
 
+from . import demo_feedback
 from .models import CoordinationMatter
 from .schedules import seed_demo_schedules
 from .services_coordination import coordination_raise, coordination_respond
@@ -50,4 +51,4 @@ def seed(people: dict[str, User], departments: dict[str, Department]) -> int:
         for login, code in (("linht", "legal"), ("limh", "general")):
             coordination_respond(actor=people[login], coordination=matter, department=departments[code], accept=True)
         created += 1
-    return created + seed_demo_schedules(people, departments)
+    return created + seed_demo_schedules(people, departments) + demo_feedback.seed(people, departments)

@@ -153,4 +153,13 @@ class CoordinationParty(models.Model):
 
 
 # --- Leaders' schedules (领导日程) ---------------------------------------------------------------
+# --- Public feedback (群众意见) -----------------------------------------------------------------
+from .feedback_models import (  # noqa: E402, F401
+    Feedback,
+    FeedbackCategory,
+    FeedbackChannel,
+    FeedbackCounter,
+    FeedbackStatus,
+    Satisfaction,
+)
 from .schedule_models import ScheduleEntry, ScheduleKind, SchedulePrivacy  # noqa: E402, F401

@@ -1,6 +1,6 @@
 """Pages of relations (routed at /relations/)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views_coordination
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("coordination/<int:pk>/dispute/", views_coordination.coordination_dispute, name="coordination_dispute"),
     path("coordination/<int:pk>/escalate/", views_coordination.coordination_escalate, name="coordination_escalate"),
     path("coordination/<int:pk>/meeting/", views_coordination.coordination_meeting, name="coordination_meeting"),
+    path("feedback/", include("relations.feedback_urls")),
 ]

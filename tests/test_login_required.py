@@ -32,6 +32,7 @@ ALLOWED = {
     "healthz": "load balancers and monitoring poll it",
     "verify": "anyone holding an issued document checks it (QR code on the paper); rate-limited",
     "set_language": "the login page offers the language switch",
+    "public_feedback": "the public feedback page (群众意见); 404 unless enabled, rate-limited, challenged",
     "api:auth-token": "exchanging a username and password for a token",
     "meetings:calendar_feed": "calendar clients subscribe without a session; the tokened address is the secret",
     "static": "CSS and scripts of the login page (DEBUG only)",
