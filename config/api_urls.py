@@ -18,6 +18,7 @@ from meetings.api_followup import AgendaItemViewSet, AgendaMaterialViewSet, Meet
 from meetings.calendar_api import MeetingIcsView
 from notifications.api import NotificationViewSet
 from relations.api import CoordinationViewSet
+from relations.bulletin_api import BulletinViewSet
 from relations.schedule_api import LeaderScheduleViewSet
 from workload.api import WorkItemUrgeView, WorkItemViewSet
 from workload.search_api import SearchView
@@ -44,6 +45,7 @@ router.register("agenda-items", AgendaItemViewSet, basename="agenda-item")
 router.register("agenda-materials", AgendaMaterialViewSet, basename="agenda-material")
 router.register("coordination", CoordinationViewSet, basename="coordination")
 router.register("leader-schedule", LeaderScheduleViewSet, basename="leader-schedule")
+router.register("bulletins", BulletinViewSet, basename="bulletin")
 
 app_name = "api"
 urlpatterns = [

@@ -14,8 +14,8 @@ class RelationsConfig(AppConfig):
         from meetings import busy
         from workload import targets
 
-        from . import schedules, selectors
-        from .models import CoordinationMatter
+        from . import bulletin_selectors, schedules, selectors
+        from .models import Bulletin, CoordinationMatter
 
         # The one visibility rule of a coordination matter (selectors), for work items,
         # notifications and admin pages to ask.
@@ -23,6 +23,11 @@ class RelationsConfig(AppConfig):
             CoordinationMatter,
             "relations:coordination_detail",
             visible=lambda user: selectors.coordination_visibility(user),
+        )
+
+        # Leader bulletins (信息通报): the office and the recipients, cleared for it (bulletin_selectors).
+        targets.register(
+            Bulletin, "bulletins:detail", visible=lambda user: bulletin_selectors.bulletin_visibility(user)
         )
 
         # Leaders' schedules (领导日程) hold them as busy for the meeting clash check and free slots.

@@ -139,5 +139,6 @@ class CoordinationParty(models.Model):
         return f"{self.coordination_id}/{self.department_id} {self.role}"
 
 
-# --- Leaders' schedules (领导日程) ---------------------------------------------------------------
+# --- Leader bulletins (信息通报) and leaders' schedules (领导日程), each in its own module -----------
+from .bulletin_models import Bulletin, BulletinKind, BulletinRecipient, BulletinReply  # noqa: E402, F401
 from .schedule_models import ScheduleEntry, ScheduleKind, SchedulePrivacy  # noqa: E402, F401
