@@ -33,16 +33,20 @@ def bulletins_visible(*, user: Any) -> QuerySet[Bulletin]:
     return Bulletin.objects.filter(bulletin_visibility(user))
 
 
+def _unread_by(user: Any) -> Exists:
+    """The bulletin is one ``user`` received and has not marked read."""
+    return Exists(BulletinRecipient.objects.filter(bulletin=OuterRef("pk"), leader=user, read_at__isnull=True))
+
+
 def _annotated(user: Any) -> QuerySet[Bulletin]:
     """Visible bulletins with their receipt counts and whether ``user`` still has to read them."""
-    unread_mine = BulletinRecipient.objects.filter(bulletin=OuterRef("pk"), leader=user, read_at__isnull=True)
     return (
         bulletins_visible(user=user)
         .select_related("author")
         .annotate(
             recipient_count=Count("recipients"),
             read_count=Count("recipients", filter=Q(recipients__read_at__isnull=False)),
-            unread=Exists(unread_mine),
+            unread=_unread_by(user),
         )
     )
 
@@ -51,7 +55,7 @@ def bulletin_list(*, user: Any, unread: bool | None = None) -> QuerySet[Bulletin
     """Visible bulletins, newest first; ``unread``: only those ``user`` has (not) yet read."""
     rows = _annotated(user)
     if unread is not None:
-        rows = rows.filter(unread=unread)
+        rows = rows.filter(_unread_by(user) if unread else ~_unread_by(user))
     return rows.order_by("-id")
 
 
