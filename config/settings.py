@@ -449,6 +449,7 @@ SPECTACULAR_SETTINGS = {
         "CoordinationStatusEnum": "relations.models.CoordinationStatus",
         "PartyRoleEnum": "relations.models.PartyRole",
         "PartyResponseEnum": "relations.models.PartyResponse",
+        "BulletinKindEnum": "relations.bulletin_models.BulletinKind",
     },
 }
 
