@@ -2,6 +2,8 @@
 receipts and replies, read, replies; refusals in the error format; 404 for whoever may not see a
 bulletin; the same number of queries at two sizes."""
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -148,3 +150,25 @@ def test_list_and_detail_cost_the_same_at_two_sizes(office_member, bureau):
                 sizes.append(len(queries))
         counts.append(sizes)
     assert counts[0] == counts[1]
+
+
+def test_lone_surrogates_and_forged_bodies_are_400(office_member, leader):
+    # Raw JSON (ASCII-escaped), so that a lone surrogate reaches the server as a client would send it.
+    client = as_(office_member)
+    for extra in ({"title": "\ud800"}, {"body": "正文\udfff"}, {"kind": ["decision"]}, {"recipients": [True]}):
+        raw = json.dumps(_body(leader, **extra))
+        assert_error(client.post("/api/v1/bulletins/", raw, content_type="application/json"), 400)
+    bulletin = circulate(office_member, [leader])
+    url = f"/api/v1/bulletins/{bulletin.pk}/replies/"
+    assert_error(as_(leader).post(url, json.dumps({"text": "\ud800"}), content_type="application/json"), 400)
+    assert_error(as_(leader).post(url, [1], format="json"), 400)
+    assert not bulletin.replies.exists()
+
+
+def test_the_linked_coordination_matter_shows_its_id(office_member, leader, raise_matter):
+    coordination = raise_matter()
+    created = as_(office_member).post(
+        "/api/v1/bulletins/", _body(leader, kind="disagreement", coordination=coordination.pk), format="json"
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["coordination"] == coordination.pk

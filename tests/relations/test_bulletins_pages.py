@@ -130,3 +130,14 @@ def test_pages_cost_the_same_at_two_sizes(client_of, office_member, bureau):
                 sizes.append(len(queries))
         counts.append(sizes)
     assert counts[0] == counts[1]
+
+
+def test_the_page_links_the_coordination_matter_for_those_who_may_see_it(
+    client_of, office_member, leader, raise_matter
+):
+    coordination = raise_matter(classification="internal")
+    bulletin = circulate(office_member, [leader], kind="disagreement", coordination=coordination)
+    url = f"/relations/bulletins/{bulletin.pk}/"
+    page = client_of(leader).get(url).content.decode()  # leaders oversee coordination matters
+    assert f'href="/relations/coordination/{coordination.pk}/" id="bulletin-coordination"' in page
+    assert client_of(office_member).get(url).status_code == 200
