@@ -16,6 +16,7 @@ from notifications.models import Notification, NotificationKind
 from relations.bulletin_models import Bulletin, BulletinRecipient, BulletinReply
 from relations.bulletin_selectors import bulletins_visible
 from relations.bulletin_services import READ_WORKING_DAYS, bulletin_read, bulletin_reply
+from tests.api import as_
 from tests.factories import AdminFactory, DepartmentFactory, LeaderFactory, UserFactory
 from workload import targets
 from workload.models import WorkItem, WorkItemKind, WorkItemStatus
@@ -199,3 +200,21 @@ def test_the_demo_circulates_two_bulletins_one_read_with_a_reply():
     unread = WorkItem.objects.filter(kind=WorkItemKind.BULLETIN, status=WorkItemStatus.OPEN)
     assert unread.count() == 4
     assert timezone.now() < unread.first().due_at < timezone.now() + timedelta(days=30)
+
+
+def test_reply_notifications_follow_the_bulletin(office_member, leader, deputy):
+    office_member.clearance = leader.clearance = deputy.clearance = Classification.SECRET
+    for person in (office_member, leader, deputy):
+        person.save()
+    bulletin = circulate(office_member, [leader, deputy], title="密件通报乙", classification=Classification.SECRET)
+    bulletin_reply(actor=leader, bulletin=bulletin, text="同意。")
+    rows = as_(deputy).get("/api/v1/notifications/").json()["results"]
+    reply = next(r for r in rows if r["kind"] == NotificationKind.INFO)
+    assert "密件通报乙" in reply["title"]
+    assert reply["target"]["url"] == f"/relations/bulletins/{bulletin.pk}/"
+    # No longer cleared: the notification says only that something exists, and the page is a 404.
+    deputy.clearance = Classification.INTERNAL
+    deputy.save()
+    rows = as_(deputy).get("/api/v1/notifications/").json()["results"]
+    assert all("密件通报乙" not in r["title"] for r in rows)
+    assert as_(deputy).get(f"/api/v1/bulletins/{bulletin.pk}/").status_code == 404
