@@ -18,6 +18,7 @@ from meetings.api_followup import AgendaItemViewSet, AgendaMaterialViewSet, Meet
 from meetings.calendar_api import MeetingIcsView
 from notifications.api import NotificationViewSet
 from relations.api import CoordinationViewSet
+from relations.bulletin_api import BulletinViewSet
 from relations.feedback_api import FeedbackViewSet
 from relations.schedule_api import LeaderScheduleViewSet
 from workload.api import WorkItemUrgeView, WorkItemViewSet
@@ -46,6 +47,7 @@ router.register("agenda-materials", AgendaMaterialViewSet, basename="agenda-mate
 router.register("coordination", CoordinationViewSet, basename="coordination")
 router.register("leader-schedule", LeaderScheduleViewSet, basename="leader-schedule")
 router.register("feedback", FeedbackViewSet, basename="feedback")
+router.register("bulletins", BulletinViewSet, basename="bulletin")
 
 app_name = "api"
 urlpatterns = [

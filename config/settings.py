@@ -473,6 +473,7 @@ SPECTACULAR_SETTINGS = {
         "FeedbackChannelEnum": "relations.feedback_models.FeedbackChannel",
         "FeedbackCategoryEnum": "relations.feedback_models.FeedbackCategory",
         "SatisfactionEnum": "relations.feedback_models.Satisfaction",
+        "BulletinKindEnum": "relations.bulletin_models.BulletinKind",
     },
 }
 

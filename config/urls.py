@@ -25,6 +25,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("meetings/", include("meetings.urls")),
     path("relations/", include("relations.urls")),
+    path("relations/bulletins/", include("relations.bulletin_urls")),
     path("leader-schedule/", include("relations.schedule_urls")),
     path("admin/", admin.site.urls),
     # The language switch works before login too (the login page offers it).

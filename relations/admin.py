@@ -57,3 +57,6 @@ class ScheduleEntryAdmin(HiddenIsNotFoundMixin, ReadOnlyAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).filter(schedules.details_visibility(request.user))
+
+
+from . import bulletin_admin  # noqa: E402, F401

@@ -14,8 +14,8 @@ class RelationsConfig(AppConfig):
         from meetings import busy
         from workload import targets
 
-        from . import feedback, schedules, selectors
-        from .models import CoordinationMatter, Feedback
+        from . import bulletin_selectors, feedback, schedules, selectors
+        from .models import Bulletin, CoordinationMatter, Feedback
 
         # The one visibility rule of a coordination matter (selectors), for work items,
         # notifications and admin pages to ask.
@@ -27,6 +27,10 @@ class RelationsConfig(AppConfig):
 
         # Public feedback (群众意见): the office, the routed department's head and the handler.
         targets.register(Feedback, "relations:feedback_detail", visible=lambda user: feedback.feedback_visibility(user))
+        # Leader bulletins (信息通报): the office and the recipients, cleared for it (bulletin_selectors).
+        targets.register(
+            Bulletin, "bulletins:detail", visible=lambda user: bulletin_selectors.bulletin_visibility(user)
+        )
 
         # Leaders' schedules (领导日程) hold them as busy for the meeting clash check and free slots.
         busy.register_busy_source(schedules.BUSY_SOURCE, schedules.schedule_busy_intervals)

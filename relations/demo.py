@@ -1,6 +1,7 @@
 """Demo data of relations for ``manage.py seed_demo``: one declined coordination matter waiting for
 the office's ruling, one every department accepted (settled into an affairs matter), and leaders'
-engagements (a public trip, an internal inspection, a private reception: ``schedules``).
+engagements (a public trip, an internal inspection, a private reception: ``schedules``) and the
+office's bulletins to the leaders (``demo_bulletins``).
 
 Idempotent: a matter whose title already exists is left alone. Everything goes through the services.
 """
@@ -11,6 +12,7 @@ from accounts.models import Department, User
 from core import calendar
 
 from . import demo_feedback
+from .demo_bulletins import seed_demo_bulletins
 from .models import CoordinationMatter
 from .schedules import seed_demo_schedules
 from .services_coordination import coordination_raise, coordination_respond
@@ -51,4 +53,9 @@ def seed(people: dict[str, User], departments: dict[str, Department]) -> int:
         for login, code in (("linht", "legal"), ("limh", "general")):
             coordination_respond(actor=people[login], coordination=matter, department=departments[code], accept=True)
         created += 1
-    return created + seed_demo_schedules(people, departments) + demo_feedback.seed(people, departments)
+    return (
+        created
+        + seed_demo_schedules(people, departments)
+        + demo_feedback.seed(people, departments)
+        + seed_demo_bulletins(people, DECLINED)
+    )
