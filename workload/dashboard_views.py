@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.errors import ValidationError
+from core.exports import XLSX_CONTENT_TYPE, attachment_response, safe_cell, xlsx_bytes
 
 from . import dashboards
 from .models import WorkItemKind
@@ -79,36 +80,19 @@ def _export(request: HttpRequest, view: dict[str, Any], filename: str) -> HttpRe
     return export_table(columns, rows, fmt=fmt, filename=f"{filename}-{name}")
 
 
-def _cell(value: Any) -> Any:
-    return "" if value is None else value if isinstance(value, int | float) else str(value)
-
-
 def export_table(columns: Sequence[Column], rows: Sequence[dict[str, Any]], *, fmt: str, filename: str) -> HttpResponse:
-    """One table as a CSV (UTF-8 with a BOM, which spreadsheet programs read as UTF-8) or XLSX file."""
+    """One table as a CSV (UTF-8 with a BOM, which spreadsheet programs read as UTF-8) or XLSX file;
+    text cells are defused against formula injection (``core.exports.safe_cell``) either way."""
     header = [str(title) for _key, title in columns]
-    body = [[_cell(row.get(key)) for key, _title in columns] for row in rows]
+    body = [[safe_cell(row.get(key)) for key, _title in columns] for row in rows]
     if fmt == "csv":
         out = io.StringIO()
         out.write("\ufeff")
         writer = csv.writer(out)
-        writer.writerow(header)
+        writer.writerow([safe_cell(h) for h in header])
         writer.writerows(body)
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook  # only exports need it
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(filename[:31])
-        sheet.append(header)
-        for line in body:
-            sheet.append(line)
-        data = io.BytesIO()
-        book.save(data)
-        response = HttpResponse(
-            data.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+        return attachment_response(out.getvalue().encode(), f"{filename}.csv", "text/csv; charset=utf-8")
+    return attachment_response(xlsx_bytes(filename, header, body), f"{filename}.xlsx", XLSX_CONTENT_TYPE)
 
 
 def _sort_links(request: HttpRequest, current: str | None) -> Callable[[str], str]:
@@ -208,6 +192,7 @@ def items(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "figure": params["figure"],
+        "figure_label": dict(_figure_columns())[params["figure"]],
         "kind_label": WorkItemKind(params["kind"]).label if params["kind"] else "",
         "period": params["period"],
         "query": urlencode({**_period_query(params["period"]), **keep}),

@@ -268,7 +268,7 @@ def _reassign_passes(period: Period, departments: list[int] | None) -> dict[int,
     for item_id, data in entries:
         left, joined = (data or {}).get("from_department"), (data or {}).get("to_department")
         if isinstance(left, int) and left != joined and (departments is None or left in departments):
-            passed[left].append(item_id)
+            passed[left].append(int(item_id or 0))
     return passed
 
 
@@ -276,7 +276,7 @@ def _department_rows(departments: list[int] | None) -> list[dict[str, Any]]:
     qs = Department.objects.order_by("order", "name", "id")
     if departments is not None:
         qs = qs.filter(pk__in=departments)
-    return list(qs.values("id", "name"))
+    return [{"id": row["id"], "name": row["name"]} for row in qs.values("id", "name")]
 
 
 SORTABLE = ("name", "open", "overdue", "done", "late", "on_time_rate", "median_turnaround_hours", "escalated", "passes")
@@ -310,6 +310,8 @@ def organization_view(*, user: Any, period: Period, department: int | None = Non
     by_dept_durations: dict[int, list[timedelta]] = defaultdict(list)
     by_kind_durations: dict[str, list[timedelta]] = defaultdict(list)
     for dept, kind, created_at, completed_at in durations:
+        if dept is None or completed_at is None:  # neither happens: the rows are done, with a department
+            continue
         by_dept_durations[dept].append(completed_at - created_at)
         by_kind_durations[kind].append(completed_at - created_at)
     # 3. Pass-backs by reassignment to another department.
@@ -457,9 +459,7 @@ DRILL_FIELDS = (
 class DrillForm(PeriodForm):
     figure = forms.ChoiceField(choices=[(f, f) for f in FIGURES], label=gettext_lazy("Figure"))
     person = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, label=gettext_lazy("Person"))
-    kind = forms.ChoiceField(
-        required=False, choices=[("", ""), *WorkItemKind.choices], label=gettext_lazy("Kind")
-    )
+    kind = forms.ChoiceField(required=False, choices=[("", ""), *WorkItemKind.choices], label=gettext_lazy("Kind"))
 
     def __init__(self, data: Any = None, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)

@@ -74,7 +74,11 @@ def test_scope(units, leader, office_member, admin_user):
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [({"from": "yesterday"}, "from"), ({"from": "2026-11-10", "to": "2026-11-01"}, "to"), ({"department": "x"}, "department")],
+    [
+        ({"from": "yesterday"}, "from"),
+        ({"from": "2026-11-10", "to": "2026-11-01"}, "to"),
+        ({"department": "x"}, "department"),
+    ],
 )
 def test_bad_input_names_the_field(units, leader, query, field):
     response = _api(leader).get("/api/v1/dashboard/", query)
@@ -90,7 +94,11 @@ def test_bad_department_id_is_404(leader, pk):
 def test_department_view_masks_what_the_viewer_may_not_see(units, leader, monkeypatch):
     now = timezone.now()
     WorkItemFactory(
-        assignee=units["staff_a"], title="绝密工作甲", classification="secret", target=units["b"], due_at=now - timedelta(days=2)
+        assignee=units["staff_a"],
+        title="绝密工作甲",
+        classification="secret",
+        target=units["b"],
+        due_at=now - timedelta(days=2),
     )
     WorkItemFactory(assignee=units["staff_a"], title="公开工作乙", target=units["a"], due_at=now - timedelta(days=1))
     monkeypatch.setitem(targets._rules, "accounts.department", lambda user: Q(pk=units["a"].pk))

@@ -175,10 +175,7 @@ def test_heat_map_and_priorities_equal_independent_counts(org, rows):
         i
         for i in items
         if i.department_id == org["a"].pk
-        and (
-            i.status == WorkItemStatus.OPEN
-            or (i.status == WorkItemStatus.DONE and start <= i.completed_at < end)
-        )
+        and (i.status == WorkItemStatus.OPEN or (i.status == WorkItemStatus.DONE and start <= i.completed_at < end))
     ]
     assert {row["priority"]: row["count"] for row in unit["priorities"]} == {
         p: sum(1 for i in counted if i.priority == p) for p in Priority.values

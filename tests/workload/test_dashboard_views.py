@@ -111,7 +111,11 @@ def test_huge_department_id_in_the_path_is_404(client_of, leader):
 def test_drill_down_masks_items_whose_target_the_viewer_may_not_see(units, client_of, leader, monkeypatch):
     hidden = UserFactory(department=units["b"])
     secret = WorkItemFactory(
-        assignee=units["staff_a"], title="绝密工作甲", classification="secret", target=units["b"], kind=WorkItemKind.MATTER
+        assignee=units["staff_a"],
+        title="绝密工作甲",
+        classification="secret",
+        target=units["b"],
+        kind=WorkItemKind.MATTER,
     )
     shown = WorkItemFactory(assignee=units["staff_a"], title="公开工作乙", target=units["a"])
     # Departments as targets: the viewer may see department A's items, not B's.
@@ -150,7 +154,9 @@ def test_exports_parse(units, client_of, leader):
             sheet = load_workbook(io.BytesIO(response.content)).active
             values = list(sheet.values)
             assert [list(v) for v in values[1:]] == [[c if c != "" else None for c in r] for r in _typed(rows[1:])]
-    departments = list(csv.reader(io.StringIO(client.get("/dashboard/?export=csv&table=departments").content.decode("utf-8-sig"))))
+    departments = list(
+        csv.reader(io.StringIO(client.get("/dashboard/?export=csv&table=departments").content.decode("utf-8-sig")))
+    )
     row_a = next(r for r in departments if r[0] == "甲处")
     assert row_a[1:4] == ["4", "4", "4"]  # open, overdue, done: two people of A, two rounds each
 
