@@ -70,6 +70,7 @@ class OverdueItemSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     title = serializers.CharField(help_text="Masked (only its classification) when you may not see its target.")
+    url = serializers.CharField(allow_null=True, help_text="The target's page; null when masked.")
     assignee = serializers.IntegerField(source="assignee_id")
     assignee_name = serializers.CharField(allow_null=True)
     due_at = serializers.DateTimeField()

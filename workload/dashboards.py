@@ -31,7 +31,7 @@ from core.models import AuditEvent
 
 from .models import WorkItem, WorkItemKind, WorkItemStatus
 from .selectors import PERSON_FIELDS, person_name
-from .targets import masked_title, visible_refs
+from .targets import masked_title, target_ref, visible_refs
 
 # --- The ledger's pass-back vocabulary (推诿指数) ------------------------------------------------------
 # A coordination item settled with one of these outcomes passed its work back: the department
@@ -524,6 +524,8 @@ def masked_rows(*, user: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]
                 **row,
                 "visible": visible,
                 "title": row["title"] if visible else masked_title(row["classification"]),
+                # The target's own page (the item page is its holders' and the office's only).
+                "url": target_ref(row["target_type_id"], row["target_id"])["url"] if visible else None,
                 "assignee_name": person_name(row, "assignee"),
                 "kind_label": WorkItemKind(row["kind"]).label,
             }
