@@ -20,7 +20,7 @@ from notifications.api import NotificationViewSet
 from relations.api import CoordinationViewSet
 from relations.schedule_api import LeaderScheduleViewSet
 from workload.api import WorkItemUrgeView, WorkItemViewSet
-from workload.dashboard_api import DashboardView, DepartmentDashboardView
+from workload.dashboard_api import DashboardView, DepartmentDashboardView, ProcessDashboardView
 from workload.search_api import SearchView
 
 # Ids match DRF's default ``[^/.]+``, so that the schema types them from the model (integer);
@@ -53,6 +53,7 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("search/", SearchView.as_view(), name="search"),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("dashboard/processes/", ProcessDashboardView.as_view(), name="dashboard-processes"),
     path("dashboard/departments/<str:pk>/", DepartmentDashboardView.as_view(), name="dashboard-department"),
     path("work-items/<int:pk>/urge/", WorkItemUrgeView.as_view(), name="work-item-urge"),
     path("meetings/<int:pk>/ics", MeetingIcsView.as_view(), name="meeting-ics"),

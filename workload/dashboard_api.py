@@ -125,3 +125,53 @@ class DepartmentDashboardView(views.APIView):
         view: dict[str, Any] = dashboards.department_view(user=request.user, department=unit, period=period)
         view["oldest_overdue"] = dashboards.masked_rows(user=request.user, rows=view["oldest_overdue"])
         return Response(DepartmentDashboardSerializer({"id": unit.pk, "name": unit.name, **view}).data)
+
+
+class CommentCollectionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    asked = serializers.IntegerField(help_text="Comment requests assigned in the period (not withdrawn).")
+    answered = serializers.IntegerField(help_text="Of those, answered.")
+    response_rate = serializers.FloatField(allow_null=True)
+    median_response_hours = serializers.FloatField(allow_null=True)
+
+
+class ApprovalLatencySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(allow_null=True)
+    decided = serializers.IntegerField(help_text="Approvals done in the period.")
+    waiting = serializers.IntegerField(help_text="Approvals open now.")
+    median_hours = serializers.FloatField(allow_null=True)
+
+
+class CoordinationOutcomeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    accept = serializers.IntegerField()
+    decline = serializers.IntegerField()
+    reassigned_away = serializers.IntegerField()
+    other = serializers.IntegerField()
+
+
+class ProcessDashboardSerializer(serializers.Serializer):
+    comments = CommentCollectionSerializer(many=True)
+    approvals = ApprovalLatencySerializer(many=True)
+    coordination = CoordinationOutcomeSerializer(many=True)
+
+
+@extend_schema(
+    tags=["dashboard"],
+    parameters=[
+        OpenApiParameter("department", OpenApiTypes.INT, required=False, description="Only this department."),
+        *PERIOD_PARAMETERS,
+    ],
+    responses={200: ProcessDashboardSerializer, **error_responses(400, 404)},
+    description="Process views from the ledger: comment collection per department, approval latency per "
+    "approver, coordination outcomes per department. Same audience as `GET /dashboard/`.",
+)
+class ProcessDashboardView(views.APIView):
+    def get(self, request: Request) -> Response:
+        dashboards.dashboard_scope(user=request.user)
+        period, department = dashboards.dashboard_params(request.query_params)
+        view = dashboards.process_view(user=request.user, period=period, department=department)
+        return Response(ProcessDashboardSerializer(view).data)

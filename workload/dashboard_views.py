@@ -53,6 +53,37 @@ def _tables(view: dict[str, Any]) -> dict[str, tuple[list[Column], list[dict[str
                 for row in view["heat_map"]["rows"]
             ],
         )
+    if "comments" in view:
+        tables["comments"] = (
+            [
+                ("name", _("Department")),
+                ("asked", _("Asked")),
+                ("answered", _("Answered")),
+                ("response_rate", _("Response rate")),
+                ("median_response_hours", _("Median hours to answer")),
+            ],
+            view["comments"],
+        )
+        tables["approvals"] = (
+            [
+                ("name", _("Approver")),
+                ("decided", _("Decided in the period")),
+                ("waiting", _("Waiting now")),
+                ("median_hours", _("Median hours to decide")),
+            ],
+            view["approvals"],
+        )
+        tables["coordination"] = (
+            [
+                ("name", _("Department")),
+                ("accept", _("Accepted")),
+                ("decline", _("Declined")),
+                ("reassigned_away", _("Taken off by a ruling")),
+                ("other", _("Other")),
+            ],
+            view["coordination"],
+        )
+        return tables
     tables["people"] = ([("name", _("Person")), ("department_name", _("Department")), *figures], view["people"])
     if "priorities" in view:
         tables["priorities"] = (
@@ -198,3 +229,22 @@ def items(request: HttpRequest) -> HttpResponse:
         "query": urlencode({**_period_query(params["period"]), **keep}),
     }
     return render(request, "workload/dashboard/items.html", context)
+
+
+@require_GET
+def processes(request: HttpRequest) -> HttpResponse:
+    """Process views: comment collection per department, approval latency per approver, coordination
+    outcomes per department, for the period."""
+    dashboards.dashboard_scope(user=request.user)
+    period, department = dashboards.dashboard_params(request.GET)
+    view = dashboards.process_view(user=request.user, period=period, department=department)
+    exported = _export(request, view, "processes")
+    if exported is not None:
+        return exported
+    context = {
+        "view": view,
+        "period": period,
+        "query": urlencode(_period_query(period)),
+        "export_query": urlencode({**_period_query(period), **({"department": department} if department else {})}),
+    }
+    return render(request, "workload/dashboard/processes.html", context)

@@ -233,10 +233,15 @@ def _median_hours(durations: list[timedelta]) -> float | None:
 
 def _durations(qs: QuerySet[WorkItem], period: Period, key: str) -> dict[Any, list[timedelta]]:
     """The turnaround (assigned → done) of each of the period's done items, by ``key``: one query."""
-    rows = qs.filter(_conditions(period)["done"]).values_list(key, "created_at", "completed_at")
+    return _turnarounds(qs.filter(_conditions(period)["done"]), key)
+
+
+def _turnarounds(done: QuerySet[WorkItem], key: str) -> dict[Any, list[timedelta]]:
+    """The turnaround (assigned → done) of each of the ``done`` items, by ``key``: one query."""
     by_key: dict[Any, list[timedelta]] = defaultdict(list)
-    for value, created_at, completed_at in rows:
-        by_key[value].append(completed_at - created_at)
+    for value, created_at, completed_at in done.values_list(key, "created_at", "completed_at"):
+        if completed_at is not None:
+            by_key[value].append(completed_at - created_at)
     return by_key
 
 
@@ -531,3 +536,87 @@ def masked_rows(*, user: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]
             }
         )
     return result
+
+
+# --- Process views (from the ledger alone) ----------------------------------------------------------------
+COORDINATION_OUTCOMES = ("accept", "decline", "reassigned_away")
+
+
+def process_view(*, user: Any, period: Period, department: int | None = None) -> dict[str, Any]:
+    """Per process, what the ledger tells: comment collection per department (asked in the period,
+    answered, the response rate and the median hours to answer), approval latency per approver (the
+    period's decisions and their median hours, and what waits now), coordination outcomes per
+    department (answers settled in the period by outcome). Four queries."""
+    departments = _departments(dashboard_scope(user=user), department)
+    qs = _items(departments)
+    names = _department_rows(departments)
+    asked = Q(created_at__gte=period.start_at, created_at__lt=period.end_at) & ~Q(status=WorkItemStatus.CANCELLED)
+    comment_items = qs.filter(asked, kind=WorkItemKind.COMMENT_REQUEST)
+    counts = {
+        row["department"]: row
+        for row in comment_items.values("department")
+        .annotate(asked=Count("id"), answered=Count("id", filter=Q(status=WorkItemStatus.DONE)))
+        .order_by()
+    }
+    answer_times = _turnarounds(comment_items.filter(status=WorkItemStatus.DONE), "department")
+    comments = []
+    for d in names:
+        row = counts.get(d["id"], {})
+        asked_n, answered_n = row.get("asked", 0), row.get("answered", 0)
+        comments.append(
+            {
+                "id": d["id"],
+                "name": d["name"],
+                "asked": asked_n,
+                "answered": answered_n,
+                "response_rate": round(answered_n / asked_n, 4) if asked_n else None,
+                "median_response_hours": _median_hours(answer_times.get(d["id"], [])),
+            }
+        )
+    approvals_qs = qs.filter(kind=WorkItemKind.APPROVAL)
+    person = [f"assignee__{f}" for f in PERSON_FIELDS]
+    approval_rows = list(
+        approvals_qs.filter(_relevant(period))
+        .values("assignee_id", *person)
+        .annotate(
+            decided=Count("id", filter=_conditions(period)["done"]),
+            waiting=Count("id", filter=Q(status=WorkItemStatus.OPEN)),
+        )
+        .order_by()
+    )
+    latency = _durations(approvals_qs, period, "assignee_id")
+    approvals = sorted(
+        (
+            {
+                "id": row["assignee_id"],
+                "name": person_name(row, "assignee"),
+                "decided": row["decided"],
+                "waiting": row["waiting"],
+                "median_hours": _median_hours(latency.get(row["assignee_id"], [])),
+            }
+            for row in approval_rows
+        ),
+        key=lambda r: (-(r["median_hours"] or 0), r["id"]),
+    )
+    settled = Q(completed_at__gte=period.start_at, completed_at__lt=period.end_at)
+    outcome_counts = {
+        (row["department"], row["outcome"]): row["n"]
+        for row in qs.filter(settled, kind=WorkItemKind.COORDINATION)
+        .values("department", "outcome")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    coordination = [
+        {
+            "id": d["id"],
+            "name": d["name"],
+            **{outcome: outcome_counts.get((d["id"], outcome), 0) for outcome in COORDINATION_OUTCOMES},
+            "other": sum(
+                n
+                for (dept, outcome), n in outcome_counts.items()
+                if dept == d["id"] and outcome not in COORDINATION_OUTCOMES
+            ),
+        }
+        for d in names
+    ]
+    return {"period": period, "comments": comments, "approvals": approvals, "coordination": coordination}

@@ -14,4 +14,5 @@ urlpatterns = [
     path("dashboard/", dashboard_views.organization, name="dashboard"),
     path("dashboard/department/<int:pk>/", dashboard_views.department, name="dashboard_department"),
     path("dashboard/items/", dashboard_views.items, name="dashboard_items"),
+    path("dashboard/processes/", dashboard_views.processes, name="dashboard_processes"),
 ]
