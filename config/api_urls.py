@@ -22,6 +22,7 @@ from relations.bulletin_api import BulletinViewSet
 from relations.feedback_api import FeedbackViewSet
 from relations.schedule_api import LeaderScheduleViewSet
 from workload.api import WorkItemUrgeView, WorkItemViewSet
+from workload.dashboard_api import DashboardView, DepartmentDashboardView, ProcessDashboardView
 from workload.search_api import SearchView
 
 # Ids match DRF's default ``[^/.]+``, so that the schema types them from the model (integer);
@@ -55,6 +56,9 @@ urlpatterns = [
     path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
     path("me/", MeView.as_view(), name="me"),
     path("search/", SearchView.as_view(), name="search"),
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("dashboard/processes/", ProcessDashboardView.as_view(), name="dashboard-processes"),
+    path("dashboard/departments/<str:pk>/", DepartmentDashboardView.as_view(), name="dashboard-department"),
     path("work-items/<int:pk>/urge/", WorkItemUrgeView.as_view(), name="work-item-urge"),
     path("meetings/<int:pk>/ics", MeetingIcsView.as_view(), name="meeting-ics"),
     *document_routes.paths(),

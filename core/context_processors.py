@@ -18,6 +18,7 @@ from . import calendar
 NAVIGATION = {
     "desk": "workload:desk",
     "search": "workload:search",
+    "dashboard": "workload:dashboard",
     "login": "login",
     "notifications": "notifications:list",
     "documents": "documents:document_list",

@@ -270,6 +270,29 @@ def _download(client: Any, url: str) -> str:
     return SHOWN
 
 
+def dashboard(shows: str):
+    """The dashboards' drill-down: for its viewers (leaders, the office, administrators, the head of
+    the item's department) the item is counted, and titled only if they may see the matter; for
+    anyone else the page is a 404."""
+    viewers = {"office_internal", "office_secret", "leader_internal", "leader_secret", "admin_internal",
+               "admin_secret_office", "assigner", "owners_head"}  # fmt: skip
+    return lambda role: (SHOWN if EXPECT[role]["matter"] == SHOWN else MASKED) if role in viewers else HIDDEN
+
+
+def _drill_row(client: Client, pk: int) -> str:
+    """The items behind the open-work figure: the row of item ``pk``, titled or masked; a 404 hides it."""
+    response = client.get("/dashboard/items/", {"figure": "open"})
+    if response.status_code == 404:
+        return HIDDEN
+    assert response.status_code == 200, response.status_code
+    body = response.content.decode()
+    start = body.find(f'id="item-{pk}"')
+    if start < 0:
+        return HIDDEN
+    row = body[start : body.find("</tr>", start)]
+    return SHOWN if TITLE in row else MASKED if _masked_text() in row else HIDDEN
+
+
 def _desk_row(client: Client, pk: int) -> str:
     """My desk, every tab: the row of item ``pk``, its title shown or masked, or absent."""
     found = HIDDEN
@@ -378,6 +401,7 @@ PATHS = [
             ),
             (f"notification centre ({key})", f"note_{key}", lambda c, a, w, k=key: _centre_row(c, w.notes[k].pk)),
             (f"desk ({key})", f"mine_{key}", lambda c, a, w, k=key: _desk_row(c, w.items[k].pk)),
+            (f"dashboard drill-down ({key})", dashboard(key), lambda c, a, w, k=key: _drill_row(c, w.items[k].pk)),
             (f"e-mail ({key})", f"note_{key}", lambda c, a, w, k=key: _email(w, k, w.reader, digest=False)),
             (f"e-mail digest ({key})", f"note_{key}", lambda c, a, w, k=key: _email(w, k, w.reader, digest=True)),
             (f"robot message ({key})", robot(f"note_{key}"), lambda c, a, w, k=key: _robot(w, k, w.reader)),

@@ -110,7 +110,7 @@ def workitem_reassign(*, item: WorkItem, to: User, actor: Any, reason: str = "")
             _("The item is already with %(name)s.") % {"name": to.display_name},
             fields={"to": [_("Choose someone else.")]},
         )
-    previous_id = locked.assignee_id
+    previous_id, previous_department_id = locked.assignee_id, locked.department_id
     locked.assignee, locked.department_id = to, to.department_id
     locked.escalation_level = 0
     locked.save(update_fields=["assignee", "department", "escalation_level"])
@@ -125,6 +125,10 @@ def workitem_reassign(*, item: WorkItem, to: User, actor: Any, reason: str = "")
         data={
             "from": previous_id,
             "to": to.pk,
+            # The departments it left and joined: a move between them is a pass-back on the
+            # workload dashboards (workload.dashboards.REASSIGN_VERB).
+            "from_department": previous_department_id,
+            "to_department": to.department_id,
             "reason": reason,
             "next_reminder_at": locked.next_reminder_at.isoformat() if locked.next_reminder_at else None,
         },

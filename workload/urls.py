@@ -1,8 +1,9 @@
-"""Pages of workload: 我的工作台 (my desk), the landing page after login, one work item, and search."""
+"""Pages of workload: 我的工作台 (my desk), the landing page after login, one work item, search, and
+the workload dashboards (统计)."""
 
 from django.urls import path
 
-from . import search_views, views
+from . import dashboard_views, search_views, views
 
 app_name = "workload"
 urlpatterns = [
@@ -10,4 +11,8 @@ urlpatterns = [
     path("items/<int:pk>/", views.item_detail, name="item_detail"),
     path("items/<int:pk>/urge/", views.item_urge, name="item_urge"),
     path("search/", search_views.search, name="search"),
+    path("dashboard/", dashboard_views.organization, name="dashboard"),
+    path("dashboard/department/<int:pk>/", dashboard_views.department, name="dashboard_department"),
+    path("dashboard/items/", dashboard_views.items, name="dashboard_items"),
+    path("dashboard/processes/", dashboard_views.processes, name="dashboard_processes"),
 ]
