@@ -57,7 +57,7 @@ def matter_visibility(user: Any) -> Q:
 
 
 @functools.cache
-def _id_columns() -> tuple[QuerySet[Matter, dict[str, Any]], QuerySet[MatterAssistant, dict[str, Any]]]:
+def _id_columns() -> tuple[QuerySet[Matter, Any], QuerySet[MatterAssistant, Any]]:
     """The matters' ids and the assisted matters' ids, as the rule selects them (``values()``): set up
     once per process, since they depend on no one; the rule filters a clone of each to its person."""
     return Matter.objects.values("pk"), MatterAssistant.objects.values("matter_id")
