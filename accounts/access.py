@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import Department, User
 
@@ -42,10 +42,30 @@ def is_office_member_for_navigation(user: Any) -> bool:
 def _load_roles(user: Any) -> None:
     """Whether ``user`` is in the office and which departments they head, in one query: most pages
     that ask one (visibility rules) ask the other; each answer is kept on the user for the request."""
-    mine = Department.objects.filter(Q(head=user) | Q(pk=user.department_id, is_office=True))
+    mine = Department.objects.filter(Q(head=user) | Q(pk=user.department_id, is_office=True)).order_by()
     rows = list(mine.values_list("id", "head_id", "is_office"))
     user._xietong_is_office = any(pk == user.department_id and office for pk, _head, office in rows)
     user._xietong_headed = [pk for pk, head, _office in rows if head == user.pk]
+
+
+def role_annotations() -> dict[str, Exists]:
+    """What ``_load_roles`` finds, as two figures a query of people may select beside each person's
+    row (``User.objects.filter(pk=…).values(**role_annotations())``): ``role_office`` (in the office)
+    and ``role_heads`` (heads a department). A page that reads the person's row anyway (my desk's
+    counts) hands them to ``remember_roles`` and saves the roles query."""
+    return {
+        "role_office": Exists(Department.objects.filter(pk=OuterRef("department_id"), is_office=True)),
+        "role_heads": Exists(Department.objects.filter(head=OuterRef("pk"))),
+    }
+
+
+def remember_roles(user: Any, *, office: bool, heads: bool) -> None:
+    """Keep on ``user`` for the request what ``role_annotations`` said of them, read in the same
+    request (never kept longer: roles change). Which departments a head heads is still looked up,
+    when a rule asks; that someone heads none is known now."""
+    user._xietong_is_office = bool(office) and user.department_id is not None
+    if not heads:
+        user._xietong_headed = []
 
 
 def is_leader(user: Any) -> bool:

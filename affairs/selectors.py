@@ -7,6 +7,7 @@ rule: ``affairs.apps`` registers it with the ledger (``workload.targets``), whic
 work item, notification, urge and admin page about a matter.
 """
 
+import functools
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -44,18 +45,22 @@ def matter_visibility(user: Any) -> Q:
     # assigner, assistant, department) instead of testing every matter, so that a page costs the
     # same in a year's data as in ten.
     # (lead or assigner: one scan of the matters through both indexes, beside the assistants')
-    ids = (
-        Matter.objects.filter(Q(lead=user) | Q(assigner=user)).values("pk")
-        .union(MatterAssistant.objects.filter(user=user).values("matter_id"))
-    )  # fmt: skip
+    matter_ids, assisted_ids = _id_columns()  # each request narrows a clone of these to its person
+    ids = matter_ids.filter(Q(lead=user) | Q(assigner=user)).union(assisted_ids.filter(user=user))
     headed = headed_department_ids(user)
     if headed:
-        in_my_departments = (
-            Matter.objects.filter(department__in=headed).values("pk")
-            .union(MatterAssistant.objects.filter(user__department__in=headed).values("matter_id"))
-        )  # fmt: skip
+        in_my_departments = matter_ids.filter(department__in=headed).union(
+            assisted_ids.filter(user__department__in=headed)
+        )
         return cleared & (Q(pk__in=ids) | Q(pk__in=in_my_departments))
     return cleared & Q(pk__in=ids)
+
+
+@functools.cache
+def _id_columns() -> tuple[QuerySet[Matter, Any], QuerySet[MatterAssistant, Any]]:
+    """The matters' ids and the assisted matters' ids, as the rule selects them (``values()``): set up
+    once per process, since they depend on no one; the rule filters a clone of each to its person."""
+    return Matter.objects.values("pk"), MatterAssistant.objects.values("matter_id")
 
 
 def matters_visible(*, user: Any) -> QuerySet[Matter]:

@@ -33,6 +33,10 @@ class WorkItemViewSet(viewsets.GenericViewSet):
         # The selector gives the person's rows of the scope asked for (checked first: a bad value is
         # a 400 naming it); the same filters then narrow them by status and kind (validated once:
         # DjangoFilterBackend, which would build and validate them again, stays for the schema).
+        if not any(name in request.query_params for name in WorkItemFilter.base_filters):
+            # Nothing to filter by (the usual request): the person's own rows, the filter's defaults.
+            page = self.paginate_queryset(selectors.workitem_rows(user=request.user))
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
         filters = WorkItemFilter(request.query_params, queryset=WorkItem.objects.none(), request=request)
         if not filters.is_valid():
             raise translate_validation(filters.errors)

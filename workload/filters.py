@@ -1,6 +1,7 @@
 """The work-item lists' filters: the API's list (``GET /api/v1/work-items/?status=&kind=&scope=``,
 API.md) and 我的工作台 (``/desk/?tab=&kind=``), which share the kind filter."""
 
+import functools
 from typing import Any
 
 import django_filters
@@ -77,6 +78,17 @@ class DeskFilter(_ByKind):
 
     def chosen(self) -> tuple[str, str | None]:
         """The tab and kind asked for; a value not offered is ignored (the 待办 tab, every kind)."""
-        self.is_valid()
-        data = self.form.cleaned_data
-        return data.get("tab", self.defaults["tab"]), data.get("kind") or None
+        return self.choice(self.data)
+
+    @classmethod
+    def choice(cls, data: Any) -> tuple[str, str | None]:
+        """``chosen()`` for the query ``data``, without building the filter and its form (my desk
+        asks on every load): each is one value, kept when it is one of the filter's own choices."""
+        tab, kind = data.get("tab"), data.get("kind")
+        return (tab if tab in _offered("tab") else cls.defaults["tab"]), (kind if kind in _offered("kind") else None)
+
+
+@functools.cache
+def _offered(name: str) -> frozenset[str]:
+    """The values DeskFilter's filter ``name`` offers (its ChoiceField's choices, as text)."""
+    return frozenset(str(value) for value, _label in DeskFilter.base_filters[name].extra["choices"])

@@ -14,7 +14,7 @@ from django.db.models import Case, F, Func, IntegerField, OuterRef, Q, QuerySet,
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.access import is_office_member
+from accounts.access import is_office_member, remember_roles, role_annotations
 from notifications.selectors import notification_list
 
 from . import targets
@@ -153,7 +153,9 @@ def _standing_summary() -> QuerySet[Any, Any]:
     """Everyone's rows with those figures, the subqueries resolved once per process: each request
     narrows a clone of it to its person (as a view's class-level ``queryset`` is cloned per request)
     and adds the figures that depend on the moment or the filter."""
-    return get_user_model().objects.order_by().values(**_standing_counts())
+    # The person's roles come along (accounts.access.role_annotations): the visibility rules of the
+    # desk's rows ask them next, and need no query of their own then.
+    return get_user_model().objects.order_by().values(**_standing_counts(), **role_annotations())
 
 
 @functools.cache
@@ -178,6 +180,7 @@ def desk_summary(
             counts["listed_assigned"] = _listed_assigned()
     # Selected beside the person's own row: one row, whatever the figures.
     row = cast(dict[str, int], _standing_summary().filter(pk=user.pk).annotate(**counts).get())
+    remember_roles(user, office=bool(row.pop("role_office")), heads=bool(row.pop("role_heads")))
     if not kind:  # without the kind filter, the person's own tabs list what their badges count
         row.update({f"listed_{tab}": row[tab] for tab in tabs if tab != "assigned"})
     return row

@@ -47,15 +47,17 @@ def register(model: type[models.Model], url_name: str | None, *, visible: Visibl
         _rules[label] = visible
 
 
-def visible_queryset(user: Any, model: type[models.Model]) -> QuerySet[Any]:
-    """The objects of ``model`` that ``user`` may see, by the registered rule (none if unregistered)."""
+def visible_queryset(user: Any, model: type[models.Model], *, among: Iterable[int] | None = None) -> QuerySet[Any]:
+    """The objects of ``model`` that ``user`` may see, by the registered rule (none if unregistered);
+    with ``among``, only those of these ids (the rule and the ids in one ``filter()``)."""
     rule_of = _rules.get(model._meta.label_lower)
     if rule_of is None or not getattr(user, "is_authenticated", False):
         return model._default_manager.none()
     rule = rule_of(user)
+    narrow = {} if among is None else {"pk__in": among}
     if isinstance(rule, QuerySet):
-        return rule
-    return model._default_manager.filter(rule)
+        return rule.filter(**narrow) if narrow else rule
+    return model._default_manager.filter(rule, **narrow)
 
 
 def visible_condition(user: Any, *, type_field: str = "target_type", id_field: str = "target_id") -> Q:
@@ -109,18 +111,27 @@ def visible_refs(user: Any, refs: Iterable[TargetRef]) -> set[TargetRef]:
     by_type: dict[int, set[int]] = defaultdict(set)
     for content_type_id, object_id in refs:
         by_type[content_type_id].add(object_id)
-    branches: list[QuerySet[Any, tuple[int, int]]] = []
-    for content_type_id, ids in sorted(by_type.items()):
-        model = _model_of(content_type_id)
-        if model is None or model._meta.label_lower not in _rules:
-            continue
-        branch = visible_queryset(user, model).filter(pk__in=ids).order_by()
-        # Each row says its type: (content type id, id), both as annotations, in this order.
-        branches.append(branch.values_list(Value(content_type_id, output_field=IntegerField()), F("pk")))
-    if not branches:
+    asked = [(ct, ids, model) for ct, ids in sorted(by_type.items()) if (model := _registered_model(ct)) is not None]
+    if not asked:
         return set()
+    if len(asked) == 1:
+        # One type on the page (the usual case): its rule narrowed to the ids, the ids alone.
+        content_type_id, ids, model = asked[0]
+        seen = visible_queryset(user, model, among=ids).order_by().values_list("pk", flat=True)
+        return {(content_type_id, pk) for pk in seen}
+    branches: list[QuerySet[Any, tuple[int, int]]] = []
+    for content_type_id, ids, model in asked:
+        # Each row says its type: (content type id, id), both as annotations, in this order.
+        branch = visible_queryset(user, model, among=ids).order_by()
+        branches.append(branch.values_list(Value(content_type_id, output_field=IntegerField()), F("pk")))
     first, *rest = branches
-    return set(first.union(*rest, all=True) if rest else first)
+    return set(first.union(*rest, all=True))
+
+
+def _registered_model(content_type_id: int) -> type[models.Model] | None:
+    """The model of a content type that has a visibility rule; None for any other (nobody sees it)."""
+    model = _model_of(content_type_id)
+    return model if model is not None and model._meta.label_lower in _rules else None
 
 
 def may_see(user: Any, target: models.Model) -> bool:

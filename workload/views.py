@@ -38,7 +38,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     with the ``desk_row`` tag, and say only their kind for a target the person may not see
     (workload.targets.visible_refs, asked once for the page).
     """
-    tab, kind = DeskFilter(request.GET, request=request).chosen()  # a value not offered is ignored
+    tab, kind = DeskFilter.choice(request.GET)  # a value not offered is ignored
     now = timezone.now()
     summary = selectors.desk_summary(user=request.user, now=now, kind=kind, tabs=[tab])
     rows = selectors.desk_rows(user=request.user, tab=tab, kind=kind, now=now)
