@@ -42,7 +42,7 @@ def is_office_member_for_navigation(user: Any) -> bool:
 def _load_roles(user: Any) -> None:
     """Whether ``user`` is in the office and which departments they head, in one query: most pages
     that ask one (visibility rules) ask the other; each answer is kept on the user for the request."""
-    mine = Department.objects.filter(Q(head=user) | Q(pk=user.department_id, is_office=True)).order_by()
+    mine = Department.objects.filter(Q(head=user) | Q(pk=user.department_id, is_office=True))
     rows = list(mine.values_list("id", "head_id", "is_office"))
     user._xietong_is_office = any(pk == user.department_id and office for pk, _head, office in rows)
     user._xietong_headed = [pk for pk, head, _office in rows if head == user.pk]
