@@ -10,3 +10,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
+        from . import observability  # noqa: F401  (connects the Celery signals that carry request ids)

@@ -152,6 +152,15 @@ def applied_migrations() -> dict[str, list[str]]:
     return applied
 
 
+def _applied_set(applied: dict[str, list[str]]) -> set[tuple[str, str]]:
+    return {(app, name) for app, names in applied.items() for name in names}
+
+
+def _code_migrations() -> set[tuple[str, str]]:
+    """Every migration this release's code has (app label, name)."""
+    return set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+
+
 @contextmanager
 def _snapshot() -> Iterator[None]:
     """One read transaction that sees the database as it was when it began.
@@ -231,6 +240,9 @@ class BackupResult:
 def backup(output: Path) -> BackupResult:
     """Write the archive to ``output`` (through a temporary name, so a failed run leaves nothing)."""
     output = output.resolve()
+    unapplied = sorted(f"{a}.{n}" for a, n in _code_migrations() - _applied_set(applied_migrations()))
+    if unapplied:
+        raise BackupError(f"The database lacks migrations ({', '.join(unapplied[:10])}); run migrate first.")
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".backup-") as work:
         data_path = Path(work) / DATA
@@ -357,8 +369,8 @@ def _check_manifest(manifest: dict[str, Any], work: Path) -> None:
             n for n in set(staged) & set(manifest["media"]) if staged[n] != manifest["media"][n]
         )
         raise BackupError(f"The archive's media files are damaged or missing: {', '.join(names[:10])}.")
-    code = {key for key in MigrationLoader(None, ignore_no_migrations=True).disk_migrations}
-    archived = {(app, name) for app, names in manifest["migrations"].items() for name in names}
+    code = _code_migrations()
+    archived = _applied_set(manifest["migrations"])
     installed = {c.label for c in apps.get_app_configs()}
     unknown = sorted(f"{a}.{n}" for a, n in archived - code if a in installed)
     if unknown:
