@@ -9,5 +9,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the system checks)
-        from . import observability  # noqa: F401  (connects the Celery signals that carry request ids)
+        # The system checks, and the Celery signals that carry request ids into tasks.
+        from . import checks, observability  # noqa: F401

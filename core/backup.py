@@ -291,9 +291,7 @@ def backup(output: Path) -> BackupResult:
             tar.addfile(info, io.BytesIO(body))
         partial.chmod(0o600)  # the archive holds password hashes and every document
         os.replace(partial, output)
-    return BackupResult(
-        path=output, tables=len(tables), rows=sum(t["rows"] for t in tables.values()), files=len(files)
-    )
+    return BackupResult(path=output, tables=len(tables), rows=sum(t["rows"] for t in tables.values()), files=len(files))
 
 
 # --- Restore --------------------------------------------------------------------------------
@@ -326,9 +324,7 @@ def _unpack(archive: Path, work: Path) -> dict[str, Any]:
         with tarfile.open(archive, "r:gz") as tar:
             for member in tar:
                 if member.name == MANIFEST and member.isfile():
-                    source = tar.extractfile(member)
-                    assert source is not None  # a regular file always has a body
-                    manifest = json.loads(source.read())
+                    manifest = json.loads(_read_member(tar, member))
                 elif member.name == DATA and member.isfile():
                     _copy_member(tar, member, work / DATA)
                 elif member.name.startswith(MEDIA_PREFIX) and member.isfile():
@@ -345,9 +341,19 @@ def _unpack(archive: Path, work: Path) -> dict[str, Any]:
     return manifest
 
 
-def _copy_member(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Path) -> None:
+def _member_body(tar: tarfile.TarFile, member: tarfile.TarInfo) -> IO[bytes]:
     source = tar.extractfile(member)
-    assert source is not None
+    if source is None:  # only links and devices have no body; callers pass regular files
+        raise BackupError(f"The archive entry {member.name!r} has no content.")
+    return source
+
+
+def _read_member(tar: tarfile.TarFile, member: tarfile.TarInfo) -> bytes:
+    return _member_body(tar, member).read()
+
+
+def _copy_member(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Path) -> None:
+    source = _member_body(tar, member)
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("wb") as out:
         shutil.copyfileobj(source, out, 1 << 20)
@@ -427,6 +433,10 @@ def restore(archive: Path, *, force: bool = False) -> RestoreResult:
                 "or pass --force to delete everything in it first."
             )
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # Rows written earlier in an enclosing transaction leave deferred foreign-key checks
+                # pending, and PostgreSQL refuses to TRUNCATE under them: run those checks now.
+                connection.check_constraints()
             # Everything goes, the content types and permissions migrate made too: the archive's
             # rows come back with their own ids, which other rows refer to.
             call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)

@@ -103,9 +103,12 @@ def _add_request_id_header(headers: dict[str, Any] | None = None, **kwargs: Any)
 
 @task_prerun.connect
 def _bind_task_request_id(task_id: str | None = None, task: Any = None, **kwargs: Any) -> None:
-    # Custom message headers appear as attributes of the task's request context. A task run eagerly
-    # (in the caller's process) has none and keeps the caller's id.
-    request_id = valid_request_id(getattr(getattr(task, "request", None), TASK_HEADER, None))
+    # In a worker, custom message headers are attributes of the task's request context; a task run
+    # with ``apply(headers=...)`` has them under ``headers``. A task run eagerly without them (in the
+    # caller's process) keeps the caller's id.
+    context = getattr(task, "request", None)
+    found = getattr(context, TASK_HEADER, None) or (getattr(context, "headers", None) or {}).get(TASK_HEADER)
+    request_id = valid_request_id(found if isinstance(found, str) else None)
     if request_id and task_id:
         _task_tokens[task_id] = _request_id.set(request_id)
 
