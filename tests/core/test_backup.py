@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from affairs.services import matter_create, matter_report_progress
@@ -97,6 +98,9 @@ def _summary(tables: dict[str, list[tuple]]) -> dict[str, tuple[int, str]]:
 
 
 def _empty_everything(media: Path) -> None:
+    # PostgreSQL refuses to TRUNCATE tables with foreign-key checks still pending in the test's
+    # transaction; running the checks now clears them.
+    connection.check_constraints()
     call_command("flush", interactive=False, verbosity=0)
     for path in sorted(media.rglob("*"), reverse=True):
         path.unlink() if path.is_file() else path.rmdir()
