@@ -425,7 +425,10 @@ def restore(archive: Path, *, force: bool = False) -> RestoreResult:
     with tempfile.TemporaryDirectory(prefix="xietong-restore-") as tmp:
         work = Path(tmp)
         manifest = _unpack(archive, work)
-        _check_manifest(manifest, work)
+        try:
+            _check_manifest(manifest, work)
+        except (KeyError, TypeError, AttributeError) as error:
+            raise BackupError(f"The archive's manifest is incomplete or malformed ({error!r}).") from error
         call_command("migrate", interactive=False, verbosity=0)
         if database_has_data() and not force:
             raise BackupError(

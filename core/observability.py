@@ -26,7 +26,7 @@ _user_id: ContextVar[int | None] = ContextVar("xietong_user_id", default=None)
 _task_tokens: dict[str, Token[str | None]] = {}
 
 # Fields a record may carry (``extra=``) that the JSON formatter writes out when present.
-EXTRA_FIELDS = ("method", "path", "route", "status", "duration_ms", "task", "task_id")
+EXTRA_FIELDS = ("method", "path", "status", "duration_ms")
 
 
 def valid_request_id(value: str | None) -> str | None:

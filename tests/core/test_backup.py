@@ -247,6 +247,13 @@ def test_an_archive_from_a_newer_format_is_refused(archive, tmp_path):
         call_command("restore", str(newer))
 
 
+def test_an_archive_with_a_malformed_manifest_is_refused(archive, tmp_path):
+    broken = _rewrite(archive, tmp_path / "broken.tar.gz", _manifest_change(lambda m: m.pop("media")))
+
+    with pytest.raises(CommandError, match="manifest is incomplete or malformed"):
+        call_command("restore", str(broken))
+
+
 def test_an_archive_with_migrations_this_code_lacks_is_refused(archive, tmp_path):
     newer = _rewrite(
         archive,

@@ -28,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError(f"{archive} does not exist or is not a file.")
         try:
             result = restore(archive, force=options["force"])
-        except BackupError as error:
+        except (BackupError, OSError) as error:
             raise CommandError(str(error)) from error
         if not result.ok:
             raise CommandError(
