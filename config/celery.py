@@ -13,6 +13,12 @@ app.autodiscover_tasks()
 
 # Periodic jobs live in code, not in a database table, so every deployment runs the same schedule.
 app.conf.beat_schedule = {
+    "beat-heartbeat": {
+        # The timestamp /healthz reports as the beat's freshness (core.heartbeat).
+        "task": "core.tasks.beat_heartbeat",
+        "schedule": schedule(run_every=60),
+        "options": {"expires": 55},
+    },
     "scan-reminders": {
         # Reminders, escalations, scheduled reminders and lost e-mail nudges: one indexed scan.
         "task": "workload.tasks.scan_reminders",

@@ -98,6 +98,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the timing cover everything the other middleware do.
+    "core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -478,13 +480,31 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Logging --------------------------------------------------------------------------------
+# Every record carries the request id (X-Request-ID, also inside Celery tasks) and the user id;
+# LOG_FORMAT=json writes one JSON object per line for a log collector (README "Logs and health").
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'text' or 'json'.")
+# A request slower than this (milliseconds) is logged as a warning with its method, path and status.
+SLOW_REQUEST_MS = env.int("SLOW_REQUEST_MS", default=1000)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_context": {"()": "core.observability.RequestContextFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "core.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_context"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+# The worker logs through the configuration above (request ids, JSON) rather than Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# /healthz reports the periodic jobs as stale ("degraded", still 200) when the scheduler's
+# once-a-minute heartbeat is older than this.
+BEAT_STALE_SECONDS = env.int("BEAT_STALE_SECONDS", default=180)
 
 SITE_NAME = _("Xietong")

@@ -9,4 +9,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the system checks)
+        # The system checks, and the Celery signals that carry request ids into tasks.
+        from . import checks, observability  # noqa: F401

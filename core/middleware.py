@@ -1,7 +1,10 @@
-"""Request-scoped context (the client address for the audit log) and domain-error pages."""
+"""Request-scoped context (the request id and timing for logs, the client address for the audit log)
+and domain-error pages."""
 
 import contextvars
 import ipaddress
+import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -10,7 +13,10 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware as _DjangoLog
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from . import observability
 from .errors import DomainError
+
+request_logger = logging.getLogger("xietong.request")
 
 _address: contextvars.ContextVar[str | None] = contextvars.ContextVar("xietong_address", default=None)
 
@@ -50,6 +56,67 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             _address.reset(token)
+
+
+def _loggable_path(request: HttpRequest) -> str:
+    """The path without its query string, and with URL parts that are secrets (a calendar feed's
+    token) replaced, so that logs never hold a credential."""
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    if match is not None:
+        for name, value in match.kwargs.items():
+            if ("token" in name or "secret" in name) and isinstance(value, str) and value:
+                path = path.replace(value, "[redacted]")
+    return path
+
+
+def _user_id(request: HttpRequest) -> int | None:
+    user = getattr(request, "user", None)
+    return user.pk if user is not None and user.is_authenticated else None
+
+
+class RequestLogMiddleware:
+    """First in the chain: a request id for every request (the ``X-Request-ID`` header in and out),
+    one log line per request with its status and duration, and a warning when it took longer than
+    ``SLOW_REQUEST_MS``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = observability.valid_request_id(request.headers.get(observability.HEADER))
+        request_id = request_id or observability.new_request_id()
+        tokens = observability.bind(request_id)
+        started = time.monotonic()
+        try:
+            response = self.get_response(request)
+            duration_ms = round((time.monotonic() - started) * 1000, 1)
+            response[observability.HEADER] = request_id
+            user_id = _user_id(request)
+            observability.bind_user(user_id)
+            fields = {
+                "method": request.method,
+                "path": _loggable_path(request),
+                "status": response.status_code,
+                "duration_ms": duration_ms,
+                "user_id": user_id,
+            }
+            if duration_ms >= settings.SLOW_REQUEST_MS:
+                request_logger.warning(
+                    "Slow request: %s %s %s in %.0f ms",
+                    fields["method"],
+                    fields["path"],
+                    fields["status"],
+                    duration_ms,
+                    extra=fields,
+                )
+            else:
+                request_logger.info(
+                    "%s %s %s in %.1f ms", fields["method"], fields["path"], fields["status"], duration_ms, extra=fields
+                )
+            return response
+        finally:
+            observability.unbind(tokens)
 
 
 class DomainErrorMiddleware:

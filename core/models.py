@@ -1,4 +1,4 @@
-"""Kernel tables: local calendar overrides and the append-only audit log."""
+"""Kernel tables: local calendar overrides, the append-only audit log, attachments, heartbeats."""
 
 from typing import Any
 
@@ -117,3 +117,20 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Heartbeat(models.Model):
+    """When a background process last showed it was alive (one row per process kind, e.g. ``beat``).
+
+    A table rather than the cache: the development cache is per process, and the web process that
+    answers /healthz must see what the worker wrote."""
+
+    name = models.CharField(_("name"), max_length=50, primary_key=True)
+    seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.seen_at:%Y-%m-%d %H:%M:%S}"
