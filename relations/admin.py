@@ -60,3 +60,4 @@ class ScheduleEntryAdmin(HiddenIsNotFoundMixin, ReadOnlyAdmin):
 
 
 from . import bulletin_admin  # noqa: E402, F401
+from . import feedback_admin  # noqa: E402, F401
