@@ -32,6 +32,20 @@ class IdChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField that refuses ids no key can hold with its usual "not one of the
+    choices" error, before the database is asked (an ``__in`` lookup of such an id overflows)."""
+
+    def clean(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            for item in value:
+                if item not in self.empty_values and not _within_id_range(item):
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                    )
+        return super().clean(value)
+
+
 class IdChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = IdChoiceField
 

@@ -59,4 +59,4 @@ class ScheduleEntryAdmin(HiddenIsNotFoundMixin, ReadOnlyAdmin):
         return super().get_queryset(request).filter(schedules.details_visibility(request.user))
 
 
-from . import bulletin_admin  # noqa: E402, F401
+from . import bulletin_admin, feedback_admin  # noqa: E402, F401

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.enums import Classification
+from core.filters import IdMultipleChoiceField
 from core.validators import single_line
 
 from .bulletin_models import BulletinKind
@@ -20,7 +21,7 @@ class BulletinForm(forms.Form):
     classification = forms.ChoiceField(
         label=_("classification"), choices=Classification.choices, initial=Classification.INTERNAL
     )
-    recipients = forms.ModelMultipleChoiceField(
+    recipients = IdMultipleChoiceField(
         label=_("leaders"),
         queryset=User.objects.filter(is_leader=True, is_active=True).order_by("name", "id"),
         widget=forms.CheckboxSelectMultiple,

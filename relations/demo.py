@@ -59,3 +59,20 @@ def seed(people: dict[str, User], departments: dict[str, Department]) -> int:
         + demo_feedback.seed(people, departments)
         + seed_demo_bulletins(people, DECLINED)
     )
+
+
+def notes() -> list[str]:
+    """What the printed logins table adds about relations: where each feature's demo data is."""
+    if not CoordinationMatter.objects.filter(title=DECLINED).exists():
+        return []
+    return [
+        "Relations (关系协调): /relations/coordination/: 财务处 (sunzq) declined 《"
+        + DECLINED
+        + "》, which waits for the office's ruling (chenjg or liuf); 《"
+        + SETTLED
+        + "》 is settled into a matter.",
+        "  Leader bulletins /relations/bulletins/: wangjp, yangzg and gaoxy have unread ones on their desks.",
+        "  Public feedback /relations/feedback/ (the office: liuf): one registered, one with 李明华 (limh) to reply,"
+        " one answered, one closed.",
+        "  Leaders' week /leader-schedule/ (the office and the leaders): a trip, an inspection, a private reception.",
+    ]

@@ -68,7 +68,8 @@ messages.register("feedback.registered", "%(number)s %(subject)s", gettext_lazy(
 messages.register("feedback.answered", "%(number)s %(subject)s", gettext_lazy("The department has replied."))
 
 MAX_TEXT = 20_000
-# The pass-back outcome of a handler's item taken away by a re-route (the buck-passing index).
+# The pass-back outcome of a handler's item taken away by a re-route: the dashboards count it for the
+# department it left (``workload.dashboards.PASS_BACKS``).
 REROUTED = "rerouted"
 NUMBER_FORMAT = "{year}-{n:04d}"
 

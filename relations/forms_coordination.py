@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
 from core.enums import Classification
+from core.filters import IdMultipleChoiceField
 from core.validators import single_line
 from meetings.models import Meeting
 
@@ -28,7 +29,7 @@ class ArbitrateForm(forms.Form):
     lead_department = forms.ModelChoiceField(
         label=_("lead department"), queryset=Department.objects.filter(is_active=True)
     )
-    cooperating_departments = forms.ModelMultipleChoiceField(
+    cooperating_departments = IdMultipleChoiceField(
         label=_("cooperating departments"), queryset=Department.objects.filter(is_active=True)
     )
     ruling = forms.CharField(label=_("ruling"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -64,7 +65,7 @@ class RaiseForm(forms.Form):
     lead_department = forms.ModelChoiceField(
         label=_("lead department"), queryset=Department.objects.filter(is_active=True)
     )
-    cooperating_departments = forms.ModelMultipleChoiceField(
+    cooperating_departments = IdMultipleChoiceField(
         label=_("cooperating departments"), queryset=Department.objects.filter(is_active=True)
     )
     respond_by = forms.DateField(

@@ -9,19 +9,15 @@ the one rule: ``relations.apps`` registers it with the ledger (``workload.target
 
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.access import headed_department_ids, is_leader, is_office_member
 from core.enums import Classification
 from core.errors import NotFound
-from workload.models import WorkItem, WorkItemKind
+from workload.dashboards import pass_back_condition
+from workload.models import WorkItem
 
 from .models import CoordinationMatter, CoordinationParty
-
-# The ledger outcomes that count as passing the buck (推诿): a decline, and being taken off a
-# matter by the office's ruling before accepting it.
-PASS_BACK_OUTCOMES = ("decline", "reassigned_away")
 
 
 def oversees(user: Any) -> bool:
@@ -94,15 +90,12 @@ def coordination_get_after_step(*, pk: int) -> CoordinationMatter:
 
 
 def pass_backs_by_department() -> QuerySet[Any]:
-    """The buck-passing index: per department (at assignment), how many coordination answer items
-    ended in a pass-back (a decline, or being taken off by a ruling before accepting)."""
+    """The buck-passing index by outcome, of all time: per department (at assignment), how many items
+    ended in a pass-back in the dashboards' vocabulary (``workload.dashboards.PASS_BACKS``: a
+    coordination decline, being taken off by a ruling before accepting, a feedback re-routed away).
+    The dashboards add the period and the reassignments to another department."""
     return (
-        WorkItem.objects.filter(
-            kind=WorkItemKind.COORDINATION,
-            target_type=ContentType.objects.get_for_model(CoordinationMatter),
-            outcome__in=PASS_BACK_OUTCOMES,
-            department__isnull=False,
-        )
+        WorkItem.objects.filter(pass_back_condition(), department__isnull=False)
         .values("department", "department__name")
         .annotate(passes=Count("id"))
         .order_by("-passes", "department")

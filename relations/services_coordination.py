@@ -18,8 +18,8 @@ deadline scan: ``relations.tasks``).
 
 Pass-backs are recorded on the ledger as the outcome of the department's answer item: ``decline``,
 or ``reassigned_away`` for a department the ruling took off before it accepted (a department that
-declined has its pass-back counted once, by its decline). ``selectors.pass_backs_by_department``
-counts them.
+declined has its pass-back counted once, by its decline), in the dashboards' vocabulary
+(``workload.dashboards.PASS_BACKS``), which the dashboards and ``selectors.pass_backs_by_department`` count.
 """
 
 from collections.abc import Sequence

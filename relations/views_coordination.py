@@ -80,6 +80,8 @@ def _page(request: HttpRequest, pk: int, *, bound: dict[str, Any] | None = None,
         "respond_form": respond if answerable else None,
         "dispute_form": dispute if actions["disputable"] else None,
         "arbitrate_form": arbitrate if actions["may_rule"] else None,
+        # The leader the matter was referred to rules as that leader, not as the office.
+        "rules_as_leader": coordination.referred_to_id is not None and coordination.referred_to_id == request.user.pk,
         "escalate_form": escalate if actions["may_escalate_to_leader"] else None,
         "meeting_form": meeting if actions["may_link_meeting"] else None,
         "refusal": error,

@@ -8,6 +8,8 @@ the period. Medians are computed in Python from the durations of the period's do
 the same on SQLite and PostgreSQL); everything else is one grouped query per table.
 """
 
+import functools
+import operator
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
@@ -34,11 +36,25 @@ from .selectors import PERSON_FIELDS, person_name
 from .targets import masked_title, target_ref, visible_refs
 
 # --- The ledger's pass-back vocabulary (推诿指数) ------------------------------------------------------
-# A coordination item settled with one of these outcomes passed its work back: the department
-# declined the matter, or a ruling took it off before it accepted (relations writes them). Other
-# kinds use the same words for other things (a meeting reply "decline" is no pass-back).
-PASS_BACK_KINDS = (WorkItemKind.COORDINATION,)
-PASS_BACK_OUTCOMES = ("decline", "reassigned_away")
+# An item of one of these kinds settled with one of its outcomes passed its work back (relations
+# writes them): a coordination answer item whose department declined the matter, or that a ruling
+# took off before the department accepted; a public feedback item the office re-routed to another
+# department before the handler replied (the department did not take it up). Other kinds use the
+# same words for other things (a meeting reply "decline" is no pass-back).
+PASS_BACKS: dict[str, tuple[str, ...]] = {
+    WorkItemKind.COORDINATION: ("decline", "reassigned_away"),
+    WorkItemKind.FEEDBACK: ("rerouted",),
+}
+PASS_BACK_KINDS = tuple(PASS_BACKS)
+# The coordination outcomes (what ``relations`` writes on a party's answer item).
+PASS_BACK_OUTCOMES = PASS_BACKS[WorkItemKind.COORDINATION]
+
+
+def pass_back_condition() -> Q:
+    """The condition on WorkItem of a pass-back by outcome (``PASS_BACKS``), settled at any time."""
+    return functools.reduce(operator.or_, (Q(kind=kind, outcome__in=outcomes) for kind, outcomes in PASS_BACKS.items()))
+
+
 # ``workitem_reassign`` records each 转办 as an audit entry with this verb; one that moves the item
 # to another department (``from_department`` ≠ ``to_department`` in its data) is a pass-back of the
 # department it left. A hand-over inside a department (a head delegating an answer) is not.
@@ -194,12 +210,7 @@ def _conditions(period: Period) -> dict[str, Q]:
         "done_with_due": done & Q(due_at__isnull=False),
         # Escalated (the head or the office was told) among the items open now or done in the period.
         "escalated": (is_open | done) & Q(escalation_level__gte=1),
-        "passes": Q(
-            kind__in=PASS_BACK_KINDS,
-            outcome__in=PASS_BACK_OUTCOMES,
-            completed_at__gte=period.start_at,
-            completed_at__lt=period.end_at,
-        ),
+        "passes": pass_back_condition() & Q(completed_at__gte=period.start_at, completed_at__lt=period.end_at),
     }
 
 

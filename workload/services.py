@@ -91,12 +91,23 @@ def workitem_cancel(*, item: WorkItem, reason: str = "", actor: Any = None) -> W
     return item
 
 
+# Items addressed to their holder by name, never passed on: a leader bulletin is for the leader it
+# was circulated to (only a recipient may open it and mark it read), so anyone else would hold an
+# item they could neither open nor settle.
+PERSONAL_KINDS = frozenset({WorkItemKind.BULLETIN})
+
+
 @transaction.atomic
 def workitem_reassign(*, item: WorkItem, to: User, actor: Any, reason: str = "") -> WorkItem:
-    """Move an open item to another person (转办); the department follows the new assignee."""
+    """Move an open item to another person (转办); the department follows the new assignee.
+    409 for a closed item or one addressed to its holder personally (``PERSONAL_KINDS``)."""
     locked = WorkItem.objects.select_for_update().get(pk=item.pk)
     if locked.status != WorkItemStatus.OPEN:
         raise Conflict(_("Only an open work item can be passed on."), code="already_closed")
+    if locked.kind in PERSONAL_KINDS:
+        raise Conflict(
+            _("This item is addressed to its holder personally and cannot be passed on."), code="personal_item"
+        )
     if not to.is_active:
         raise ValidationError(_("Choose an active person."), fields={"to": [_("Choose an active person.")]})
     if not Classification.allows(to.clearance, locked.classification):

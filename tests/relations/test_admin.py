@@ -96,3 +96,56 @@ def test_changelists_cost_the_same_at_two_sizes(client_of, raise_matter, office,
             assert client.get(reverse(f"admin:relations_{model}_changelist")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+# --- Public feedback ------------------------------------------------------------------------------
+
+from relations.feedback import feedback_route  # noqa: E402
+from tests.relations import feedback_support  # noqa: E402
+
+clerk, handler_dept = feedback_support.clerk, feedback_support.handler_dept
+register, routed = feedback_support.register, feedback_support.routed
+
+
+def test_an_administrator_without_need_to_know_sees_no_feedback(client_of, plain_admin, routed):
+    entry = routed()
+    client = client_of(plain_admin)
+    changelist = client.get(reverse("admin:relations_feedback_changelist"))
+    assert changelist.status_code == 200
+    assert list(changelist.context["cl"].result_list) == []
+    for name in ("change", "history", "delete"):
+        assert client.get(reverse(f"admin:relations_feedback_{name}", args=[entry.pk])).status_code == 404, name
+    assert client.get(reverse("admin:relations_feedback_change", args=[999_999_999_999])).status_code == 404
+
+
+def test_feedback_in_the_admin_follows_its_rule_and_hides_the_submitter(
+    client_of, clerk, register, office, handler_dept
+):
+    member = UserFactory(username="member", department=handler_dept)
+    mine = feedback_route(actor=clerk, feedback=register(subject="本处的意见"), department=handler_dept, handler=member)
+    elsewhere = register(subject="未交办的意见")
+    office_admin = AdminFactory(username="office-admin", department=office)
+    head_admin = handler_dept.head
+    head_admin.is_staff = head_admin.is_superuser = True
+    head_admin.save()
+    # The office: every row, with the submitter; nothing added or changed here.
+    client = client_of(office_admin)
+    assert set(client.get(reverse("admin:relations_feedback_changelist")).context["cl"].result_list) == {
+        mine,
+        elsewhere,
+    }
+    page = client.get(reverse("admin:relations_feedback_change", args=[mine.pk]))
+    assert page.status_code == 200 and "13800000000" in page.content.decode()
+    assert client.get(reverse("admin:relations_feedback_add")).status_code == 403
+    # The routed department's head (a colleague handles it): their department's row, without the
+    # submitter's personal fields.
+    client = client_of(head_admin)
+    assert list(client.get(reverse("admin:relations_feedback_changelist")).context["cl"].result_list) == [mine]
+    page = client.get(reverse("admin:relations_feedback_change", args=[mine.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "本处的意见" in body and "13800000000" not in body and "幸福路1号" not in body
+    assert client.get(reverse("admin:relations_feedback_change", args=[elsewhere.pk])).status_code == 404
+    # The submitter's name is not searchable by whom may not see it.
+    found = client.get(reverse("admin:relations_feedback_changelist"), {"q": "赵先生"}).context["cl"].result_list
+    assert list(found) == []

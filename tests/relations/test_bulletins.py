@@ -6,20 +6,22 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.utils import timezone
 
 from core import calendar
 from core.enums import Classification
-from core.errors import PermissionDenied, ValidationError
+from core.errors import Conflict, PermissionDenied, ValidationError
 from notifications.models import Notification, NotificationKind
 from relations.bulletin_models import Bulletin, BulletinRecipient, BulletinReply
 from relations.bulletin_selectors import bulletins_visible
 from relations.bulletin_services import READ_WORKING_DAYS, bulletin_read, bulletin_reply
 from tests.api import as_
-from tests.factories import AdminFactory, DepartmentFactory, LeaderFactory, UserFactory
+from tests.factories import AdminFactory, DepartmentFactory, LeaderFactory, UserFactory, WorkItemFactory
 from workload import targets
 from workload.models import WorkItem, WorkItemKind, WorkItemStatus
+from workload.services import workitem_reassign
 
 from .bulletin_helpers import circulate
 
@@ -176,6 +178,30 @@ def test_a_recipient_no_longer_cleared_sees_the_item_masked(client_of, office_me
     assert client.get(f"/relations/bulletins/{bulletin.pk}/").status_code == 404
     rows = client.get("/api/v1/work-items/").json()["results"]
     assert [r["title"] for r in rows] == [targets.masked_title(Classification.SECRET)]
+
+
+def test_a_bulletin_item_is_personal_and_never_passed_on(client_of, office, office_member, leader, deputy):
+    """Only a recipient marks a bulletin read, which closes their own item: passed on, even to another
+    recipient, the item would stay open and urged with nothing its holder could do. The service
+    refuses (409), and the admin says so (the admin already refuses someone who may not see it)."""
+    bulletin = circulate(office_member, [leader, deputy])
+    item = _items(bulletin).get(assignee=leader)
+    with pytest.raises(Conflict) as refused:
+        workitem_reassign(item=item, to=deputy, actor=office_member)
+    assert refused.value.code == "personal_item"
+    office_admin = AdminFactory(username="admin-office", department=office)
+    response = client_of(office_admin).post(
+        f"/admin/workload/workitem/{item.pk}/change/",
+        {"assignee": deputy.pk, "due_at_0": "", "due_at_1": "", "reason": "转另一位领导"},
+    )
+    errors = response.context["adminform"].form.errors if response.status_code == 200 else None
+    assert response.status_code == 302, errors  # the form was valid: the service refused, the admin says why
+    assert "error" in [m.level_tag for m in get_messages(response.wsgi_request)]
+    item.refresh_from_db()
+    assert item.assignee == leader and item.status == WorkItemStatus.OPEN
+    # Another kind of item still passes on.
+    other = WorkItemFactory(assignee=leader, kind=WorkItemKind.MATTER)
+    assert workitem_reassign(item=other, to=deputy, actor=office_member).assignee == deputy
 
 
 def test_the_admin_lists_only_bulletins_the_administrator_may_see(client, office, office_member, leader):

@@ -63,6 +63,17 @@ def test_the_office_circulates_through_the_form(client_of, office_member, leader
     assert "0 / 2" in detail
 
 
+@pytest.mark.parametrize("recipient", [2**80, "99999999999999999999", "-1", "abc"])
+def test_a_recipient_id_no_key_can_hold_is_a_field_error(client_of, office_member, leader, recipient):
+    form = {"title": "通报", "kind": "other", "classification": "internal", "body": "x"}
+    response = client_of(office_member).post(
+        "/relations/bulletins/new/", {**form, "recipients": [leader.pk, recipient]}
+    )
+    assert response.status_code == 400
+    assert "recipients" in response.context["form"].errors
+    assert not Bulletin.objects.exists()
+
+
 def test_a_low_clearance_recipient_is_a_field_error(client_of, office_member, leader):
     office_member.clearance = "secret"
     office_member.save()

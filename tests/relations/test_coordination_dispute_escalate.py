@@ -223,8 +223,11 @@ def test_escalation_on_the_page_and_the_leaders_ruling_form(
     assert office.post(url + "escalate/", {"escalate-leader": leader.pk, "escalate-note": "请定"}).status_code == 302
     page = office.get(url).content.decode()
     assert 'id="referred-to"' in page and 'id="escalate-form"' not in page
+    assert 'id="arbitrate-heading" data-ruler="office"' in office.get(url).content.decode()
     mine = client_of(leader).get(url).content.decode()
     assert 'id="arbitrate-form"' in mine
+    # The leader rules as the leader the matter was referred to, not as the office.
+    assert 'id="arbitrate-heading" data-ruler="leader"' in mine
     body = {
         "arbitrate-lead_department": coop_dept.pk,
         "arbitrate-cooperating_departments": [lead_dept.pk],
@@ -233,6 +236,7 @@ def test_escalation_on_the_page_and_the_leaders_ruling_form(
     assert client_of(leader).post(url + "arbitrate/", body).status_code == 302
     coordination.refresh_from_db()
     assert (coordination.status, coordination.ruled_by) == (CoordinationStatus.SETTLED, leader)
+    assert 'id="ruling-heading" data-ruler="leader"' in office.get(url).content.decode()
 
 
 # --- The coordination meeting on the page -----------------------------------------------------------

@@ -49,6 +49,8 @@ def test_a_declined_matter_ruled_by_the_office_through_the_pages(
     assert refused.status_code == 403
     office = client_of(office_head)
     assert 'id="arbitrate-form"' in office.get(url).content.decode()
+    overflow = office.post(url + "arbitrate/", {**body, "arbitrate-cooperating_departments": [2**80]})
+    assert overflow.status_code == 400  # an id no key can hold: a field error, not a 500
     assert office.post(url + "arbitrate/", body).status_code == 302
     coordination.refresh_from_db()
     assert coordination.status == CoordinationStatus.SETTLED

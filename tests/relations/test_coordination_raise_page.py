@@ -52,6 +52,9 @@ def test_anyone_raises_a_matter_on_the_page(client_of, raiser, lead_dept, coop_d
         ({"classification": "secret"}, "classification"),  # above the raiser's clearance
         ({"classification": "forged"}, "classification"),
         ({"lead_department": 2**80}, "lead_department"),
+        # An id no key can hold among the cooperating departments: a field error, not an overflow.
+        ({"cooperating_departments": [2**80]}, "cooperating_departments"),
+        ({"cooperating_departments": ["-1", "abc"]}, "cooperating_departments"),
     ],
 )
 def test_bad_input_is_400_with_the_field_marked(client_of, raiser, lead_dept, coop_dept, change, field):
@@ -75,6 +78,7 @@ def test_the_form_costs_the_same_at_two_sizes(client_of, raiser):
             department.head = UserFactory(department=department)
             department.save()
         client = client_of(raiser)
+        client.get(URL)  # the navigation remembers the person's roles a few minutes (a cold cache asks once)
         with CaptureQueriesContext(connection) as queries:
             # session, user, the departments of the two choices (lead, cooperating), the navigation
             assert client.get(URL).status_code == 200

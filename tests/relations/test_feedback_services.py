@@ -10,9 +10,11 @@ from django.utils import timezone
 from core.errors import Conflict, PermissionDenied, ValidationError
 from notifications.models import Notification
 from relations import feedback as services
+from relations import selectors
 from relations.feedback_models import Feedback, FeedbackCounter, FeedbackStatus
 from tests.factories import DepartmentFactory, UserFactory
 from tests.relations import feedback_support
+from workload import dashboards
 from workload.models import WorkItem, WorkItemKind, WorkItemStatus
 from workload.targets import visible_queryset
 
@@ -136,6 +138,21 @@ def test_rerouting_cancels_the_old_item_as_a_pass_back(routed, clerk, other_dept
     assert (old.status, old.outcome) == (WorkItemStatus.CANCELLED, services.REROUTED)
     assert new.assignee == other_dept.head and new.status == WorkItemStatus.OPEN
     assert moved.department == other_dept and moved.work_item == new
+
+
+def test_a_reroute_counts_on_the_buck_passing_index_of_the_department_it_left(
+    routed, clerk, handler_dept, other_dept, leader
+):
+    feedback = routed()
+    services.feedback_route(actor=clerk, feedback=feedback, department=other_dept)
+    services.feedback_reply(actor=other_dept.head, feedback=feedback, reply="已办结。")
+    index = {row["department"]: row["passes"] for row in selectors.pass_backs_by_department()}
+    assert index == {handler_dept.pk: 1}
+    today = timezone.localdate()
+    period = dashboards.Period(start=today, end=today, now=timezone.now())
+    view = dashboards.organization_view(user=leader, period=period)
+    passes = {row["department"]: row["passes"] for row in view["buck_passing"]}
+    assert (passes[handler_dept.pk], passes[other_dept.pk]) == (1, 0)
 
 
 def test_the_handler_replies_and_the_office_hears(routed, handler_dept, office_head, member):

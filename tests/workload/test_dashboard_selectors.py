@@ -39,7 +39,9 @@ def org(office, leader):
 ROW = st.fixed_dictionaries(
     {
         "person": st.integers(0, 2),
-        "kind": st.sampled_from([WorkItemKind.MATTER, WorkItemKind.COORDINATION, WorkItemKind.APPROVAL]),
+        "kind": st.sampled_from(
+            [WorkItemKind.MATTER, WorkItemKind.COORDINATION, WorkItemKind.APPROVAL, WorkItemKind.FEEDBACK]
+        ),
         "status": st.sampled_from(list(WorkItemStatus.values)),
         # Hours before now the item was assigned; hours after assignment it is due (None: no due)
         # and it was settled (for closed items; may fall before or inside the period).
@@ -47,7 +49,7 @@ ROW = st.fixed_dictionaries(
         "due_after": st.none() | st.integers(1, 24 * 10),
         "settled_after": st.integers(0, 24 * 20),
         "escalation": st.integers(0, 2),
-        "outcome": st.sampled_from(["done", "decline", "reassigned_away", "accept"]),
+        "outcome": st.sampled_from(["done", "decline", "reassigned_away", "accept", "rerouted", "answered"]),
         "priority": st.sampled_from(list(Priority.values)),
     }
 )
@@ -106,8 +108,10 @@ def _expected(items, keep):
         "passes": sum(
             1
             for i in chosen
-            if i.kind == WorkItemKind.COORDINATION
-            and i.outcome in ("decline", "reassigned_away")
+            if (
+                (i.kind == WorkItemKind.COORDINATION and i.outcome in ("decline", "reassigned_away"))
+                or (i.kind == WorkItemKind.FEEDBACK and i.outcome == "rerouted")
+            )
             and i.completed_at is not None
             and start <= i.completed_at < end
         ),
@@ -219,6 +223,31 @@ def test_reassignment_to_another_department_is_a_pass_back(org, time_machine):
     assert (passes[a.pk], passes[b.pk]) == (1, 0)
     rows = dashboards.drill_rows(user=org["leader"], period=_period(), figure="passes", department=a.pk)
     assert [row["id"] for row in rows] == [moved.pk]
+
+
+def test_a_feedback_rerouted_away_is_a_pass_back_of_the_department_it_left(org):
+    """The office re-routing public feedback before the handler replied cancels the handler's item
+    as ``rerouted``: counted for that department; an answered one or a re-routed matter is none."""
+    a, b = org["a"], org["b"]
+    settled = NOW - timedelta(days=1)
+    common = {"status": WorkItemStatus.CANCELLED, "completed_at": settled}
+    away = WorkItemFactory(assignee=org["people"][0], kind=WorkItemKind.FEEDBACK, outcome="rerouted", **common)
+    WorkItemFactory(assignee=org["people"][0], kind=WorkItemKind.MATTER, outcome="rerouted", **common)
+    WorkItemFactory(
+        assignee=org["people"][2],
+        kind=WorkItemKind.FEEDBACK,
+        status=WorkItemStatus.DONE,
+        outcome="answered",
+        completed_at=settled,
+    )
+    view = dashboards.organization_view(user=org["leader"], period=_period())
+    passes = {row["department"]: row["passes"] for row in view["buck_passing"]}
+    assert (passes[a.pk], passes[b.pk]) == (1, 0)
+    assert {row["id"]: row["passes"] for row in view["departments"]}[a.pk] == 1
+    kinds = {row["kind"]: row["passes"] for row in view["kinds"]}
+    assert (kinds[WorkItemKind.FEEDBACK], kinds.get(WorkItemKind.MATTER, 0)) == (1, 0)
+    rows = dashboards.drill_rows(user=org["leader"], period=_period(), figure="passes", department=a.pk)
+    assert [row["id"] for row in rows] == [away.pk]
 
 
 def test_a_meeting_decline_is_no_pass_back(org):
