@@ -298,8 +298,9 @@ def test_people_page_query_count_does_not_grow(client_of, user, department, coun
     DepartmentFactory.create_batch(count // 5)
     client = client_of(user)
     # 1 session, 2 user, 3 departments (tree, with heads and parents), 4 count of matches,
-    # 5 the page of people (with departments), 6 unread notifications (navigation badge).
-    with django_assert_num_queries(6):
+    # 5 the page of people (with departments), 6 unread notifications (navigation badge), 7 the
+    # person's roles for the navigation's links (the dashboards'; then kept in the cache for minutes).
+    with django_assert_num_queries(7):
         assert client.get(reverse("accounts:people")).status_code == 200
 
 
@@ -319,8 +320,9 @@ def test_people_search_query_count_does_not_grow(client_of, user, department, co
 def test_profile_and_person_query_counts_do_not_grow(client_of, user, department, count, django_assert_num_queries):
     _staff(count, department)
     client = client_of(user)
-    # 1 session, 2 user, 3 the user's department, 4 the calendar feed (meetings' panel), 5 unread notifications.
-    with django_assert_num_queries(5):
+    # 1 session, 2 user, 3 the user's department, 4 the calendar feed (meetings' panel), 5 unread notifications,
+    # 6 the person's roles for the navigation's links (then kept in the cache: not on the next page).
+    with django_assert_num_queries(6):
         assert client.get(reverse("accounts:profile")).status_code == 200
     # 1 session, 2 user, 3 the person with the department, 4 unread notifications.
     with django_assert_num_queries(4):
