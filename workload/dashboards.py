@@ -620,3 +620,44 @@ def process_view(*, user: Any, period: Period, department: int | None = None) ->
         for d in names
     ]
     return {"period": period, "comments": comments, "approvals": approvals, "coordination": coordination}
+
+
+# --- The monthly report -------------------------------------------------------------------------------------
+class MonthForm(forms.Form):
+    month = forms.RegexField(
+        required=False,
+        regex=r"^(19|20|21)\d\d-(0[1-9]|1[0-2])$",
+        max_length=7,
+        label=gettext_lazy("Month"),
+        error_messages={"invalid": gettext_lazy("Give the month as YYYY-MM.")},
+    )
+
+
+def month_period(params: Any, *, now: datetime | None = None) -> Period:
+    """The calendar month ``month=YYYY-MM`` asks for (default: the current one) as a period; a bad
+    value is a ``ValidationError`` naming the field."""
+    form = MonthForm({"month": params.get("month")})
+    if not form.is_valid():
+        raise ValidationError(_("Please correct the month."), fields=_field_errors(form))
+    now = now or timezone.now()
+    if form.cleaned_data["month"]:
+        year, month = (int(part) for part in form.cleaned_data["month"].split("-"))
+        start = date(year, month, 1)
+    else:
+        start = timezone.localdate(now).replace(day=1)
+    end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return Period(start=start, end=end, now=now)
+
+
+def monthly_report(*, user: Any, department: Department, period: Period) -> dict[str, Any]:
+    """What the monthly report of one department prints: its figures (the organization view narrowed to
+    it: the department row, per kind, the pass-backs) and the department view (per person, the oldest
+    overdue items, masked for what the viewer may not see, the share by priority). Twelve queries."""
+    view = department_view(user=user, department=department, period=period)
+    organization = organization_view(user=user, period=period, department=department.pk)
+    return {
+        **view,
+        "figures": organization["departments"][0] if organization["departments"] else _figures(None, []),
+        "kinds": [row for row in organization["kinds"] if row["open"] or row["done"] or row["overdue"]],
+        "oldest_overdue": masked_rows(user=user, rows=view["oldest_overdue"]),
+    }
