@@ -84,6 +84,28 @@ def _tables(view: dict[str, Any]) -> dict[str, tuple[list[Column], list[dict[str
             ],
             view["coordination"],
         )
+        tables["approval_steps"] = (
+            [
+                ("name", _("Approver")),
+                ("step_label", _("Step")),
+                ("decided", _("Decided in the period")),
+                ("waiting", _("Waiting now")),
+                ("median_hours", _("Median hours to decide")),
+            ],
+            view["approval_steps"]["by_approver"],
+        )
+        tables["decisions"] = (
+            [
+                ("name", _("Department")),
+                ("decided", _("Decisions")),
+                ("opened", _("Matters opened")),
+                ("on_time", _("Done on time")),
+                ("late", _("Done late")),
+                ("open", _("Open")),
+                ("overdue", _("Overdue")),
+            ],
+            view["decisions"]["by_department"],
+        )
         return tables
     tables["people"] = ([("name", _("Person")), ("department_name", _("Department")), *figures], view["people"])
     if "priorities" in view:

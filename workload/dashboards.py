@@ -29,6 +29,7 @@ from core.enums import Priority
 from core.errors import NotFound, ValidationError
 from core.models import AuditEvent
 
+from . import processes
 from .models import WorkItem, WorkItemKind, WorkItemStatus
 from .selectors import PERSON_FIELDS, person_name
 from .targets import masked_title, target_ref, visible_refs
@@ -546,7 +547,8 @@ def process_view(*, user: Any, period: Period, department: int | None = None) ->
     """Per process, what the ledger tells: comment collection per department (asked in the period,
     answered, the response rate and the median hours to answer), approval latency per approver (the
     period's decisions and their median hours, and what waits now), coordination outcomes per
-    department (answers settled in the period by outcome). Four queries."""
+    department (answers settled in the period by outcome), approval latency per approver and step,
+    meeting decisions' follow-through. Six queries, and one per app registered for the follow-through."""
     departments = _departments(dashboard_scope(user=user), department)
     qs = _items(departments)
     names = _department_rows(departments)
@@ -619,7 +621,92 @@ def process_view(*, user: Any, period: Period, department: int | None = None) ->
         }
         for d in names
     ]
-    return {"period": period, "comments": comments, "approvals": approvals, "coordination": coordination}
+    return {
+        "period": period,
+        "comments": comments,
+        "approvals": approvals,
+        "approval_steps": approval_steps(approvals_qs, period),
+        "coordination": coordination,
+        "decisions": decision_follow_through(period, departments, names),
+    }
+
+
+def approval_steps(approvals_qs: QuerySet[WorkItem], period: Period) -> dict[str, Any]:
+    """Approval latency per approver and step (the step each app names through
+    ``processes.register_steps``: 核稿 / 会签 / 审核 / 签发 for documents), and per step: the period's
+    decisions and their median hours, what waits now. Two queries (counts, durations), the step
+    read by one subquery per row inside each."""
+    labels = dict(processes.step_choices())
+    order = {key: index for index, key in enumerate(labels)}
+    person = [f"assignee__{f}" for f in PERSON_FIELDS]
+    stepped = approvals_qs.annotate(step=processes.step_expression())
+    rows = list(
+        stepped.filter(_relevant(period))
+        .values("assignee_id", "step", *person)
+        .annotate(
+            decided=Count("id", filter=_conditions(period)["done"]),
+            waiting=Count("id", filter=Q(status=WorkItemStatus.OPEN)),
+        )
+        .order_by()
+    )
+    by_pair: dict[tuple[int, str], list[timedelta]] = defaultdict(list)
+    by_step: dict[str, list[timedelta]] = defaultdict(list)
+    done = stepped.filter(_conditions(period)["done"]).values_list("assignee_id", "step", "created_at", "completed_at")
+    for assignee, step, created_at, completed_at in done:
+        if completed_at is not None:
+            by_pair[(assignee, step or "")].append(completed_at - created_at)
+            by_step[step or ""].append(completed_at - created_at)
+
+    def label(step: str) -> str:
+        return str(labels.get(step, "")) or _("Other")
+
+    per_pair = sorted(
+        (
+            {
+                "id": row["assignee_id"],
+                "name": person_name(row, "assignee"),
+                "step": row["step"] or "",
+                "step_label": label(row["step"] or ""),
+                "decided": row["decided"],
+                "waiting": row["waiting"],
+                "median_hours": _median_hours(by_pair.get((row["assignee_id"], row["step"] or ""), [])),
+            }
+            for row in rows
+        ),
+        key=lambda r: (order.get(r["step"], len(order)), -(r["median_hours"] or 0), r["id"]),
+    )
+    steps = []
+    for step in [*labels, ""]:
+        of_step = [r for r in per_pair if r["step"] == step]
+        if not of_step and step == "":
+            continue
+        steps.append(
+            {
+                "step": step,
+                "label": label(step),
+                "decided": sum(r["decided"] for r in of_step),
+                "waiting": sum(r["waiting"] for r in of_step),
+                "median_hours": _median_hours(by_step.get(step, [])),
+            }
+        )
+    return {"by_approver": per_pair, "by_step": steps}
+
+
+def decision_follow_through(
+    period: Period, departments: list[int] | None, names: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Meeting decisions' follow-through (``processes.register_follow_through``: meetings): decisions
+    taken in the period, the matters opened for them, done on time / late, open (and overdue), by the
+    matter's department; decisions no matter follows yet only for a viewer who sees every department."""
+    figures = processes.follow_through(
+        processes.FollowThroughQuery(
+            start_at=period.start_at, end_at=period.end_at, now=period.now, departments=departments
+        )
+    )
+    empty = dict.fromkeys(processes.FOLLOW_THROUGH_FIGURES, 0)
+    rows = [{"id": d["id"], "name": d["name"], **figures.get(d["id"], empty)} for d in names]
+    total = {key: sum(row[key] for row in figures.values()) for key in processes.FOLLOW_THROUGH_FIGURES}
+    return {"by_department": rows, "total": total, "without_matter": figures.get(None, empty)["decided"]}
 
 
 # --- The monthly report -------------------------------------------------------------------------------------
