@@ -155,7 +155,6 @@ class CoordinationParty(models.Model):
 # --- Leader bulletins (信息通报), public feedback (群众意见) and leaders' schedules (领导日程), -------
 # --- each in its own module ----------------------------------------------------------------------
 from .bulletin_models import Bulletin, BulletinKind, BulletinRecipient, BulletinReply  # noqa: E402, F401
-
 from .feedback_models import (  # noqa: E402, F401
     Feedback,
     FeedbackCategory,

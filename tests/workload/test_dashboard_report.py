@@ -82,9 +82,7 @@ def test_the_report_masks_overdue_items_the_viewer_may_not_see(units, client_of,
         kind=WorkItemKind.MATTER,
         due_at=now - timedelta(days=3),
     )
-    WorkItemFactory(
-        assignee=units["staff_a"], title="公开工作乙", target=units["a"], due_at=now - timedelta(days=2)
-    )
+    WorkItemFactory(assignee=units["staff_a"], title="公开工作乙", target=units["a"], due_at=now - timedelta(days=2))
     monkeypatch.setitem(targets._rules, "accounts.department", lambda user: Q(pk=units["a"].pk))
     _reader, text = _text(client_of(leader).get(_url(units["a"])))
     assert "公开工作乙" in text
