@@ -55,7 +55,7 @@ def dashboard_plan(moment: datetime, leader: Any, client_of: Any) -> tuple[list[
     from workload.models import WorkItem
 
     department_id = (
-        WorkItem.objects.filter(department__name__startswith=DEPARTMENT_PREFIX)
+        WorkItem.objects.filter(department__code__startswith=DEPARTMENT_PREFIX)
         .values("department")
         .annotate(n=Count("id"))
         .order_by("-n", "department")
@@ -75,6 +75,16 @@ def dashboard_plan(moment: datetime, leader: Any, client_of: Any) -> tuple[list[
         ("dashboard_department_api", as_head, f"/api/v1/dashboard/departments/{department.pk}/?{query}"),
     ]
     return plan, department
+
+
+def pre_aggregated_plan(live: list[tuple[str, Any, str]], department: Any) -> list[tuple[str, Any, str]]:
+    """The default period's pages (this month, served from the snapshot the refresh just stored)."""
+    clients = {key: client for key, client, _path in live}
+    return [
+        ("dashboard_pre", clients["dashboard"], "/dashboard/"),
+        ("dashboard_api_pre", clients["dashboard_api"], "/api/v1/dashboard/"),
+        ("dashboard_department_pre", clients["dashboard_department"], f"/dashboard/department/{department.pk}/"),
+    ]
 
 
 def _median_ms(function: Any, runs: int) -> float:
