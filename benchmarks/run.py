@@ -28,11 +28,17 @@ time over ``BENCH_RUNS`` requests (default 30) and the query count of each page:
   (``POST /api/v1/meetings/free-slots/``), and booking creation (``meeting_create`` with a room and
   10 attendees, rolled back after each run).
 
+- the dashboards (统计, ``benchmarks/dashboards_bench.py``) over the 30 days before the generation
+  moment: the organization page and ``GET /api/v1/dashboard/`` for a leader, the largest generated
+  department's page and ``GET /api/v1/dashboard/departments/<id>/`` for its head; and the server time
+  of their ORM aggregates beside the database time of the same aggregates in hand-written SQL.
+
 Targets (PASS/MISS): equal query counts at every size; time at M ≤ 1.2 × time at S; deep page ≤
 1.2 × page 1; 我的工作台 and the work-item API ≤ 4 × the minimal view, the matter list pages ≤ 8 ×;
 the scanner at L ≤ 1.2 × M, its claim query through the index ``wi_open_next_reminder``; the clash
 check's database time at L ≤ 5 ms and ≤ 1.2 × M, the free-slot finder at L ≤ 100 ms, equal query
-counts of the check, the finder and a booking at every size.
+counts of the check, the finder and a booking at every size; the dashboards at L ≤ 300 ms (live), their
+aggregates' ORM time ≤ 2 × the hand-written SQL's (they are not held to M ≤ 1.2 × S: they read the data).
 
 Usage: ``.venv/bin/python benchmarks/run.py [--sizes S,M,L] [--runs 30] [--scan-runs 5]``.
 """
@@ -74,10 +80,22 @@ ENDPOINTS = [
     ("search", "search 值班, department head"),
     ("search_api", "GET /api/v1/search/?q=值班"),
     ("search_rare", "search a rare word, head"),
+    ("dashboard", "统计 organization page, leader"),
+    ("dashboard_api", "GET /api/v1/dashboard/ leader"),
+    ("dashboard_department", "统计 department page, its head"),
+    ("dashboard_department_api", "GET /api/v1/dashboard/departments/"),
+    ("dashboard_pre", "统计 organization, pre-aggregated"),
+    ("dashboard_api_pre", "GET /api/v1/dashboard/ pre-aggregated"),
+    ("dashboard_department_pre", "统计 department, pre-aggregated"),
 ]
 LABELS = dict(ENDPOINTS)
-# Pages held to "equal query counts" and "M within 1.2 × S".
+# The dashboards aggregate over the data (their targets: a median at L, and within 2 × the raw SQL).
+DASHBOARD_KEYS = ["dashboard", "dashboard_api", "dashboard_department", "dashboard_department_api"]
+# The same from the pre-aggregated snapshot (this month, refreshed just before): ≤ 50 ms at L.
+DASHBOARD_PRE_KEYS = ["dashboard_pre", "dashboard_api_pre", "dashboard_department_pre"]
+# Pages held to "equal query counts" (all) and "M within 1.2 × S" (all but the dashboards).
 PAGES = [key for key, _label in ENDPOINTS if key != "minimal"]
+FLAT_PAGES = [key for key in PAGES if key not in DASHBOARD_KEYS + DASHBOARD_PRE_KEYS]
 # Pages also held to "≤ N × the minimal view": the desk and the work-item API ≤ 4, the matter list ≤ 8.
 TARGET_OVER_MINIMAL = {"desk": 4.0, "api": 4.0, "matters": 8.0, "matters_deep": 8.0, "matters_staff": 8.0}
 # (deep page, its page 1): held to "deep within 1.2 × page 1".
@@ -91,6 +109,9 @@ TARGET_SCAN_L_OVER_M = 1.2
 TARGET_CLASH_DB_MS_AT_L = 5.0
 TARGET_CLASH_L_OVER_M = 1.2
 TARGET_FREE_SLOTS_MS_AT_L = 100.0
+TARGET_LIVE_MS_AT_L = 300.0  # the dashboards, live (benchmarks/dashboards_bench.py)
+TARGET_PRE_MS_AT_L = 50.0  # the dashboards from the pre-aggregated snapshot
+TARGET_SERVER_OVER_SQL = 2.0
 SCAN_BATCH = 1000
 SCANNER_INDEX = "wi_open_next_reminder"
 DEEP_SHARE = 0.9
@@ -419,9 +440,11 @@ def measure(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
     from accounts.models import Department, User
     from affairs.models import Matter, MatterAssistant, MatterEvent, MatterEventKind, MatterStatus
     from affairs.selectors import matter_list
+    from benchmarks.dashboards_bench import dashboard_plan, measure_aggregates, pre_aggregated_plan
     from benchmarks.generate import SIZES, USERNAME_PREFIX, Command, generation_moment
     from documents.models import Approval, ApprovalStatus, Document, DocumentStatus
     from meetings.models import Meeting
+    from workload.dashboard_snapshots import refresh as snapshot_refresh
     from workload.models import SearchEntry, WorkItem
     from workload.reminders import due_work_items_query
 
@@ -530,7 +553,14 @@ def measure(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
         ("search_api", client_of(head), "/api/v1/search/?" + urlencode({"q": "值班"})),
         ("search_rare", client_of(head), "/search/?" + urlencode({"q": "防汛 延后"})),
     ]
+    dashboard_pages, dashboard_department = dashboard_plan(moment, leader, client_of)
+    plan.extend(dashboard_pages)
     results = time_all(plan, runs)
+    # The pre-aggregated dashboards: refresh the snapshots (timed), then the default period's pages.
+    t0 = time.perf_counter()
+    snapshot_refresh()
+    refresh_ms = (time.perf_counter() - t0) * 1000
+    results.update(time_all(pre_aggregated_plan(dashboard_pages, dashboard_department), runs))
     deep_path = next(path for key, _client, path in plan if key == "matters_api_deep")
     deep_rows = as_leader.get(deep_path).json()["results"]
     if not deep_rows or deep_rows[0]["id"] >= deep_after:
@@ -551,6 +581,7 @@ def measure(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
         "endpoints": results,
         "scanner": measure_scanner(scan_runs),
         "meetings": measure_meetings(runs),
+        "aggregates": {**measure_aggregates(moment, dashboard_department, runs), "refresh_ms": refresh_ms},
     }
 
 
@@ -656,7 +687,7 @@ def report(results: list[dict[str, Any]], runs: int, scan_runs: int) -> list[str
     for key in PAGES:
         counts = [r["endpoints"][key]["queries"] for r in results]
         targets.append((f"{LABELS[key]}: equal query counts ({', '.join(map(str, counts))})", len(set(counts)) == 1))
-        if "S" in by_size and "M" in by_size:
+        if "S" in by_size and "M" in by_size and key in FLAT_PAGES:
             ratio = by_size["M"]["endpoints"][key]["median_ms"] / by_size["S"]["endpoints"][key]["median_ms"]
             targets.append((f"{LABELS[key]}: time M/S = {ratio:.2f} (≤ {TARGET_M_OVER_S})", ratio <= TARGET_M_OVER_S))
     for deep, page_one in DEEP:
@@ -713,6 +744,53 @@ def report(results: list[dict[str, Any]], runs: int, scan_runs: int) -> list[str
                 )
             )
     lines.append("")
+    lines.append(
+        "Dashboard aggregates (counts per department and the period's turnarounds): ORM server time "
+        f"against the same aggregates in hand-written SQL through a cursor; median of {runs}"
+    )
+    header = f"{'size':<5} {'scope':<34} {'ORM ms':>9} {'SQL ms':>9} {'ORM/SQL':>8}"
+    lines.append(header)
+    lines.append("-" * len(header))
+    for r in results:
+        ag = r["aggregates"]
+        for scope, orm_key, sql_key in (
+            ("organization (every department)", "org_orm_ms", "org_sql_ms"),
+            (f"department {ag['department']} (per person)", "dept_orm_ms", "dept_sql_ms"),
+        ):
+            lines.append(
+                f"{r['size']:<5} {pad(scope, 34)}{ag[orm_key]:>9.2f} {ag[sql_key]:>9.2f} "
+                f"{ag[orm_key] / ag[sql_key]:>8.2f}"
+            )
+    for r in results:
+        ag = r["aggregates"]
+        for scope, orm_key, sql_key in (
+            ("organization", "org_orm_ms", "org_sql_ms"),
+            ("department", "dept_orm_ms", "dept_sql_ms"),
+        ):
+            ratio = ag[orm_key] / ag[sql_key]
+            targets.append(
+                (
+                    f"dashboard {scope} aggregates: {r['size']} ORM/SQL = {ratio:.2f} (≤ {TARGET_SERVER_OVER_SQL:g})",
+                    ratio <= TARGET_SERVER_OVER_SQL,
+                )
+            )
+    lines.append(
+        "Snapshot refresh (every department's figures of this month, the beat task): "
+        + ", ".join(f"{r['size']} {r['aggregates']['refresh_ms']:.0f} ms" for r in results)
+    )
+    if "L" in by_size:
+        for key in DASHBOARD_PRE_KEYS:
+            ms = by_size["L"]["endpoints"][key]["median_ms"]
+            targets.append(
+                (f"{LABELS[key]}: L median {ms:.1f} ms (≤ {TARGET_PRE_MS_AT_L:g})", ms <= TARGET_PRE_MS_AT_L)
+            )
+        for key in DASHBOARD_KEYS:
+            ms = by_size["L"]["endpoints"][key]["median_ms"]
+            targets.append(
+                (f"{LABELS[key]}: L median {ms:.1f} ms (≤ {TARGET_LIVE_MS_AT_L:g} live)", ms <= TARGET_LIVE_MS_AT_L)
+            )
+
+    lines.append("")
     lines.append("Targets")
     width = max(len(text) for text, _ok in targets) + 2
     for text, ok in targets:
@@ -720,6 +798,12 @@ def report(results: list[dict[str, Any]], runs: int, scan_runs: int) -> list[str
     notes = []
     if "S" not in by_size or "M" not in by_size:
         notes.append("time at M / time at S needs both S and M in BENCH_SIZES")
+    if "L" not in by_size:
+        dashboards = "; ".join(
+            f"{r['size']} " + ", ".join(f"{key} {r['endpoints'][key]['median_ms']:.1f} ms" for key in DASHBOARD_KEYS)
+            for r in results
+        )
+        notes.append(f"dashboards at L (≤ {TARGET_LIVE_MS_AT_L:g} ms live): L was not run; measured {dashboards}")
     if "L" not in by_size:
         sizes = ", ".join(f"{r['size']} {r['scanner']['median_ms']:.1f} ms" for r in results)
         notes.append(f"scanner time L/M: L was not run (BENCH_SIZES=S,M,L adds it); measured {sizes}")

@@ -49,6 +49,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=5),
         "options": {"expires": 3000},
     },
+    "refresh-dashboards": {
+        # The dashboards' pre-aggregated figures of the current month (workload.dashboard_snapshots).
+        "task": "workload.tasks.refresh_dashboards",
+        "schedule": schedule(run_every=600),
+        "options": {"expires": 540},
+    },
     "calendar-gap-check": {
         # Tell administrators when a coming year has no holiday data yet (daily, early morning).
         "task": "notifications.tasks.check_calendar_years",

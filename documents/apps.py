@@ -9,7 +9,7 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
-        from workload import targets
+        from workload import processes, targets
 
         from . import search
         from . import selectors as s
@@ -30,6 +30,8 @@ class DocumentsConfig(AppConfig):
         )
         targets.register(Reading, "documents:reading", visible=lambda user: s.readings_visible(user=user))
         targets.register(ReadingPacket, "documents:packet_detail", visible=lambda user: s.packet_visibility(user))
+        # The step of an approval item (核稿 / 会签 / 审核 / 签发), for the dashboards' latency per step.
+        processes.register_steps(Approval, step=s.approval_step_of_item, labels=s.approval_step_labels)
         # What of them the search box finds (workload.search); visibility is the rule above.
         search.register()
 

@@ -14,7 +14,7 @@ item, notification, e-mail, robot message, search hit and admin page about a doc
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.access import headed_department_ids, is_office_member
@@ -37,6 +37,7 @@ from .models import (
     Opinion,
     Reading,
     ReadingPacket,
+    StepKind,
 )
 
 ISSUED_STATES = (DocumentStatus.ISSUED, DocumentStatus.ARCHIVED)
@@ -395,3 +396,14 @@ def attachment_get(*, user: Any, pk: int) -> Attachment:
     if visible is None or not visible(user=user).filter(pk=attachment.owner_id).exists():
         raise Http404
     return attachment
+
+
+# --- For the dashboards (workload.processes) ---------------------------------------------------------------
+def approval_step_of_item() -> Any:
+    """On a work item whose target is an approval: the kind of the approval's step (a subquery)."""
+    return Subquery(Approval.objects.filter(pk=OuterRef("target_id")).values("step__kind")[:1])
+
+
+def approval_step_labels() -> list[tuple[str, str]]:
+    """The approval chain's steps in order: 核稿, 会签, 审核, 签发."""
+    return [(value, str(label)) for value, label in StepKind.choices]

@@ -11,7 +11,7 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import profile
-        from workload import targets
+        from workload import processes, targets
 
         from . import busy, calendar_views, selectors, selectors_followup
         from .models import AgendaItem, Decision, Meeting
@@ -24,6 +24,8 @@ class MeetingsConfig(AppConfig):
         targets.register(
             Decision, "meetings:decision", visible=lambda user: selectors_followup.decisions_visible(user=user)
         )
+        # What became of the decisions (matters opened, done on time or late), for the dashboards.
+        processes.register_follow_through(selectors_followup.decision_follow_through)
         # People held by meetings: the clash check's first busy source (relations adds leaders' schedules).
         busy.register_busy_source("meetings.attendance", selectors.meeting_busy_intervals)
         # The personal calendar feed's address and regenerate button on the profile page.

@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from accounts.access import is_office_member
+from affairs.models import MatterStatus
 from core.models import Attachment
 
 from .models import AgendaItem, AgendaItemStatus, Attendee, AttendeeResponse, Decision, Meeting, Minutes, Position
@@ -151,3 +152,36 @@ def meeting_for_followup(*, user: Any, pk: int) -> Meeting:
     if meeting is None:
         raise Http404
     return meeting
+
+
+# --- For the dashboards (workload.processes) ---------------------------------------------------------------
+def decision_follow_through(query: Any) -> list[dict[str, Any]]:
+    """Decisions recorded in the period, by their matter's department: how many, how many matters
+    opened for them, done on time / late (reported complete by / after the matter's due time), open
+    and overdue now. Decisions no matter follows yet come under department ``None`` (for a viewer who
+    sees every department only). Counts alone: the dashboards' audience sees figures, not decisions.
+    One query."""
+    decisions = Decision.objects.filter(recorded_at__gte=query.start_at, recorded_at__lt=query.end_at)
+    if query.departments is not None:
+        decisions = decisions.filter(matter__department_id__in=query.departments)
+    done = Q(matter__status=MatterStatus.DONE, matter__completed_at__isnull=False)
+    is_open = Q(matter__status__in=(MatterStatus.IN_PROGRESS, MatterStatus.AWAITING_CONFIRMATION))
+    rows = (
+        decisions.values("matter__department_id")
+        .annotate(
+            decided=Count("id"),
+            opened=Count("matter"),
+            on_time=Count("id", filter=done & Q(matter__completed_at__lte=F("matter__due_at"))),
+            late=Count("id", filter=done & Q(matter__completed_at__gt=F("matter__due_at"))),
+            open=Count("id", filter=is_open),
+            overdue=Count("id", filter=is_open & Q(matter__due_at__lt=query.now)),
+        )
+        .order_by()
+    )
+    return [
+        {
+            "department": row["matter__department_id"] if row["opened"] else None,
+            **{key: row[key] for key in ("decided", "opened", "on_time", "late", "open", "overdue")},
+        }
+        for row in rows
+    ]

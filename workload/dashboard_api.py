@@ -153,10 +153,53 @@ class CoordinationOutcomeSerializer(serializers.Serializer):
     other = serializers.IntegerField()
 
 
+class ApprovalStepLatencySerializer(ApprovalLatencySerializer):
+    step = serializers.CharField(
+        help_text="The approval step: review (核稿), countersign (会签), office_review "
+        "(审核), sign (签发); blank when the item's target names no step."
+    )
+    step_label = serializers.CharField()
+
+
+class StepLatencySerializer(serializers.Serializer):
+    step = serializers.CharField()
+    label = serializers.CharField()
+    decided = serializers.IntegerField()
+    waiting = serializers.IntegerField()
+    median_hours = serializers.FloatField(allow_null=True)
+
+
+class ApprovalStepsSerializer(serializers.Serializer):
+    by_approver = ApprovalStepLatencySerializer(many=True, help_text="Per approver and step.")
+    by_step = StepLatencySerializer(many=True, help_text="Per step, in the chain's order.")
+
+
+class FollowThroughFiguresSerializer(serializers.Serializer):
+    decided = serializers.IntegerField(help_text="Meeting decisions recorded in the period.")
+    opened = serializers.IntegerField(help_text="Of those, followed by a matter.")
+    on_time = serializers.IntegerField(help_text="Matters reported complete by their due time.")
+    late = serializers.IntegerField(help_text="Matters reported complete after their due time.")
+    open = serializers.IntegerField(help_text="Matters still in progress or awaiting confirmation.")
+    overdue = serializers.IntegerField(help_text="Of the open ones, past their due time.")
+
+
+class FollowThroughDepartmentSerializer(FollowThroughFiguresSerializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class DecisionFollowThroughSerializer(serializers.Serializer):
+    by_department = FollowThroughDepartmentSerializer(many=True, help_text="By the matter's department.")
+    total = FollowThroughFiguresSerializer()
+    without_matter = serializers.IntegerField(help_text="Decisions no matter follows yet (whole-bureau viewers).")
+
+
 class ProcessDashboardSerializer(serializers.Serializer):
     comments = CommentCollectionSerializer(many=True)
     approvals = ApprovalLatencySerializer(many=True)
+    approval_steps = ApprovalStepsSerializer()
     coordination = CoordinationOutcomeSerializer(many=True)
+    decisions = DecisionFollowThroughSerializer()
 
 
 @extend_schema(
@@ -167,7 +210,9 @@ class ProcessDashboardSerializer(serializers.Serializer):
     ],
     responses={200: ProcessDashboardSerializer, **error_responses(400, 404)},
     description="Process views from the ledger: comment collection per department, approval latency per "
-    "approver, coordination outcomes per department. Same audience as `GET /dashboard/`.",
+    "approver and per approver and step (核稿 / 会签 / 审核 / 签发), coordination outcomes per department, and "
+    "meeting decisions' follow-through (decisions → matters → done on time / late / open). Same audience as "
+    "`GET /dashboard/`.",
 )
 class ProcessDashboardView(views.APIView):
     def get(self, request: Request) -> Response:

@@ -18,6 +18,7 @@ from core.errors import ValidationError
 from core.exports import XLSX_CONTENT_TYPE, attachment_response, safe_cell, xlsx_bytes
 
 from . import dashboards
+from .dashboard_report import report_pdf
 from .models import WorkItemKind
 
 PAGE_SIZE = 50
@@ -82,6 +83,28 @@ def _tables(view: dict[str, Any]) -> dict[str, tuple[list[Column], list[dict[str
                 ("other", _("Other")),
             ],
             view["coordination"],
+        )
+        tables["approval_steps"] = (
+            [
+                ("name", _("Approver")),
+                ("step_label", _("Step")),
+                ("decided", _("Decided in the period")),
+                ("waiting", _("Waiting now")),
+                ("median_hours", _("Median hours to decide")),
+            ],
+            view["approval_steps"]["by_approver"],
+        )
+        tables["decisions"] = (
+            [
+                ("name", _("Department")),
+                ("decided", _("Decisions")),
+                ("opened", _("Matters opened")),
+                ("on_time", _("Done on time")),
+                ("late", _("Done late")),
+                ("open", _("Open")),
+                ("overdue", _("Overdue")),
+            ],
+            view["decisions"]["by_department"],
         )
         return tables
     tables["people"] = ([("name", _("Person")), ("department_name", _("Department")), *figures], view["people"])
@@ -248,3 +271,14 @@ def processes(request: HttpRequest) -> HttpResponse:
         "export_query": urlencode({**_period_query(period), **({"department": department} if department else {})}),
     }
     return render(request, "workload/dashboard/processes.html", context)
+
+
+@require_GET
+def department_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The department's printable monthly report (PDF, ``?month=YYYY-MM``, default this month)."""
+    unit = dashboards.department_get(user=request.user, pk=pk)
+    period = dashboards.month_period(request.GET)
+    report = dashboards.monthly_report(user=request.user, department=unit, period=period)
+    data = report_pdf(report)
+    filename = f"{unit.name}-{period.start.year}-{period.start.month:02d}.pdf"
+    return attachment_response(data, filename, "application/pdf", inline=True)

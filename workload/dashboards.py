@@ -31,6 +31,7 @@ from core.enums import Priority
 from core.errors import NotFound, ValidationError
 from core.models import AuditEvent
 
+from . import processes
 from .models import WorkItem, WorkItemKind, WorkItemStatus
 from .selectors import PERSON_FIELDS, person_name
 from .targets import masked_title, target_ref, visible_refs
@@ -313,8 +314,19 @@ def sort_rows(rows: list[dict[str, Any]], sort: str | None) -> list[dict[str, An
 def organization_view(*, user: Any, period: Period, department: int | None = None) -> dict[str, Any]:
     """The organization view (and the API's ``GET /dashboard/``): per department, per person and
     per kind the figures, the pass-backs per department, the heat map of open work by department and
-    ISO week and the trend (open at each week's end, done in each week). Six queries."""
+    ISO week and the trend (open at each week's end, done in each week). Six queries; or one, from
+    the pre-aggregated snapshot (``dashboard_snapshots``) when a fresh one covers the period."""
     departments = _departments(dashboard_scope(user=user), department)
+    from .dashboard_snapshots import ORGANIZATION, snapshot_of
+
+    stored = snapshot_of(ORGANIZATION, departments, period)
+    if stored is not None:
+        return stored
+    return organization_figures(period=period, departments=departments)
+
+
+def organization_figures(*, period: Period, departments: list[int] | None) -> dict[str, Any]:
+    """``organization_view``'s figures for ``departments`` (None: all), computed live. Six queries."""
     qs = _items(departments)
     names = _department_rows(departments)
     # 1. Per department.
@@ -429,8 +441,19 @@ OLDEST_OVERDUE = 10
 def department_view(*, user: Any, department: Department, period: Period) -> dict[str, Any]:
     """One department: per person the figures, the oldest overdue items (rows of ``DRILL_FIELDS``;
     masking is the caller's, ``masked_rows``), and the share of effort by priority (重点 / 次重点 /
-    一般: the items open now or done in the period). Five queries."""
+    一般: the items open now or done in the period). Five queries; or one, from the pre-aggregated
+    snapshot (``dashboard_snapshots``) when a fresh one covers the period."""
     department_get(user=user, pk=department.pk)
+    from .dashboard_snapshots import DEPARTMENT, snapshot_of
+
+    stored = snapshot_of(DEPARTMENT, [department.pk], period)
+    if stored is not None:
+        return {**stored, "department": department}
+    return department_figures(department=department, period=period)
+
+
+def department_figures(*, department: Department, period: Period) -> dict[str, Any]:
+    """``department_view``'s figures, computed live. Four queries."""
     qs = _items([department.pk])
     people = people_figures(qs, period)
     overdue = list(
@@ -557,7 +580,8 @@ def process_view(*, user: Any, period: Period, department: int | None = None) ->
     """Per process, what the ledger tells: comment collection per department (asked in the period,
     answered, the response rate and the median hours to answer), approval latency per approver (the
     period's decisions and their median hours, and what waits now), coordination outcomes per
-    department (answers settled in the period by outcome). Four queries."""
+    department (answers settled in the period by outcome), approval latency per approver and step,
+    meeting decisions' follow-through. Six queries, and one per app registered for the follow-through."""
     departments = _departments(dashboard_scope(user=user), department)
     qs = _items(departments)
     names = _department_rows(departments)
@@ -630,4 +654,130 @@ def process_view(*, user: Any, period: Period, department: int | None = None) ->
         }
         for d in names
     ]
-    return {"period": period, "comments": comments, "approvals": approvals, "coordination": coordination}
+    return {
+        "period": period,
+        "comments": comments,
+        "approvals": approvals,
+        "approval_steps": approval_steps(approvals_qs, period),
+        "coordination": coordination,
+        "decisions": decision_follow_through(period, departments, names),
+    }
+
+
+def approval_steps(approvals_qs: QuerySet[WorkItem], period: Period) -> dict[str, Any]:
+    """Approval latency per approver and step (the step each app names through
+    ``processes.register_steps``: 核稿 / 会签 / 审核 / 签发 for documents), and per step: the period's
+    decisions and their median hours, what waits now. Two queries (counts, durations), the step
+    read by one subquery per row inside each."""
+    labels = dict(processes.step_choices())
+    order = {key: index for index, key in enumerate(labels)}
+    person = [f"assignee__{f}" for f in PERSON_FIELDS]
+    stepped = approvals_qs.annotate(step=processes.step_expression())
+    rows = list(
+        stepped.filter(_relevant(period))
+        .values("assignee_id", "step", *person)
+        .annotate(
+            decided=Count("id", filter=_conditions(period)["done"]),
+            waiting=Count("id", filter=Q(status=WorkItemStatus.OPEN)),
+        )
+        .order_by()
+    )
+    by_pair: dict[tuple[int, str], list[timedelta]] = defaultdict(list)
+    by_step: dict[str, list[timedelta]] = defaultdict(list)
+    done = stepped.filter(_conditions(period)["done"]).values_list("assignee_id", "step", "created_at", "completed_at")
+    for assignee, step, created_at, completed_at in done:
+        if completed_at is not None:
+            by_pair[(assignee, step or "")].append(completed_at - created_at)
+            by_step[step or ""].append(completed_at - created_at)
+
+    def label(step: str) -> str:
+        return str(labels.get(step, "")) or _("Other")
+
+    per_pair = sorted(
+        (
+            {
+                "id": row["assignee_id"],
+                "name": person_name(row, "assignee"),
+                "step": row["step"] or "",
+                "step_label": label(row["step"] or ""),
+                "decided": row["decided"],
+                "waiting": row["waiting"],
+                "median_hours": _median_hours(by_pair.get((row["assignee_id"], row["step"] or ""), [])),
+            }
+            for row in rows
+        ),
+        key=lambda r: (order.get(r["step"], len(order)), -(r["median_hours"] or 0), r["id"]),
+    )
+    steps = []
+    for step in [*labels, ""]:
+        of_step = [r for r in per_pair if r["step"] == step]
+        if not of_step and step == "":
+            continue
+        steps.append(
+            {
+                "step": step,
+                "label": label(step),
+                "decided": sum(r["decided"] for r in of_step),
+                "waiting": sum(r["waiting"] for r in of_step),
+                "median_hours": _median_hours(by_step.get(step, [])),
+            }
+        )
+    return {"by_approver": per_pair, "by_step": steps}
+
+
+def decision_follow_through(
+    period: Period, departments: list[int] | None, names: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Meeting decisions' follow-through (``processes.register_follow_through``: meetings): decisions
+    taken in the period, the matters opened for them, done on time / late, open (and overdue), by the
+    matter's department; decisions no matter follows yet only for a viewer who sees every department."""
+    figures = processes.follow_through(
+        processes.FollowThroughQuery(
+            start_at=period.start_at, end_at=period.end_at, now=period.now, departments=departments
+        )
+    )
+    empty = dict.fromkeys(processes.FOLLOW_THROUGH_FIGURES, 0)
+    rows = [{"id": d["id"], "name": d["name"], **figures.get(d["id"], empty)} for d in names]
+    total = {key: sum(row[key] for row in figures.values()) for key in processes.FOLLOW_THROUGH_FIGURES}
+    return {"by_department": rows, "total": total, "without_matter": figures.get(None, empty)["decided"]}
+
+
+# --- The monthly report -------------------------------------------------------------------------------------
+class MonthForm(forms.Form):
+    month = forms.RegexField(
+        required=False,
+        regex=r"^(19|20|21)\d\d-(0[1-9]|1[0-2])$",
+        max_length=7,
+        label=gettext_lazy("Month"),
+        error_messages={"invalid": gettext_lazy("Give the month as YYYY-MM.")},
+    )
+
+
+def month_period(params: Any, *, now: datetime | None = None) -> Period:
+    """The calendar month ``month=YYYY-MM`` asks for (default: the current one) as a period; a bad
+    value is a ``ValidationError`` naming the field."""
+    form = MonthForm({"month": params.get("month")})
+    if not form.is_valid():
+        raise ValidationError(_("Please correct the month."), fields=_field_errors(form))
+    now = now or timezone.now()
+    if form.cleaned_data["month"]:
+        year, month = (int(part) for part in form.cleaned_data["month"].split("-"))
+        start = date(year, month, 1)
+    else:
+        start = timezone.localdate(now).replace(day=1)
+    end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return Period(start=start, end=end, now=now)
+
+
+def monthly_report(*, user: Any, department: Department, period: Period) -> dict[str, Any]:
+    """What the monthly report of one department prints: its figures (the organization view narrowed to
+    it: the department row, per kind, the pass-backs) and the department view (per person, the oldest
+    overdue items, masked for what the viewer may not see, the share by priority). Twelve queries."""
+    view = department_view(user=user, department=department, period=period)
+    organization = organization_view(user=user, period=period, department=department.pk)
+    return {
+        **view,
+        "figures": organization["departments"][0] if organization["departments"] else _figures(None, []),
+        "kinds": [row for row in organization["kinds"] if row["open"] or row["done"] or row["overdue"]],
+        "oldest_overdue": masked_rows(user=user, rows=view["oldest_overdue"]),
+    }

@@ -266,3 +266,24 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DashboardSnapshot(models.Model):
+    """Pre-aggregated dashboard figures of one scope and period (``workload.dashboard_snapshots``),
+    refreshed by a periodic task; served while fresh, with the moment they were computed."""
+
+    key = models.CharField(_("scope"), max_length=200)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    data = models.JSONField(_("figures"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("dashboard snapshot")
+        verbose_name_plural = _("dashboard snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "period_start", "period_end"], name="dashboard_snapshot_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.period_start}–{self.period_end}"

@@ -14,3 +14,11 @@ def scan_reminders() -> dict[str, int]:
     scheduled = reminders.scan_scheduled()
     redispatched = delivery.dispatch_unsent()
     return {"work_items": handled, "scheduled": scheduled, "redispatched": redispatched}
+
+
+@shared_task(ignore_result=True)
+def refresh_dashboards() -> int:
+    """Every ten minutes (beat): the dashboards' pre-aggregated figures of the current month."""
+    from . import dashboard_snapshots
+
+    return dashboard_snapshots.refresh()

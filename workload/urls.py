@@ -13,6 +13,11 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("dashboard/", dashboard_views.organization, name="dashboard"),
     path("dashboard/department/<int:pk>/", dashboard_views.department, name="dashboard_department"),
+    path(
+        "dashboard/department/<int:pk>/report.pdf",
+        dashboard_views.department_report,
+        name="dashboard_department_report",
+    ),
     path("dashboard/items/", dashboard_views.items, name="dashboard_items"),
     path("dashboard/processes/", dashboard_views.processes, name="dashboard_processes"),
 ]

@@ -9,7 +9,6 @@ the PDF falls back to AR PL UMing / UKai (fonts-arphic-uming, fonts-arphic-ukai)
 Hei (fonts-wqy-zenhei).
 """
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 from core.exports import FONT_FANGSONG, FONT_HEITI, FONT_KAITI, FONT_SONGTI, FONT_TITLE
+from core.pdf_fonts import cid_font, register_ttf
 
 if TYPE_CHECKING:
     from PIL.ImageFont import FreeTypeFont
@@ -81,9 +81,6 @@ PICTURE_FONTS: tuple[Candidate, ...] = (
     Candidate(_UMING),
 )
 
-# reportlab's built-in Adobe-GB1 font: never embedded, shown by every reader with the Chinese pack.
-CID_FONT = "STSong-Light"
-
 
 @dataclass(frozen=True)
 class Face:
@@ -121,26 +118,11 @@ def _official_files(directory: Path) -> dict[str, Candidate]:
 
 def _register_ttf(candidate: Candidate) -> str | None:
     """Register a TrueType face with reportlab; None (and a warning) when it cannot be read."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
-
-    name = "xt-" + hashlib.sha256(f"{candidate.path}#{candidate.index}".encode()).hexdigest()[:12]
-    if name in pdfmetrics.getRegisteredFontNames():
-        return name
-    try:
-        font = TTFont(name, candidate.path, subfontIndex=candidate.index)
-    except (TTFError, OSError) as error:
-        logger.warning("Font %s (face %s) cannot be embedded: %s", candidate.path, candidate.index, error)
-        return None
-    pdfmetrics.registerFont(font)
-    return name
+    return register_ttf(candidate.path, candidate.index)
 
 
 @lru_cache(maxsize=8)
 def _resolve(directory: str, system: tuple[tuple[str, tuple[Candidate, ...]], ...]) -> dict[str, Face]:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
     faces: dict[str, Face] = {}
     for role, candidate in _official_files(Path(directory)).items():
         name = _register_ttf(candidate)
@@ -159,9 +141,7 @@ def _resolve(directory: str, system: tuple[tuple[str, tuple[Candidate, ...]], ..
                 break
     if FANGSONG not in faces:
         # Nothing to embed for the body: reportlab's CID font (readable, not the right face).
-        if CID_FONT not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
-        faces[FANGSONG] = Face(CID_FONT, "cid")
+        faces[FANGSONG] = Face(cid_font(), "cid")
     body = faces[FANGSONG]
     for role in ROLES:
         if role not in faces:

@@ -117,7 +117,7 @@ def test_the_api(units, leader):
     api = APIClient()
     api.force_authenticate(leader)
     body = api.get("/api/v1/dashboard/processes/").json()
-    assert set(body) == {"comments", "approvals", "coordination"}
+    assert set(body) == {"comments", "approvals", "approval_steps", "coordination", "decisions"}
     assert next(r for r in body["comments"] if r["id"] == units["a"].pk)["asked"] == 3
     api.force_authenticate(units["staff_a"])
     assert api.get("/api/v1/dashboard/processes/").status_code == 404

@@ -1,0 +1,149 @@
+"""The dashboards' benchmark (issue 11): the organization view (page and ``GET /api/v1/dashboard/``)
+for a leader and one department's page for its head, over the 30 days before the generation moment,
+and the server time of the ORM aggregates beside the database time of the same aggregates written
+by hand in SQL below (raw SQL lives in the benchmark only: the application reads through the ORM).
+
+``dashboard_plan`` gives the pages for ``run.time_all``; ``measure_aggregates`` times the aggregates.
+"""
+
+import statistics
+import time
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+# The per-department figures of ``workload.dashboards._grouped(..., ["department"])``, by hand.
+# Parameters: now (overdue), then the period's start and end five times, in the order of the columns.
+DEPARTMENT_SQL = """
+SELECT department_id,
+       SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END) AS open_n,
+       SUM(CASE WHEN status = 'open' AND due_at < %s THEN 1 ELSE 0 END) AS overdue_n,
+       SUM(CASE WHEN status = 'done' AND completed_at >= %s AND completed_at < %s THEN 1 ELSE 0 END) AS done_n,
+       SUM(CASE WHEN status = 'done' AND completed_at >= %s AND completed_at < %s
+                 AND due_at IS NOT NULL AND completed_at > due_at THEN 1 ELSE 0 END) AS late_n,
+       SUM(CASE WHEN status = 'done' AND completed_at >= %s AND completed_at < %s
+                 AND due_at IS NOT NULL THEN 1 ELSE 0 END) AS done_with_due_n,
+       SUM(CASE WHEN (status = 'open' OR (status = 'done' AND completed_at >= %s AND completed_at < %s))
+                 AND escalation_level >= 1 THEN 1 ELSE 0 END) AS escalated_n,
+       SUM(CASE WHEN kind = 'coordination' AND outcome IN ('decline', 'reassigned_away')
+                 AND completed_at >= %s AND completed_at < %s THEN 1 ELSE 0 END) AS passes_n
+FROM workload_workitem
+WHERE department_id IS NOT NULL {scope}
+  AND (status = 'open' OR (completed_at >= %s AND completed_at < %s))
+GROUP BY department_id{person}
+"""
+# The period's done items' turnarounds (the medians are computed in Python, as the view does).
+DURATIONS_SQL = """
+SELECT department_id, kind, created_at, completed_at
+FROM workload_workitem
+WHERE department_id IS NOT NULL {scope} AND status = 'done' AND completed_at >= %s AND completed_at < %s
+"""
+
+
+def period_bounds(moment: datetime) -> tuple[str, str]:
+    """The benchmark's period: the 30 days up to the generation moment (``from``, ``to``)."""
+    end = moment.date()
+    return (end - timedelta(days=29)).isoformat(), end.isoformat()
+
+
+def dashboard_plan(moment: datetime, leader: Any, client_of: Any) -> tuple[list[tuple[str, Any, str]], Any]:
+    """The dashboard pages to time (key, client, path), and the department measured (the largest)."""
+    from django.db.models import Count
+
+    from accounts.models import Department
+    from benchmarks.generate import DEPARTMENT_PREFIX
+    from workload.models import WorkItem
+
+    department_id = (
+        WorkItem.objects.filter(department__code__startswith=DEPARTMENT_PREFIX)
+        .values("department")
+        .annotate(n=Count("id"))
+        .order_by("-n", "department")
+        .values_list("department", flat=True)
+        .first()
+    )
+    department = Department.objects.select_related("head").get(pk=department_id)
+    if department.head is None:
+        raise SystemExit("the largest generated department has no head")
+    start, end = period_bounds(moment)
+    query = urlencode({"from": start, "to": end})
+    as_leader, as_head = client_of(leader), client_of(department.head)
+    plan = [
+        ("dashboard", as_leader, f"/dashboard/?{query}"),
+        ("dashboard_api", as_leader, f"/api/v1/dashboard/?{query}"),
+        ("dashboard_department", as_head, f"/dashboard/department/{department.pk}/?{query}"),
+        ("dashboard_department_api", as_head, f"/api/v1/dashboard/departments/{department.pk}/?{query}"),
+    ]
+    return plan, department
+
+
+def pre_aggregated_plan(live: list[tuple[str, Any, str]], department: Any) -> list[tuple[str, Any, str]]:
+    """The default period's pages (this month, served from the snapshot the refresh just stored)."""
+    clients = {key: client for key, client, _path in live}
+    return [
+        ("dashboard_pre", clients["dashboard"], "/dashboard/"),
+        ("dashboard_api_pre", clients["dashboard_api"], "/api/v1/dashboard/"),
+        ("dashboard_department_pre", clients["dashboard_department"], f"/dashboard/department/{department.pk}/"),
+    ]
+
+
+def _median_ms(function: Any, runs: int) -> float:
+    function()  # warm-up
+    timings = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        function()
+        timings.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(timings)
+
+
+def measure_aggregates(moment: datetime, department: Any, runs: int) -> dict[str, Any]:
+    """Server time of the ORM aggregates (evaluated, rows built) against the hand-written SQL's time
+    through a cursor, for the whole organization and for one department (per person)."""
+    from django.db import connection
+
+    from workload import dashboards
+
+    start, end = period_bounds(moment)
+    period, _department = dashboards.dashboard_params({"from": start, "to": end})
+    adapt = connection.ops.adapt_datetimefield_value
+    now, begin, finish = adapt(period.now), adapt(period.start_at), adapt(period.end_at)
+
+    def orm(departments: list[int] | None, group: list[str]) -> Any:
+        qs = dashboards._items(departments)
+        counts = list(dashboards._grouped(qs, period, group))
+        durations = list(
+            qs.filter(dashboards._conditions(period)["done"]).values_list(
+                "department", "kind", "created_at", "completed_at"
+            )
+        )
+        return counts, durations
+
+    def raw(scope: str, scope_params: list[Any], person: bool) -> Any:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                DEPARTMENT_SQL.format(scope=scope, person=", assignee_id" if person else ""),
+                [now, *([begin, finish] * 5), *scope_params, begin, finish],
+            )
+            counts = cursor.fetchall()
+            cursor.execute(DURATIONS_SQL.format(scope=scope), [*scope_params, begin, finish])
+            durations = cursor.fetchall()
+        return counts, durations
+
+    scope = "AND department_id = %s"
+    org_orm, org_raw = orm(None, ["department"]), raw("", [], False)
+    dept_orm = orm([department.pk], ["assignee_id", "department_id"])
+    dept_raw = raw(scope, [department.pk], True)
+    # The same aggregates: the hand-written SQL counts what the ORM counts.
+    if sorted(r["done"] for r in org_orm[0]) != sorted(r[3] for r in org_raw[0]) or len(org_orm[1]) != len(org_raw[1]):
+        raise SystemExit("the hand-written dashboard SQL does not count what the ORM counts")
+    if sorted(r["open"] for r in dept_orm[0]) != sorted(r[1] for r in dept_raw[0]):
+        raise SystemExit("the hand-written department SQL does not count what the ORM counts")
+    return {
+        "org_orm_ms": _median_ms(lambda: orm(None, ["department"]), runs),
+        "org_sql_ms": _median_ms(lambda: raw("", [], False), runs),
+        "dept_orm_ms": _median_ms(lambda: orm([department.pk], ["assignee_id", "department_id"]), runs),
+        "dept_sql_ms": _median_ms(lambda: raw(scope, [department.pk], True), runs),
+        "department": department.name,
+        "period": f"{start}..{end}",
+    }
