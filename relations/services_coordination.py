@@ -277,13 +277,8 @@ def _settle(coordination: CoordinationMatter, *, assigner: User, due_on: date | 
     audit_record(actor=assigner, verb="coordination.settle", target=coordination, data={"matter": matter.pk})
 
 
-@transaction.atomic
-def coordination_respond(
-    *, actor: User, coordination: CoordinationMatter, department: Department, accept: bool, reason: str = ""
-) -> CoordinationMatter:
-    """A party department's answer. 403 for anyone but its head (or delegate), 400 for a decline
-    without a reason or a department that is no party, 409 once answered or out of the open state."""
-    locked = _lock(coordination, "respond")
+def _party(locked: CoordinationMatter, department: Department) -> CoordinationParty:
+    """``department``'s party row of the (locked) matter, locked too; 400 when it is no party."""
     party = (
         CoordinationParty.objects.select_for_update(of=("self",))
         .select_related("department", "work_item")
@@ -296,6 +291,17 @@ def coordination_respond(
             _("%(name)s is not a party to this matter.") % {"name": department.name},
             fields={"department": [_("Choose one of the matter's departments.")]},
         )
+    return party
+
+
+@transaction.atomic
+def coordination_respond(
+    *, actor: User, coordination: CoordinationMatter, department: Department, accept: bool, reason: str = ""
+) -> CoordinationMatter:
+    """A party department's answer. 403 for anyone but its head (or delegate), 400 for a decline
+    without a reason or a department that is no party, 409 once answered or out of the open state."""
+    locked = _lock(coordination, "respond")
+    party = _party(locked, department)
     if not may_answer_for(actor, party):
         raise PermissionDenied(
             _("Only the head of %(name)s (or the colleague the head passed it to) answers for it.")
@@ -434,18 +440,7 @@ def coordination_dispute(
     delegate), 400 without a reason or for a department that is no party, 409 when the department has
     not accepted (it declines instead) or the matter is no longer open."""
     locked = _lock(coordination, "dispute")
-    party = (
-        CoordinationParty.objects.select_for_update(of=("self",))
-        .select_related("department", "work_item")
-        .filter(coordination=locked, department=department)
-        .exclude(role=PartyRole.RELIEVED)
-        .first()
-    )
-    if party is None:
-        raise ValidationError(
-            _("%(name)s is not a party to this matter.") % {"name": department.name},
-            fields={"department": [_("Choose one of the matter's departments.")]},
-        )
+    party = _party(locked, department)
     if not may_dispute_for(actor, party):
         raise PermissionDenied(
             _("Only the head of %(name)s (or the colleague the head passed it to) answers for it.")
