@@ -145,3 +145,40 @@ def worker_process(broker, tmp_path, mail_dir) -> Iterator[Callable[..., WorkerP
     yield start
     for worker in started:
         worker.stop()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Callable[[str], tuple[Path, dict[str, str]]]:
+    """Fresh, migrated SQLite files for tests that run the application in subprocesses.
+
+    Migrating costs seconds; it is done once per test process into a template file, and each call
+    returns a copy of it under a new name with the environment that points a subprocess at it.
+    """
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent.parent
+    folder = tmp_path_factory.mktemp("sqlite")
+    base = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    base.update(DJANGO_SETTINGS_MODULE="config.test_settings", REDIS_URL="")
+
+    def environment(path: Path) -> dict[str, str]:
+        return {**base, "DATABASE_URL": f"sqlite:///{path}"}
+
+    template = folder / "template.sqlite3"
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v", "0"],
+        cwd=root,
+        env=environment(template),
+        capture_output=True,
+        text=True,
+    )
+    assert migrate.returncode == 0, migrate.stderr
+
+    def fresh(name: str) -> tuple[Path, dict[str, str]]:
+        path = folder / f"{name}.sqlite3"
+        shutil.copyfile(template, path)
+        return path, environment(path)
+
+    return fresh

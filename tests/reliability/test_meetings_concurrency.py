@@ -7,7 +7,6 @@ SQLite: a fresh database file in a subprocess (threads of one process, each its 
 the IMMEDIATE transactions serialize check-and-insert; none may fail with "database is locked".
 """
 
-import os
 import subprocess
 import sys
 from datetime import datetime, time, timedelta
@@ -143,20 +142,11 @@ print("outcomes", sorted(outcomes), "errors", errors, "meetings", Meeting.object
 
 @pytest.mark.slow
 @pytest.mark.parametrize("threads", [4])
-def test_four_bookings_at_once_on_sqlite_give_one_meeting(tmp_path, threads):
+def test_four_bookings_at_once_on_sqlite_give_one_meeting(migrated_sqlite, threads):
     if connection.vendor != "sqlite":
         pytest.skip("SQLite behaviour; the PostgreSQL pass has the exclusion constraint")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.test_settings",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'meetings.sqlite3'}",
-        REDIS_URL="",
-    )
-    migrate = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    assert migrate.returncode == 0, migrate.stderr
-    for _round in range(2):
+    for round_ in range(2):
+        _path, env = migrated_sqlite(f"meetings-{round_}")
         run = subprocess.run(
             [sys.executable, "-c", SQLITE_SCRIPT.format(threads=threads)],
             cwd=ROOT,
@@ -168,5 +158,3 @@ def test_four_bookings_at_once_on_sqlite_give_one_meeting(tmp_path, threads):
         assert run.returncode == 0, run.stderr
         assert "database is locked" not in run.stdout + run.stderr
         assert f"outcomes {sorted(['booked', *['clash'] * (threads - 1)])} errors [] meetings" in run.stdout, run.stdout
-        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'meetings-again.sqlite3'}"
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)

@@ -5,7 +5,6 @@ with IMMEDIATE transactions and a busy timeout; this test starts several process
 overlapping transactions against one file and expects every transaction to commit.
 """
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -35,19 +34,10 @@ print("ok", writer)
 
 
 @pytest.mark.slow
-def test_concurrent_writers_all_commit(tmp_path):
+def test_concurrent_writers_all_commit(migrated_sqlite):
     if connection.vendor != "sqlite":
         pytest.skip("SQLite behaviour; the PostgreSQL pass has row locks instead")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.test_settings",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'concurrency.sqlite3'}",
-        REDIS_URL="",
-    )
-    migrate = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    assert migrate.returncode == 0, migrate.stderr
+    _path, env = migrated_sqlite("concurrency")
 
     code = WRITER.format(transactions=TRANSACTIONS)
     writers = [
