@@ -6,6 +6,7 @@ be a 5xx, and every answer must match the schema: its status code, content type 
 Bounded so that it runs in both passes of ``make test``: a few examples per operation, no deadline.
 """
 
+import copy
 import os
 from datetime import timedelta
 
@@ -82,12 +83,26 @@ def token(seeded, leader):
     return accounts_services.api_token_issue(user=leader)
 
 
+_SCHEMA_DOCUMENT: dict = {}
+
+
 @pytest.fixture
 def api_schema(wsgi_app, token):
-    """The schema as a token client loads it from ``/api/schema/``."""
-    return schemathesis.openapi.from_wsgi(
-        "/api/schema/", wsgi_app, headers={"Authorization": f"Token {token}", "Accept": "application/json"}
-    )
+    """The schema as a token client loads it from ``/api/schema/``.
+
+    Generating the document takes seconds and it does not depend on the data, so the first test in
+    each process loads it over the endpoint and the others rebuild the schema from that document.
+    """
+    if not _SCHEMA_DOCUMENT:
+        loaded = schemathesis.openapi.from_wsgi(
+            "/api/schema/", wsgi_app, headers={"Authorization": f"Token {token}", "Accept": "application/json"}
+        )
+        _SCHEMA_DOCUMENT.update(copy.deepcopy(loaded.raw_schema))
+        return loaded
+    loaded = schemathesis.openapi.from_dict(copy.deepcopy(_SCHEMA_DOCUMENT))
+    loaded.app = wsgi_app
+    loaded.location = "/api/schema/"
+    return loaded
 
 
 # One test per path (so that the two workers share them); the operations come from the loaded schema.
