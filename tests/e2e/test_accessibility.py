@@ -118,12 +118,17 @@ def test_main_pages_pass_axe_and_work_with_the_keyboard(live_server, browser):
         tab_through(page, url)
 
     # The document page's main action with the keyboard alone: pick the leader who signs it off
-    # and submit it for approval.
+    # and a colleague of another department who countersigns, and submit it for approval.
     page.goto(document_url)
     tab_to(page, "#id_submit-signer")
     page.keyboard.press("ArrowDown")
     signer = page.locator("#id_submit-signer").input_value()
     assert signer != ""
+    # The people picker by keyboard: type, the first found is highlighted, Enter chooses it.
+    tab_to(page, "#id_submit-countersign-search")
+    page.keyboard.type("linht")
+    page.locator("#submit-form [role=option]", has_text="林海涛").first.wait_for()
+    page.keyboard.press("Enter")
     tab_to(page, "#submit-for-approval")
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -132,6 +137,8 @@ def test_main_pages_pass_axe_and_work_with_the_keyboard(live_server, browser):
     assert document.status == DocumentStatus.AWAITING_APPROVAL
     sign_off = Approval.objects.get(step__document=document, step__kind=StepKind.SIGN)
     assert sign_off.approver_id == int(signer)
+    countersign = Approval.objects.get(step__document=document, step__kind=StepKind.COUNTERSIGN)
+    assert countersign.approver.username == "linht"
     context.close()
 
     # 王建平, a leader: what he assigned (with its 催办 buttons) and the workload dashboard.
