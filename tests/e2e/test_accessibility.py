@@ -1,7 +1,10 @@
 """Accessibility of the main pages (issue 12): the desk, a document page, the meeting form and the
 workload dashboard, in the default language (zh-hans), checked with axe-core (vendored under
 static/vendor/axe-core) against WCAG 2 A and AA, and walked with the keyboard alone: every visible
-control gets the focus, in the page's order, and a document is submitted for approval without a mouse."""
+control gets the focus, in the page's order, and a document is submitted for approval without a mouse.
+
+The pages' Content Security Policy refuses the inline script that injects axe, so these browser
+contexts bypass it (tests/e2e/test_csp.py checks the policy in the browser)."""
 
 import re
 from pathlib import Path
@@ -36,17 +39,20 @@ MARK_CONTROLS = """() => {
     return box.width > 0 && box.height > 0 && el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true});
   };
   const controls = [];
-  const radioGroups = new Set();
+  const radioGroups = new Map();  // a radio group is one stop: Tab lands on one of its radios
   document.querySelectorAll(selector).forEach((el) => {
     if (el.disabled || el.getAttribute("tabindex") === "-1" || el.closest("[inert]") || !shown(el)) return;
-    if (el.matches("input[type=radio]")) {  // a radio group is one stop: Tab lands on one of them
-      const key = el.form ? el.form.id + "/" + el.name : el.name;
-      if (radioGroups.has(key)) return;
-      radioGroups.add(key);
-      el.closest("form")?.querySelectorAll(`input[type=radio][name="${el.name}"]`).forEach((r) => (r.dataset.kb = controls.length));
+    if (el.matches("input[type=radio]")) {
+      const group = (el.form ? el.form.id : "") + "/" + el.name;
+      if (radioGroups.has(group)) {
+        el.dataset.kb = radioGroups.get(group);
+        return;
+      }
+      radioGroups.set(group, controls.length);
     }
     el.dataset.kb = controls.length;
-    controls.push((el.id ? "#" + el.id : el.tagName.toLowerCase()) + " " + (el.innerText || el.value || el.name || "").trim().slice(0, 30));
+    const name = (el.innerText || el.value || el.name || "").trim().slice(0, 30);
+    controls.push((el.id ? "#" + el.id : el.tagName.toLowerCase()) + " " + name);
   });
   return controls;
 }"""
