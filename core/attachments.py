@@ -1,8 +1,10 @@
 """Storing and serving attachments safely: content-sniffed type, size limit, permission-checked serving."""
 
 import codecs
+import logging
 import mimetypes
 import re
+import threading
 from pathlib import PurePath
 from typing import Any
 
@@ -10,7 +12,8 @@ import filetype
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models
+from django.core.files.storage import Storage
+from django.db import models, transaction
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
@@ -35,9 +38,19 @@ ALLOWED_TYPES = {
 }
 
 
+logger = logging.getLogger(__name__)
+
+
 class TooLarge(DomainError):
     status_code = 413
     default_code = "too_large"
+
+
+class StorageUnavailable(DomainError):
+    """The file could not be written (disk full, media folder not writable): nothing was saved."""
+
+    status_code = 503
+    default_code = "storage_unavailable"
 
 
 def max_bytes() -> int:
@@ -129,9 +142,59 @@ def attachment_store(*, owner: models.Model, upload: UploadedFile, uploaded_by: 
         size=upload.size or 0,
         uploaded_by=uploaded_by if getattr(uploaded_by, "is_authenticated", False) else None,
     )
-    attachment.file.save("upload", upload, save=False)
-    attachment.save()
+    storage = attachment.file.storage
+    # The name is chosen here (a fresh uuid, see core.models._attachment_path) so that a file the
+    # storage began to write and could not finish is known and removed.
+    name = attachment.file.field.generate_filename(attachment, upload.name or "upload")
+    try:
+        attachment.file.name = storage.save(name, upload, max_length=attachment.file.field.max_length)
+    except OSError as error:
+        logger.error("Could not store an attachment (%s): %s", name, error)
+        _discard(storage, [name, *_uncommitted.pop()])
+        raise StorageUnavailable(
+            _("%(name)s could not be saved: the file store is full or not writable. Nothing was saved; try again later.")
+            % {"name": upload.name},
+            fields={"file": [_("The file could not be saved.")]},
+        ) from error
+    try:
+        attachment.save()
+    except BaseException:
+        _discard(storage, [attachment.file.name])
+        raise
+    _uncommitted.add(attachment.file.name)
     return attachment
+
+
+class _Uncommitted(threading.local):
+    """Files this thread stored whose rows are not committed yet.
+
+    When a later file of the same request cannot be stored, the service's transaction rolls back,
+    taking the earlier files' rows with it: their files are removed too, so that no file is left
+    without a row. A name leaves the list when its transaction commits (``on_commit``); names left
+    from a transaction that rolled back for another reason are orphans, and go at the next failure.
+    """
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def add(self, name: str) -> None:
+        self.names.add(name)
+        transaction.on_commit(lambda: self.names.discard(name))
+
+    def pop(self) -> list[str]:
+        names, self.names = sorted(self.names), set()
+        return names
+
+
+_uncommitted = _Uncommitted()
+
+
+def _discard(storage: Storage, names: list[str]) -> None:
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError as error:  # pragma: no cover - a store that cannot delete either
+            logger.error("Could not remove the unsaved attachment file %s: %s", name, error)
 
 
 def attachments_of(owner: models.Model) -> models.QuerySet[Attachment]:
