@@ -45,6 +45,11 @@ def _reseed_after_flush(sender, apps=None, **kwargs):
     """
     if sender.name != "workload":
         return
+    reseed_policies(apps)
+
+
+def reseed_policies(apps=None):
+    """The default reminder policies, as the data migration adds them (idempotent)."""
     seed = importlib.import_module("notifications.migrations.0003_default_policies")
     # The policies moved to workload (``workload.ReminderPolicy``, same table): seed that model.
     policy = (apps or django_apps).get_model("workload", "ReminderPolicy")  # flush sends no ``apps``
