@@ -12,7 +12,6 @@ import filetype
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.storage import Storage
 from django.db import models, transaction
 from django.http import FileResponse
 from django.utils.translation import gettext as _
@@ -122,7 +121,19 @@ def sniff_type(upload: UploadedFile) -> str | None:
 
 
 def attachment_store(*, owner: models.Model, upload: UploadedFile, uploaded_by: Any) -> Attachment:
-    """Check and store one upload for ``owner``; call inside the owner's service transaction."""
+    """Check and store one upload for ``owner``; call inside the owner's service transaction.
+
+    When it refuses (a file too large, of a kind not accepted, or a file store that cannot take it),
+    the service's transaction rolls back, and the files it stored before this one go too.
+    """
+    try:
+        return _store(owner=owner, upload=upload, uploaded_by=uploaded_by)
+    except BaseException:
+        _discard(_uncommitted.pop())
+        raise
+
+
+def _store(*, owner: models.Model, upload: UploadedFile, uploaded_by: Any) -> Attachment:
     if upload.size is not None and upload.size > max_bytes():
         raise TooLarge(
             _("%(name)s is larger than %(mb)d MB.") % {"name": upload.name, "mb": max_bytes() // (1024 * 1024)},
@@ -142,36 +153,33 @@ def attachment_store(*, owner: models.Model, upload: UploadedFile, uploaded_by: 
         size=upload.size or 0,
         uploaded_by=uploaded_by if getattr(uploaded_by, "is_authenticated", False) else None,
     )
-    storage = attachment.file.storage
     # The name is chosen here (a fresh uuid, see core.models._attachment_path) so that a file the
     # storage began to write and could not finish is known and removed.
     name = attachment.file.field.generate_filename(attachment, upload.name or "upload")
+    _uncommitted.add(name)
     try:
-        attachment.file.name = storage.save(name, upload, max_length=attachment.file.field.max_length)
+        attachment.file.name = attachment.file.storage.save(name, upload, max_length=attachment.file.field.max_length)
     except OSError as error:
         logger.error("Could not store an attachment (%s): %s", name, error)
-        _discard(storage, [name, *_uncommitted.pop()])
         raise StorageUnavailable(
-            _("%(name)s could not be saved: the file store is full or not writable. Nothing was saved; try again later.")
+            _("%(name)s could not be saved: the file store is full or not writable. Nothing was saved.")
             % {"name": upload.name},
             fields={"file": [_("The file could not be saved.")]},
         ) from error
-    try:
-        attachment.save()
-    except BaseException:
-        _discard(storage, [attachment.file.name])
-        raise
-    _uncommitted.add(attachment.file.name)
+    if attachment.file.name != name:  # the storage chose another name: that is the file to track
+        _uncommitted.add(attachment.file.name)
+    attachment.save()
     return attachment
 
 
 class _Uncommitted(threading.local):
-    """Files this thread stored whose rows are not committed yet.
+    """Files this thread stored (or began to store) whose rows are not committed yet.
 
-    When a later file of the same request cannot be stored, the service's transaction rolls back,
-    taking the earlier files' rows with it: their files are removed too, so that no file is left
-    without a row. A name leaves the list when its transaction commits (``on_commit``); names left
-    from a transaction that rolled back for another reason are orphans, and go at the next failure.
+    A name leaves the list when its transaction commits (``on_commit``, at once outside a
+    transaction). When ``attachment_store`` refuses, the service's transaction rolls back, taking the
+    rows of that request's earlier files with it, so every file still listed is removed: those of
+    the request, a partly written one, and any left from a transaction that rolled back for another
+    reason (orphans, whose rows are gone).
     """
 
     def __init__(self) -> None:
@@ -189,11 +197,12 @@ class _Uncommitted(threading.local):
 _uncommitted = _Uncommitted()
 
 
-def _discard(storage: Storage, names: list[str]) -> None:
+def _discard(names: list[str]) -> None:
+    storage = Attachment._meta.get_field("file").storage
     for name in names:
         try:
             storage.delete(name)
-        except OSError as error:  # pragma: no cover - a store that cannot delete either
+        except OSError as error:  # a store that cannot delete either: say which file is left
             logger.error("Could not remove the unsaved attachment file %s: %s", name, error)
 
 

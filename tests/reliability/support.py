@@ -3,11 +3,13 @@ worker subprocesses, waiting, and running callables in threads at the same momen
 
 import contextlib
 import os
+import pwd
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -285,8 +287,6 @@ def postgres_unavailable_reason() -> str | None:
         if shutil.which("runuser") is None:
             return "running as root, initdb needs runuser to run as the postgres user"
         try:
-            import pwd
-
             pwd.getpwnam("postgres")
         except KeyError:
             return "running as root, initdb needs a postgres user to run as"
@@ -301,8 +301,6 @@ class PostgresCluster:
     """
 
     def __init__(self) -> None:
-        import tempfile
-
         bindir = postgres_bindir()
         assert bindir is not None, postgres_unavailable_reason()
         self.bindir = bindir
@@ -323,7 +321,9 @@ class PostgresCluster:
             command = ["runuser", "-u", "postgres", "--", *command]
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False, cwd=self.dir)
         if done.returncode != 0:
-            raise AssertionError(f"{program} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}\n{self.output()}")
+            raise AssertionError(
+                f"{program} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}\n{self.output()}"
+            )
         return done.stdout
 
     def output(self) -> str:
@@ -390,7 +390,7 @@ class WebProcess:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.process.send_signal(signal.SIGINT)  # gunicorn: quick shutdown (nothing is in flight)
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:

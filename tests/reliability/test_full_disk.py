@@ -179,3 +179,12 @@ def test_an_unwritable_media_folder_refuses_uploads_on_the_page_and_in_the_api(c
     assert api_post(user, matter, [small()]).status_code == 200
     assert Attachment.objects.count() == 1
     assert len(media.files()) == 1
+
+
+def test_a_refused_file_takes_the_files_stored_before_it_in_the_same_request_along(client_of, matter, user, media):
+    program = SimpleUploadedFile("说明.txt", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64, content_type="text/plain")
+
+    response = page_post(client_of(user), matter, [small(), program])
+
+    assert response.status_code == 400
+    assert_nothing_saved(matter, media)
