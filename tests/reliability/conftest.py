@@ -17,6 +17,11 @@ of ``REDIS_URL`` (transport, socket timeouts, retry policy) still apply. Workers
 Django's in-memory outbox) or real ``celery worker`` subprocesses on the same test database, which
 send through ``tests.reliability.mailbox.FileBackend`` (one file per e-mail) so that they can be
 killed mid-task and their e-mail counted.
+
+Two fault tests need neither the test database's PostgreSQL nor Redis and run in every pass:
+``test_full_disk.py`` (uploads onto a full or read-only file store: a 64 KiB tmpfs it mounts as
+root) and ``test_postgres_restart.py`` (a private PostgreSQL cluster made with ``initdb`` on a free
+port, restarted under a ``gunicorn`` process serving the site).
 """
 
 import importlib

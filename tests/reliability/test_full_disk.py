@@ -21,6 +21,7 @@ from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from affairs.models import MatterEvent, MatterEventKind
 from affairs.services import matter_create
@@ -36,9 +37,11 @@ STORE_BYTES = 64 * 1024
 class MediaStore:
     """MEDIA_ROOT for one test, which can be made full or read-only."""
 
-    def __init__(self, root: Path, *, mounted: bool) -> None:
+    def __init__(self, root: Path, *, mounted: bool, monkeypatch: pytest.MonkeyPatch) -> None:
         self.root = root
         self.mounted = mounted
+        self.monkeypatch = monkeypatch
+        self.writable_save = FileSystemStorage._save
 
     def _mount(self, options: str) -> None:
         subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(self.root)], check=True)
@@ -46,14 +49,21 @@ class MediaStore:
     def make_read_only(self) -> None:
         if self.mounted:
             subprocess.run(["mount", "-o", "remount,ro", str(self.root)], check=True)
-        else:
-            self.root.chmod(0o555)
+            return
+        self.root.chmod(0o555)
+        if os.geteuid() == 0:  # root writes whatever the permissions say: refuse as the kernel would
+
+            def refuse(storage, name, content):
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), storage.path(name))
+
+            self.monkeypatch.setattr(FileSystemStorage, "_save", refuse)
 
     def make_writable(self) -> None:
         if self.mounted:
             subprocess.run(["mount", "-o", "remount,rw", str(self.root)], check=True)
-        else:
-            self.root.chmod(0o755)
+            return
+        self.root.chmod(0o755)
+        self.monkeypatch.setattr(FileSystemStorage, "_save", self.writable_save)
 
     def files(self) -> list[Path]:
         return [path for path in self.root.rglob("*") if path.is_file()]
@@ -86,7 +96,7 @@ def media(settings, tmp_path, monkeypatch):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
         monkeypatch.setattr(FileSystemStorage, "_save", save_until_full)
-    store = MediaStore(root, mounted=mounted)
+    store = MediaStore(root, mounted=mounted, monkeypatch=monkeypatch)
     try:
         yield store
     finally:
@@ -146,6 +156,10 @@ def test_the_page_refuses_an_upload_the_full_disk_cannot_hold_and_keeps_nothing(
     assert response.status_code == 503
     assert response.templates[0].name == "affairs/matter_detail.html"  # the page, with the form's error
     assert response.context["progress_form"].errors["files"]
+    refusal = response.context["refusal"]
+    assert refusal.code == "storage_unavailable"
+    assert "全年台账.txt" in refusal.message  # says which file could not be saved
+    assert f'id="refusal">{escape(refusal.message)}</div>' in response.content.decode()
     assert_nothing_saved(matter, media)
 
     # Space again (a smaller file): the report goes through once, with its file.
