@@ -1,8 +1,10 @@
 """Storing and serving attachments safely: content-sniffed type, size limit, permission-checked serving."""
 
 import codecs
+import logging
 import mimetypes
 import re
+import threading
 from pathlib import PurePath
 from typing import Any
 
@@ -10,7 +12,7 @@ import filetype
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models
+from django.db import models, transaction
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
@@ -35,9 +37,19 @@ ALLOWED_TYPES = {
 }
 
 
+logger = logging.getLogger(__name__)
+
+
 class TooLarge(DomainError):
     status_code = 413
     default_code = "too_large"
+
+
+class StorageUnavailable(DomainError):
+    """The file could not be written (disk full, media folder not writable): nothing was saved."""
+
+    status_code = 503
+    default_code = "storage_unavailable"
 
 
 def max_bytes() -> int:
@@ -109,7 +121,19 @@ def sniff_type(upload: UploadedFile) -> str | None:
 
 
 def attachment_store(*, owner: models.Model, upload: UploadedFile, uploaded_by: Any) -> Attachment:
-    """Check and store one upload for ``owner``; call inside the owner's service transaction."""
+    """Check and store one upload for ``owner``; call inside the owner's service transaction.
+
+    When it refuses (a file too large, of a kind not accepted, or a file store that cannot take it),
+    the service's transaction rolls back, and the files it stored before this one go too.
+    """
+    try:
+        return _store(owner=owner, upload=upload, uploaded_by=uploaded_by)
+    except BaseException:
+        _discard(_uncommitted.pop())
+        raise
+
+
+def _store(*, owner: models.Model, upload: UploadedFile, uploaded_by: Any) -> Attachment:
     if upload.size is not None and upload.size > max_bytes():
         raise TooLarge(
             _("%(name)s is larger than %(mb)d MB.") % {"name": upload.name, "mb": max_bytes() // (1024 * 1024)},
@@ -129,9 +153,57 @@ def attachment_store(*, owner: models.Model, upload: UploadedFile, uploaded_by: 
         size=upload.size or 0,
         uploaded_by=uploaded_by if getattr(uploaded_by, "is_authenticated", False) else None,
     )
-    attachment.file.save("upload", upload, save=False)
+    # The name is chosen here (a fresh uuid, see core.models._attachment_path) so that a file the
+    # storage began to write and could not finish is known and removed.
+    name = attachment.file.field.generate_filename(attachment, upload.name or "upload")
+    _uncommitted.add(name)
+    try:
+        attachment.file.name = attachment.file.storage.save(name, upload, max_length=attachment.file.field.max_length)
+    except OSError as error:
+        logger.error("Could not store an attachment (%s): %s", name, error)
+        raise StorageUnavailable(
+            _("%(name)s could not be saved: the file store is full or not writable. Nothing was saved.")
+            % {"name": upload.name},
+            fields={"file": [_("The file could not be saved.")]},
+        ) from error
+    if attachment.file.name != name:  # the storage chose another name: that is the file to track
+        _uncommitted.add(attachment.file.name)
     attachment.save()
     return attachment
+
+
+class _Uncommitted(threading.local):
+    """Files this thread stored (or began to store) whose rows are not committed yet.
+
+    A name leaves the list when its transaction commits (``on_commit``, at once outside a
+    transaction). When ``attachment_store`` refuses, the service's transaction rolls back, taking the
+    rows of that request's earlier files with it, so every file still listed is removed: those of
+    the request, a partly written one, and any left from a transaction that rolled back for another
+    reason (orphans, whose rows are gone).
+    """
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def add(self, name: str) -> None:
+        self.names.add(name)
+        transaction.on_commit(lambda: self.names.discard(name))
+
+    def pop(self) -> list[str]:
+        names, self.names = sorted(self.names), set()
+        return names
+
+
+_uncommitted = _Uncommitted()
+
+
+def _discard(names: list[str]) -> None:
+    storage = Attachment._meta.get_field("file").storage
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError as error:  # a store that cannot delete either: say which file is left
+            logger.error("Could not remove the unsaved attachment file %s: %s", name, error)
 
 
 def attachments_of(owner: models.Model) -> models.QuerySet[Attachment]:

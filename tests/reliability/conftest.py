@@ -17,6 +17,11 @@ of ``REDIS_URL`` (transport, socket timeouts, retry policy) still apply. Workers
 Django's in-memory outbox) or real ``celery worker`` subprocesses on the same test database, which
 send through ``tests.reliability.mailbox.FileBackend`` (one file per e-mail) so that they can be
 killed mid-task and their e-mail counted.
+
+Two fault tests need neither the test database's PostgreSQL nor Redis and run in every pass:
+``test_full_disk.py`` (uploads onto a full or read-only file store: a 64 KiB tmpfs it mounts as
+root) and ``test_postgres_restart.py`` (a private PostgreSQL cluster made with ``initdb`` on a free
+port, restarted under a ``gunicorn`` process serving the site).
 """
 
 import importlib
@@ -45,6 +50,11 @@ def _reseed_after_flush(sender, apps=None, **kwargs):
     """
     if sender.name != "workload":
         return
+    reseed_policies(apps)
+
+
+def reseed_policies(apps=None):
+    """The default reminder policies, as the data migration adds them (idempotent)."""
     seed = importlib.import_module("notifications.migrations.0003_default_policies")
     # The policies moved to workload (``workload.ReminderPolicy``, same table): seed that model.
     policy = (apps or django_apps).get_model("workload", "ReminderPolicy")  # flush sends no ``apps``

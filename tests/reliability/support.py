@@ -1,12 +1,15 @@
 """Helpers of the reliability tests: a private redis-server, the Celery app pointed at it, real
 worker subprocesses, waiting, and running callables in threads at the same moment."""
 
+import contextlib
 import os
+import pwd
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -264,3 +267,132 @@ def run_together(*jobs: Callable[[], Any], timeout: float = 60) -> list[Any]:
     if errors:
         raise errors[0]
     return results
+
+
+def postgres_bindir() -> Path | None:
+    """The folder of PostgreSQL's server programs (``initdb``, ``pg_ctl``), or None."""
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name), reverse=True)
+    found = shutil.which("initdb")
+    if found:
+        candidates.insert(0, Path(found).resolve().parent)
+    wanted = ("initdb", "pg_ctl", "psql")
+    return next((c for c in candidates if all((c / name).exists() for name in wanted)), None)
+
+
+def postgres_unavailable_reason() -> str | None:
+    """Why a private PostgreSQL cluster cannot be made here, or None when it can."""
+    if postgres_bindir() is None:
+        return "initdb, pg_ctl and psql (PostgreSQL's server programs) are not installed"
+    if os.geteuid() == 0:
+        if shutil.which("runuser") is None:
+            return "running as root, initdb needs runuser to run as the postgres user"
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            return "running as root, initdb needs a postgres user to run as"
+    return None
+
+
+class PostgresCluster:
+    """A throw-away PostgreSQL cluster (``initdb`` + ``pg_ctl``) on a free port, in a temporary folder.
+
+    As root the server programs run as the ``postgres`` user (initdb refuses root), in a folder that
+    user owns. Trust authentication on 127.0.0.1 only; no fsync (its data is thrown away).
+    """
+
+    def __init__(self) -> None:
+        bindir = postgres_bindir()
+        assert bindir is not None, postgres_unavailable_reason()
+        self.bindir = bindir
+        self.port = free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="xt-pg-"))
+        self.data = self.dir / "data"
+        self.log = self.dir / "server.log"
+        self._as_postgres = os.geteuid() == 0
+        if self._as_postgres:
+            shutil.chown(self.dir, "postgres", "postgres")
+
+    def url(self, name: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def _run(self, program: str, *args: str, timeout: float = 60) -> str:
+        command = [str(self.bindir / program), *args]
+        if self._as_postgres:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False, cwd=self.dir)
+        if done.returncode != 0:
+            raise AssertionError(
+                f"{program} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}\n{self.output()}"
+            )
+        return done.stdout
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def start(self) -> None:
+        if not self.data.exists():
+            self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "start")
+
+    def restart(self) -> None:
+        """``pg_ctl restart -m fast``: every client's connection is cut, the data stays."""
+        # The log file again: without it the new server would hold psql's output pipe open.
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-m", "fast", "-w", "restart")
+
+    def sql(self, statement: str, database: str = "postgres") -> str:
+        """Run one statement with psql; its unaligned, tuples-only output."""
+        return self._run(
+            "psql", "-X", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", database, "-Atc", statement
+        ).strip()
+
+    def destroy(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            with contextlib.suppress(AssertionError, subprocess.TimeoutExpired):
+                self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop", timeout=30)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class WebProcess:
+    """The site served by ``gunicorn`` (one sync worker: every request on the same process and
+    database connection) in a subprocess, with the test settings and the given environment."""
+
+    def __init__(self, *, logdir: Path, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.log = logdir / "web.log"
+        environment = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "CELERY_"))}
+        environment.update(DJANGO_SETTINGS_MODULE="config.test_settings", PYTHONPATH=str(ROOT), **env)
+        command = [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "config.wsgi",
+            *("--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--worker-class", "sync", "--timeout", "30"),
+        ]
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def wait_ready(self) -> None:
+        def answers() -> bool:
+            assert self.process.poll() is None, f"the web process exited at start:\n{self.output()}"
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return True
+            except OSError:
+                return False
+
+        wait_until(answers, timeout=30, what=lambda: f"the web process to listen; its log:\n{self.output()}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)  # gunicorn: quick shutdown (nothing is in flight)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
