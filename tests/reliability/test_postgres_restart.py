@@ -22,6 +22,7 @@ from datetime import date, timedelta
 
 import pytest
 import requests
+from django.db import connection
 
 from tests.reliability.support import ROOT, PostgresCluster, WebProcess, postgres_unavailable_reason
 
@@ -80,6 +81,9 @@ def manage(database_url: str, *args: str) -> str:
 
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[PostgresCluster]:
+    if connection.vendor != "postgresql":
+        # It needs no test database, but it is about PostgreSQL: once, in make test's PostgreSQL pass.
+        pytest.skip("runs in the PostgreSQL pass (DATABASE_URL=postgres://...)")
     reason = postgres_unavailable_reason()
     if reason:
         message = f"the PostgreSQL restart test makes its own cluster, and {reason}"
