@@ -1,5 +1,6 @@
 """Writes to the organization: departments and people. Administrators only."""
 
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -246,6 +247,24 @@ def api_tokens_revoke_all(*, user: User) -> int:
 
     deleted, _by_model = AuthToken.objects.filter(user=user).delete()
     return deleted
+
+
+def _loggable_username(username: object) -> str:
+    """A typed username as safe data: no control or surrogate characters (PostgreSQL refuses a NUL
+    or a lone surrogate in JSON), at most 150 characters (a username's length)."""
+    text = str(username or "")
+    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cs"))[:150]
+
+
+def login_record(*, user: User, channel: str) -> None:
+    """A successful sign-in (``channel``: "session" for the login page, "token" for the API)."""
+    audit_record(actor=user, verb="auth.login", target=user, data={"channel": channel})
+
+
+def login_failure_record(*, username: object) -> None:
+    """A failed sign-in (wrong password, unknown or locked-out username): the username as typed,
+    the address from the request; no actor, since no one signed in."""
+    audit_record(actor=None, verb="auth.login_failed", data={"username": _loggable_username(username)})
 
 
 @transaction.atomic

@@ -183,7 +183,7 @@ class MatterAttachmentViewSet(viewsets.GenericViewSet):
     def retrieve(self, request: Request, pk: str) -> FileResponse:
         attachment = selectors.matter_attachment_get(user=request.user, pk=object_id(pk))
         try:
-            return attachment_response(attachment)
+            return attachment_response(attachment, user=request.user)
         except OSError as missing:  # the row outlived its file (a restore, a cleanup): not there
             raise NotFound() from missing
 

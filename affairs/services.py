@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from accounts.access import headed_department_ids, is_admin, is_leader, is_office_member
 from accounts.models import Department, User
 from core import calendar
-from core.attachments import attachment_store
+from core.attachments import attachment_store, attachments_check
 from core.audit import audit_record
 from core.enums import Classification, Priority, Urgency
 from core.errors import Conflict, PermissionDenied, ValidationError
@@ -254,6 +254,7 @@ def matter_report_progress(
         raise ValidationError(_("Describe the progress."), fields={"text": [_("This field is required.")]})
     if percent is not None and not 0 <= percent <= 100:
         raise ValidationError(_("Progress is a percentage from 0 to 100."), fields={"percent": [_("0 to 100.")]})
+    attachments_check(files)
     event = _event(locked, MatterEventKind.PROGRESS, actor, text=text, percent=percent)
     for upload in files:
         attachment_store(owner=event, upload=upload, uploaded_by=actor)

@@ -255,7 +255,7 @@ def matter_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def matter_attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A progress report's file, for those who may see the matter (404 for anyone else)."""
-    return attachment_response(selectors.matter_attachment_get(user=request.user, pk=pk))
+    return attachment_response(selectors.matter_attachment_get(user=request.user, pk=pk), user=request.user)
 
 
 # --- Receptions -------------------------------------------------------------------------------

@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Ends sessions 12 h after sign-in, and administrators' after 30 idle minutes.
+    "core.middleware.SessionExpiryMiddleware",
     # Every page needs a login unless its view is marked @login_not_required (the allow-list).
     "core.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -355,6 +357,24 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)  # a working day
+# However active, a session ends this long after sign-in (core.middleware.SessionExpiryMiddleware);
+# an administrator's (staff, superuser) also after this long without a request.
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=60 * 60 * 12)
+SESSION_ADMIN_IDLE_SECONDS = env.int("SESSION_ADMIN_IDLE_SECONDS", default=60 * 30)
+# Uploads: a file larger than FILE_UPLOAD_MAX_MEMORY_SIZE is spooled to a temporary file (deleted
+# when the request ends) rather than held in memory; the form fields apart from files may total
+# DATA_UPLOAD_MAX_MEMORY_SIZE; a request may carry at most DATA_UPLOAD_MAX_NUMBER_FILES files
+# (core.attachments.MAX_FILES_PER_REQUEST, which the services check with a clearer message, is 20).
+# Each file is then limited to ATTACHMENT_MAX_BYTES (413 beyond), and a zip container (zip, DOCX,
+# XLSX, PPTX) to ATTACHMENT_ZIP_MAX_ENTRIES entries and ATTACHMENT_ZIP_MAX_UNCOMPRESSED_BYTES
+# declared in its central directory (core.attachments).
+# https://docs.djangoproject.com/en/5.2/ref/settings/#data-upload-max-memory-size
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 50
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+ATTACHMENT_ZIP_MAX_ENTRIES = env.int("ATTACHMENT_ZIP_MAX_ENTRIES", default=1000)
+ATTACHMENT_ZIP_MAX_UNCOMPRESSED_BYTES = env.int("ATTACHMENT_ZIP_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -5,7 +5,9 @@ import logging
 import mimetypes
 import re
 import threading
-from pathlib import PurePath
+import unicodedata
+import zipfile
+from collections.abc import Iterable
 from typing import Any
 
 import filetype
@@ -16,6 +18,7 @@ from django.db import models, transaction
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
+from .audit import audit_record
 from .errors import DomainError, ValidationError
 from .models import Attachment
 
@@ -54,6 +57,29 @@ class StorageUnavailable(DomainError):
 
 def max_bytes() -> int:
     return int(getattr(settings, "ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+
+
+# Zip containers (zip archives, DOCX, XLSX, PPTX): what their central directory may declare. A zip
+# bomb is a small file that expands to gigabytes or holds a great many entries; it is refused from
+# the directory alone, before anything decompresses or parses it.
+ZIP_TYPES = {
+    "application/zip",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+
+def zip_max_entries() -> int:
+    return int(getattr(settings, "ATTACHMENT_ZIP_MAX_ENTRIES", 1000))
+
+
+def zip_max_uncompressed_bytes() -> int:
+    return int(getattr(settings, "ATTACHMENT_ZIP_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024))
+
+
+# The longest file name kept for display (the stored name is always server-generated).
+DISPLAY_NAME_MAX = 120
 
 
 # How many files one request may carry, on the pages and in the API alike.
@@ -120,8 +146,82 @@ def sniff_type(upload: UploadedFile) -> str | None:
     return "text/plain" if _is_plain_text(upload) else None
 
 
+def display_name(name: str | None) -> str:
+    """The uploaded name made safe to keep and show: its last path part only (``../../x`` is ``x``),
+    without control, format (bidirectional overrides) or surrogate characters (a NUL byte or a lone
+    surrogate would not even store in PostgreSQL), at most ``DISPLAY_NAME_MAX`` characters with the
+    extension kept. It is only ever data: files are stored under server-generated names."""
+    text = unicodedata.normalize("NFC", name or "")
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
+    text = re.split(r"[/\\]", text)[-1].strip().strip(".").strip()
+    if not text:
+        return "file"
+    if len(text) > DISPLAY_NAME_MAX:
+        stem, dot, extension = text.rpartition(".")
+        if dot and stem and len(extension) <= 16:
+            text = stem[: DISPLAY_NAME_MAX - len(extension) - 1].rstrip() + "." + extension
+        else:
+            text = text[:DISPLAY_NAME_MAX]
+    return text
+
+
+def _zip_refusal(upload: UploadedFile) -> str | None:
+    """Why a zip container is refused (a zip bomb, or no readable central directory), or None.
+
+    Only the central directory is read (``ZipFile`` reads it on opening and decompresses nothing):
+    the number of entries and the uncompressed sizes they declare."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return _("%(name)s is a damaged archive or Office file.") % {"name": display_name(upload.name)}
+    finally:
+        upload.seek(0)
+    if len(entries) > zip_max_entries():
+        return _("%(name)s holds more than %(max)d files.") % {
+            "name": display_name(upload.name),
+            "max": zip_max_entries(),
+        }
+    if sum(entry.file_size for entry in entries) > zip_max_uncompressed_bytes():
+        return _("%(name)s would expand to more than %(mb)d MB.") % {
+            "name": display_name(upload.name),
+            "mb": zip_max_uncompressed_bytes() // (1024 * 1024),
+        }
+    return None
+
+
+def attachment_check(upload: UploadedFile) -> str:
+    """The accepted content type of ``upload``, or a refusal: 413 when too large, 400 when its content
+    is not an accepted kind of file or is a zip bomb. Stores nothing."""
+    name = display_name(upload.name)
+    if upload.size is not None and upload.size > max_bytes():
+        raise TooLarge(
+            _("%(name)s is larger than %(mb)d MB.") % {"name": name, "mb": max_bytes() // (1024 * 1024)},
+            fields={"file": [_("The file is too large.")]},
+        )
+    content_type = sniff_type(upload)
+    if content_type is None:
+        raise ValidationError(
+            _("%(name)s is not an accepted kind of file (PDF, Office, image, text or zip).") % {"name": name},
+            code="file_type",
+            fields={"file": [_("This kind of file is not accepted.")]},
+        )
+    if content_type in ZIP_TYPES and (refusal := _zip_refusal(upload)):
+        raise ValidationError(refusal, code="zip_refused", fields={"file": [refusal]})
+    return content_type
+
+
+def attachments_check(uploads: Iterable[UploadedFile]) -> None:
+    """Check every upload of a request before any is stored, so that a refused file leaves none of
+    its companions on disk."""
+    for upload in uploads:
+        attachment_check(upload)
+
+
 def attachment_store(*, owner: models.Model, upload: UploadedFile, uploaded_by: Any) -> Attachment:
-    """Check and store one upload for ``owner``; call inside the owner's service transaction.
+    """Check and store one upload for ``owner``; call inside the owner's service transaction, after
+    ``attachments_check`` of all the request's uploads.
 
     When it refuses (a file too large, of a kind not accepted, or a file store that cannot take it),
     the service's transaction rolls back, and the files it stored before this one go too.
@@ -134,21 +234,11 @@ def attachment_store(*, owner: models.Model, upload: UploadedFile, uploaded_by: 
 
 
 def _store(*, owner: models.Model, upload: UploadedFile, uploaded_by: Any) -> Attachment:
-    if upload.size is not None and upload.size > max_bytes():
-        raise TooLarge(
-            _("%(name)s is larger than %(mb)d MB.") % {"name": upload.name, "mb": max_bytes() // (1024 * 1024)},
-            fields={"file": [_("The file is too large.")]},
-        )
-    content_type = sniff_type(upload)
-    if content_type is None:
-        raise ValidationError(
-            _("%(name)s is not an accepted kind of file (PDF, Office, image, text or zip).") % {"name": upload.name},
-            fields={"file": [_("This kind of file is not accepted.")]},
-        )
+    content_type = attachment_check(upload)
     attachment = Attachment(
         owner_type=ContentType.objects.get_for_model(owner),
         owner_id=owner.pk,
-        original_name=PurePath(upload.name or "file").name[:255],
+        original_name=display_name(upload.name),
         content_type=content_type,
         size=upload.size or 0,
         uploaded_by=uploaded_by if getattr(uploaded_by, "is_authenticated", False) else None,
@@ -163,7 +253,7 @@ def _store(*, owner: models.Model, upload: UploadedFile, uploaded_by: Any) -> At
         logger.error("Could not store an attachment (%s): %s", name, error)
         raise StorageUnavailable(
             _("%(name)s could not be saved: the file store is full or not writable. Nothing was saved.")
-            % {"name": upload.name},
+            % {"name": display_name(upload.name)},
             fields={"file": [_("The file could not be saved.")]},
         ) from error
     if attachment.file.name != name:  # the storage chose another name: that is the file to track
@@ -210,10 +300,18 @@ def attachments_of(owner: models.Model) -> models.QuerySet[Attachment]:
     return Attachment.objects.filter(owner_type=ContentType.objects.get_for_model(owner), owner_id=owner.pk)
 
 
-def attachment_response(attachment: Attachment) -> FileResponse:
-    """Serve a file whose owner the caller has already checked the person may see."""
+def attachment_response(attachment: Attachment, *, user: Any) -> FileResponse:
+    """Serve a file whose owner the caller has already checked the person may see; the download is
+    audited (ids only: the file's name belongs to its owner's visibility)."""
+    file = attachment.file.open("rb")
+    audit_record(
+        actor=user,
+        verb="attachment.download",
+        target=attachment,
+        data={"owner_type": attachment.owner_type_id, "owner_id": attachment.owner_id},
+    )
     response = FileResponse(
-        attachment.file.open("rb"),
+        file,
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,

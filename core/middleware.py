@@ -164,3 +164,64 @@ class LoginRequiredMiddleware(_DjangoLoginRequired):
                 return self.handle_no_permission(request, view_func)
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+# Session keys: when the person signed in, and (administrators) when they were last seen.
+SESSION_LOGIN_AT = "xietong_login_at"
+SESSION_SEEN_AT = "xietong_seen_at"
+# Administrators' "last seen" is written at most this often (seconds), not on every request.
+_SEEN_RESOLUTION = 60
+
+
+def is_session_administrator(user: Any) -> bool:
+    """Who has the short idle limit: Django's staff and superusers (the administrator role,
+    ``accounts.User.roles`` "admin", sets both)."""
+    return bool(getattr(user, "is_staff", False) or getattr(user, "is_superuser", False))
+
+
+def remember_login_time(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    """``user_logged_in`` receiver: the session's absolute lifetime counts from here."""
+    from django.contrib.auth import SESSION_KEY
+
+    session = getattr(request, "session", None)
+    # Only a session sign-in (an API token's sign-in sends the signal too, and has no session).
+    if session is not None and SESSION_KEY in session:
+        now = int(time.time())
+        session[SESSION_LOGIN_AT] = now
+        session[SESSION_SEEN_AT] = now
+
+
+class SessionExpiryMiddleware:
+    """Ends a signed-in session ``SESSION_ABSOLUTE_SECONDS`` after sign-in however active it is, and
+    an administrator's after ``SESSION_ADMIN_IDLE_SECONDS`` without a request. Runs after
+    authentication; the person is then anonymous, so the page asks them to sign in again and the API
+    answers 401. Django's own ``SESSION_COOKIE_AGE`` only measures from the last save of the session.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            self._check(request, user)
+        return self.get_response(request)
+
+    def _check(self, request: HttpRequest, user: Any) -> None:
+        from django.contrib.auth import logout
+
+        session = request.session
+        now = int(time.time())
+        login_at = session.get(SESSION_LOGIN_AT)
+        if not isinstance(login_at, int):
+            # A session from before this rule: it counts from now.
+            session[SESSION_LOGIN_AT] = login_at = now
+        seen_at = session.get(SESSION_SEEN_AT)
+        seen_at = seen_at if isinstance(seen_at, int) else now
+        absolute = settings.SESSION_ABSOLUTE_SECONDS
+        idle = settings.SESSION_ADMIN_IDLE_SECONDS
+        if now - login_at >= absolute or (is_session_administrator(user) and now - seen_at >= idle):
+            logout(request)  # flushes the session; request.user is anonymous from here on
+            return
+        if now - seen_at >= _SEEN_RESOLUTION or SESSION_SEEN_AT not in session:
+            session[SESSION_SEEN_AT] = now

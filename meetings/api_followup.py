@@ -254,6 +254,6 @@ class AgendaMaterialViewSet(viewsets.GenericViewSet):
 
     def retrieve(self, request: Request, pk: str) -> FileResponse:
         try:
-            return attachment_response(reads.material_get(user=request.user, pk=object_id(pk)))
+            return attachment_response(reads.material_get(user=request.user, pk=object_id(pk)), user=request.user)
         except OSError as missing:
             raise NotFound() from missing

@@ -34,7 +34,7 @@ from accounts.access import headed_department_ids
 from accounts.models import Department, User
 from affairs.models import MatterSource
 from affairs.services import matter_create
-from core.attachments import attachment_store, files_count_error
+from core.attachments import attachment_store, attachments_check, files_count_error
 from core.audit import audit_record
 from core.enums import Classification, Priority
 from core.errors import Conflict, PermissionDenied, ValidationError
@@ -353,6 +353,7 @@ def agenda_item_propose(
         presenter=presenter,
         duration_minutes=duration_minutes,
     )
+    attachments_check(files)
     for upload in files:
         attachment_store(owner=item, upload=upload, uploaded_by=actor)
     if locked.organizer.is_active:

@@ -234,4 +234,4 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def material(request: HttpRequest, pk: int) -> HttpResponseBase:
-    return attachment_response(reads.material_get(user=request.user, pk=pk))
+    return attachment_response(reads.material_get(user=request.user, pk=pk), user=request.user)

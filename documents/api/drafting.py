@@ -173,7 +173,7 @@ class DocumentAttachmentViewSet(viewsets.GenericViewSet):
     def retrieve(self, request: Request, pk: str) -> FileResponse:
         attachment = selectors.attachment_get(user=request.user, pk=object_id(pk))
         try:
-            return attachment_response(attachment)
+            return attachment_response(attachment, user=request.user)
         except OSError as missing:
             raise NotFound() from missing
 

@@ -201,7 +201,7 @@ class IncomingFileViewSet(viewsets.GenericViewSet):
     def retrieve(self, request: Request, pk: str) -> FileResponse:
         attachment = selectors.attachment_of_incoming(user=request.user, pk=object_id(pk))
         try:
-            return attachment_response(attachment)
+            return attachment_response(attachment, user=request.user)
         except OSError as missing:  # the row outlived its file
             raise NotFound() from missing
 

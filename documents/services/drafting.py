@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.attachments import attachment_store, files_count_error
+from core.attachments import attachment_store, attachments_check, files_count_error
 from core.audit import audit_record
 from core.enums import Classification, Urgency
 from core.errors import Conflict, PermissionDenied, ValidationError
@@ -184,6 +184,7 @@ def document_attach(*, document: Document, actor: User, files: Iterable[Uploaded
         raise PermissionDenied(_("Only the drafter attaches files to the draft."))
     if not locked.is_editable:
         raise Conflict(_("Files can be attached only while the document is being drafted."), code="invalid_state")
+    attachments_check(uploads)
     stored = [attachment_store(owner=locked, upload=upload, uploaded_by=actor) for upload in uploads]
     audit_record(actor=actor, verb="document.attach", target=locked, data={"attachments": [a.pk for a in stored]})
     return stored

@@ -30,7 +30,7 @@ from accounts.models import Department, User
 from affairs.models import Matter, MatterSource, MatterStatus
 from affairs.services import matter_create
 from core import calendar
-from core.attachments import attachment_store, files_count_error
+from core.attachments import attachment_store, attachments_check, files_count_error
 from core.audit import audit_record
 from core.enums import Classification, Urgency
 from core.errors import Conflict, PermissionDenied, ValidationError
@@ -229,6 +229,7 @@ def incoming_register(
         body=body,
         registered_by=actor,
     )
+    attachments_check(uploads)
     stored = [attachment_store(owner=incoming, upload=upload, uploaded_by=actor) for upload in uploads]
     # Registration is due the same or the next working day after receipt (DOMAIN.md C1).
     late = calendar.working_days_between(received_on, today) > 1

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.access import is_office_member
 from accounts.models import User
 from core import calendar
-from core.attachments import attachment_store, files_count_error
+from core.attachments import attachment_store, attachments_check, files_count_error
 from core.audit import audit_record
 from core.enums import Classification
 from core.errors import Conflict, PermissionDenied, ValidationError
@@ -123,6 +123,7 @@ def packet_compile(
         access_grant(document=document, users=[leader], reason=AccessReason.PACKET)
     for incoming in incomings:
         incoming_access_grant(incoming=incoming, users=[leader], reason=AccessReason.PACKET)
+    attachments_check(uploads)
     stored = [attachment_store(owner=packet, upload=upload, uploaded_by=actor) for upload in uploads]
     workitem_open(
         assignee=leader,

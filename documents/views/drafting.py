@@ -199,7 +199,7 @@ def document_versions(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def document_attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A file of a document (or incoming document, or packet) the person may see; 404 otherwise."""
-    return attachment_response(selectors.attachment_get(user=request.user, pk=pk))
+    return attachment_response(selectors.attachment_get(user=request.user, pk=pk), user=request.user)
 
 
 urls: list[URLPattern] = [

@@ -296,7 +296,7 @@ def incoming_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def incoming_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A file of an incoming document, for those who may see the document (404 for anyone else)."""
-    return attachment_response(selectors.attachment_of_incoming(user=request.user, pk=pk))
+    return attachment_response(selectors.attachment_of_incoming(user=request.user, pk=pk), user=request.user)
 
 
 # --- The reading page (圈阅) ----------------------------------------------------------------------

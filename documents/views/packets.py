@@ -163,7 +163,7 @@ def packet_mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def packet_file(request: HttpRequest, pk: int) -> HttpResponseBase:
-    return attachment_response(selectors.attachment_of_packet(user=request.user, pk=pk))
+    return attachment_response(selectors.attachment_of_packet(user=request.user, pk=pk), user=request.user)
 
 
 urls: list[URLPattern] = [
