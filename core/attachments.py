@@ -5,13 +5,16 @@ import mimetypes
 import re
 from pathlib import PurePath
 from typing import Any
+from urllib.parse import quote
 
 import filetype
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from .errors import DomainError, ValidationError
@@ -138,13 +141,25 @@ def attachments_of(owner: models.Model) -> models.QuerySet[Attachment]:
     return Attachment.objects.filter(owner_type=ContentType.objects.get_for_model(owner), owner_id=owner.pk)
 
 
-def attachment_response(attachment: Attachment) -> FileResponse:
-    """Serve a file whose owner the caller has already checked the person may see."""
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+def attachment_response(attachment: Attachment) -> HttpResponseBase:
+    """Serve a file whose owner the caller has already checked the person may see.
+
+    With ``ATTACHMENT_ACCEL_REDIRECT`` set (behind nginx), the answer carries no body: nginx sends
+    the file from its ``internal`` location, which no client can request directly.
+    """
+    prefix = getattr(settings, "ATTACHMENT_ACCEL_REDIRECT", "")
+    response: HttpResponseBase
+    if prefix:
+        response = HttpResponse(content_type=attachment.content_type)
+        response["Content-Disposition"] = content_disposition_header(True, attachment.original_name) or "attachment"
+        # The stored name is server-generated (core.models), never the uploader's.
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(attachment.file.name)
+    else:
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
     response["X-Content-Type-Options"] = "nosniff"
     return response
