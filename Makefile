@@ -132,11 +132,12 @@ var/prod-secret-key: | $(PY)
 prod-setup: $(RUN_STAMP) var/prod-secret-key
 	@$(SERVICES_UP) 2>/dev/null || { echo "make prod needs PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379)." >&2; exit 1; }
 	@$(PROD_ENV) $(PY) -c 'import os, sys; sys.exit(0 if os.environ["DATABASE_URL"].startswith(("postgres://", "postgresql://")) else "make prod runs on PostgreSQL: DATABASE_URL=postgres://...")'
-	$(PROD_ENV) $(PY) -c 'import os, sys, psycopg; from psycopg import sql; from urllib.parse import urlsplit; u = urlsplit(os.environ["DATABASE_URL"]); name = u.path.lstrip("/"); c = psycopg.connect(u._replace(scheme="postgresql", path="/postgres").geturl(), autocommit=True); c.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() or c.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))'
-	$(PROD_ENV) $(PY) manage.py migrate --noinput -v 0
-	$(PROD_ENV) $(PY) manage.py collectstatic --noinput -v 0
-	$(PROD_ENV) $(PY) manage.py compile_translations -v 0
-	$(PROD_ENV) $(PY) manage.py signing_certificate --demo
+	@echo "== The database (DATABASE_URL, created if missing), migrations, static files, translations, signing key"
+	@$(PROD_ENV) $(PY) -c 'import os, sys, psycopg; from psycopg import sql; from urllib.parse import urlsplit; u = urlsplit(os.environ["DATABASE_URL"]); name = u.path.lstrip("/"); c = psycopg.connect(u._replace(scheme="postgresql", path="/postgres").geturl(), autocommit=True); c.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() or c.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))'
+	@$(PROD_ENV) $(PY) manage.py migrate --noinput -v 0
+	@$(PROD_ENV) $(PY) manage.py collectstatic --noinput -v 0
+	@$(PROD_ENV) $(PY) manage.py compile_translations -v 0
+	@$(PROD_ENV) $(PY) manage.py signing_certificate --demo
 
 prod: prod-setup
 	@if [ "$(PROD_DEMO)" = 1 ]; then $(PROD_ENV) $(PY) manage.py seed_demo; fi
@@ -144,13 +145,13 @@ prod: prod-setup
 	@echo "Xietong (production-like): http://$(HOST):$(PORT)/ on PostgreSQL and Redis, DEBUG off."
 	@echo "Starting gunicorn, two Celery workers and beat (deploy/Procfile; Ctrl-C stops them)."
 	@echo
-	$(PROD_ENV) $(BIN)/honcho start -f deploy/Procfile -d . || { rc=$$?; [ $$rc -eq 130 ] || [ $$rc -eq 143 ] || exit $$rc; }
+	@$(PROD_ENV) $(BIN)/honcho start -f deploy/Procfile -d . || { rc=$$?; [ $$rc -eq 130 ] || [ $$rc -eq 143 ] || exit $$rc; }
 
 LOAD_SIZE ?= M
 # Generates LOAD_SIZE data in the production-like database (skipped when it is already there), then
 # starts the production-like run on a free loopback port, runs locust headless, stops it, prints.
 load: prod-setup
-	$(PROD_ENV) $(PY) benchmarks/load.py --size $(LOAD_SIZE)
+	@$(PROD_ENV) $(PY) benchmarks/load.py --size $(LOAD_SIZE)
 
 # --- the rest -------------------------------------------------------------------------------------
 lint: $(DEV_STAMP)

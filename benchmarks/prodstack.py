@@ -5,6 +5,7 @@ workers, beat) started in a process group of its own, and all of them stopped to
 ``make prod`` runs (through honcho) and that the systemd units in ``deploy/systemd/`` mirror.
 """
 
+import contextlib
 import os
 import re
 import signal
@@ -70,7 +71,7 @@ class Stack:
             with self.log(name).open("wb") as out:
                 # A session (and so a process group) of its own: stop() signals the whole group,
                 # whatever the program forked, and a test runner's Ctrl-C does not reach it twice.
-                self.processes[name] = subprocess.Popen(  # noqa: S603
+                self.processes[name] = subprocess.Popen(
                     ["/bin/bash", "-c", command],
                     cwd=ROOT,
                     env=self.env,
@@ -118,10 +119,8 @@ class Stack:
             _signal_group(process, signal.SIGTERM)
         deadline = time.monotonic() + timeout
         for process in self.processes.values():
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=max(deadline - time.monotonic(), 0.1))
-            except subprocess.TimeoutExpired:
-                pass
         # Whatever is left in a group (the program itself, or a child it left behind) is killed.
         for process in self.processes.values():
             _signal_group(process, signal.SIGKILL)
@@ -144,7 +143,5 @@ class Stack:
 
 
 def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        pass

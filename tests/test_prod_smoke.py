@@ -77,7 +77,8 @@ def people() -> People:
 
 
 def _admin(url: str) -> psycopg.Connection:
-    return psycopg.connect(re.sub(r"^postgres://", "postgresql://", url.rsplit("/", 1)[0] + "/postgres"), autocommit=True)
+    server = re.sub(r"^postgres://", "postgresql://", url.rsplit("/", 1)[0])
+    return psycopg.connect(server + "/postgres", autocommit=True)
 
 
 @pytest.fixture
@@ -138,7 +139,7 @@ def running(smoke_database, redis_server, tmp_path) -> Iterator[Running]:
     try:
         # Static files are collected (whitenoise serves what is in STATIC_ROOT at start) while the
         # workers and beat start; gunicorn starts after.
-        collect = subprocess.Popen(  # noqa: S603
+        collect = subprocess.Popen(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
             cwd=ROOT,
             env=env,
@@ -201,7 +202,8 @@ def test_production_like_run_serves_approves_and_delivers_reminders(running, peo
     )
     assert created.status_code == 201, created.text
     document = created.json()["id"]
-    submitted = drafter.post(f"{base}/api/v1/documents/{document}/submit/", json={"signer": people.leader.pk}, timeout=10)
+    submit = f"{base}/api/v1/documents/{document}/submit/"
+    submitted = drafter.post(submit, json={"signer": people.leader.pk}, timeout=10)
     assert submitted.status_code == 200, submitted.text
     assert submitted.json()["status"] == "awaiting_approval"
 

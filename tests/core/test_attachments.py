@@ -89,7 +89,8 @@ def stored(db, settings, tmp_path, department):
     from core.attachments import attachment_store
 
     settings.MEDIA_ROOT = tmp_path
-    return attachment_store(owner=department, upload=_file("请各处室于周五前报送。".encode(), "通知.txt"), uploaded_by=None)
+    upload = _file("请各处室于周五前报送。".encode(), "通知.txt")
+    return attachment_store(owner=department, upload=upload, uploaded_by=None)
 
 
 def test_by_default_django_sends_the_file_itself(stored, settings):

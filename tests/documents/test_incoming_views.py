@@ -276,7 +276,6 @@ def test_file_download_is_checked(bureau, settings, tmp_path):
     assert as_(bureau.outsider).get(url("incoming_file", file_id)).status_code == 404
 
 
-
 def test_behind_nginx_a_download_is_checked_before_it_is_handed_over(bureau, settings, tmp_path):
     """With ATTACHMENT_ACCEL_REDIRECT, the permission check still runs first: a refused person gets
     404 and no X-Accel-Redirect, so nginx's internal location is reached only through Django."""
@@ -296,6 +295,7 @@ def test_behind_nginx_a_download_is_checked_before_it_is_handed_over(bureau, set
     refused = as_(bureau.outsider).get(url("incoming_file", file_id))
     assert refused.status_code == 404
     assert "X-Accel-Redirect" not in refused
+
 
 # --- Query budgets: the same number of queries at two sizes ----------------------------------------
 
