@@ -7,16 +7,19 @@ from benchmarks import load
 from benchmarks.prodstack import procfile_commands
 
 # What locust 2.x writes to <prefix>_stats.csv (trimmed to two rows and the total).
-HEADER = ",".join(
-    ["Type", "Name", "Request Count", "Failure Count", "Median Response Time", "Average Response Time"]
-    + ["Min Response Time", "Max Response Time", "Average Content Size", "Requests/s", "Failures/s"]
-    + ["50%", "66%", "75%", "80%", "90%", "95%", "98%", "99%", "99.9%", "99.99%", "100%"]
+HEADER = (
+    "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,"
+    "Max Response Time,Average Content Size,Requests/s,Failures/s,"
+    "50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%"
 )
-STATS_CSV = HEADER + """
+STATS_CSV = (
+    HEADER
+    + """
 GET,desk,1200,0,45,52.1,20,400,30000,20.0,0.0,45,55,60,70,90,120,180,250,390,400,400
 POST,approval: decide,40,2,80,85.0,50,700,300,0.7,0.03,80,90,95,100,150,300,600,700,700,700,700
 ,Aggregated,1240,2,46,53.3,20,700,29000,20.7,0.03,46,56,62,72,95,130,200,260,600,700,700
 """
+)
 
 
 def test_locust_figures_are_read_by_request_and_in_total():
