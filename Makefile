@@ -44,7 +44,7 @@ help:
 	@echo "make prod   production-like: PostgreSQL, Redis, gunicorn, two Celery workers, beat, DEBUG off"
 	@echo "           (DATABASE_URL, REDIS_URL, SECRET_KEY from the environment; defaults on 127.0.0.1)"
 	@echo "make load   load test (locust, 50 users, 60 s) against the production-like run on generated data"
-	@echo "           (LOAD_SIZE=M by default, LOAD_SIZE=S for a quick run)"
+	@echo "           (LOAD_SIZE=M by default, LOAD_SIZE=S for a quick run; database LOAD_DATABASE_URL)"
 	@echo "make demo   create the demo bureau and print the logins"
 	@echo "make clean  remove caches and build output (make distclean: also .venv and var/)"
 
@@ -148,10 +148,13 @@ prod: prod-setup
 	@$(PROD_ENV) $(BIN)/honcho start -f deploy/Procfile -d . || { rc=$$?; [ $$rc -eq 130 ] || [ $$rc -eq 143 ] || exit $$rc; }
 
 LOAD_SIZE ?= M
-# Generates LOAD_SIZE data in the production-like database (skipped when it is already there), then
-# starts the production-like run on a free loopback port, runs locust headless, stops it, prints.
-load: prod-setup
-	@$(PROD_ENV) $(PY) benchmarks/load.py --size $(LOAD_SIZE)
+# A database of its own (generated rows next to the demo bureau would clash on document numbers).
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/xietong_load
+# Generates LOAD_SIZE data in it (skipped when it is already there), then starts the
+# production-like run on a free loopback port, runs locust headless, stops it, prints the figures.
+load: $(RUN_STAMP) $(DEV_STAMP)
+	@$(MAKE) --no-print-directory prod-setup DATABASE_URL="$(LOAD_DATABASE_URL)"
+	@export DATABASE_URL="$(LOAD_DATABASE_URL)"; $(PROD_ENV) $(PY) benchmarks/load.py --size $(LOAD_SIZE)
 
 # --- the rest -------------------------------------------------------------------------------------
 lint: $(DEV_STAMP)
