@@ -23,15 +23,21 @@ if __name__ == "__main__":  # run as a script: the project on the path
 import argparse
 import csv
 import io
+import json
 import os
+import random
+import re
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.prodstack import BIN, ROOT, Stack, free_port
 
 PEOPLE = {"S": 50, "M": 500, "L": 5000}  # benchmarks/generate.py
+PASSWORD = "bench12345"  # noqa: S105  (the generated people's, benchmarks/generate.py)
 TARGET_ERRORS = 0
 TARGET_P95_MS = 300.0
 TARGET_DESK_SHARE = 0.30
@@ -113,7 +119,42 @@ def ensure_data(size: str) -> None:
     subprocess.run([sys.executable, "benchmarks/generate.py", "--size", size, "--reset"], cwd=ROOT, check=True)
 
 
-def run_locust(host: str, user_class: str, *, users: int, seconds: int, prefix: str, people: int) -> dict[str, Stats]:
+def log_in(host: str, username: str) -> dict[str, str]:
+    """Log ``username`` in through the login page (as the locust users would) and return the cookies."""
+    import requests
+
+    session = requests.Session()
+    page = session.get(f"{host}/accounts/login/", timeout=120)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    if token is None:
+        raise RuntimeError("no CSRF token on the login page")
+    answer = session.post(
+        f"{host}/accounts/login/",
+        data={"csrfmiddlewaretoken": token.group(1), "username": username, "password": PASSWORD},
+        timeout=120,
+    )
+    if "/accounts/login/" in answer.url or "sessionid" not in session.cookies:
+        raise RuntimeError(f"login refused for {username}")
+    return {"username": username, "sessionid": session.cookies["sessionid"], "csrftoken": session.cookies["csrftoken"]}
+
+
+def warm_up(host: str, people: int, count: int, *, parallel: int) -> Path:
+    """Log ``count`` different generated people in before the run; their sessions go to a file the
+    locust users read (LOAD_SESSIONS). Prints how long the logins took."""
+    names = [f"gen{n:05d}" for n in random.Random(12).sample(range(1, people + 1), min(count, people))]
+    started = time.monotonic()
+    with ThreadPoolExecutor(parallel) as pool:
+        sessions = list(pool.map(lambda name: log_in(host, name), names))
+    elapsed = time.monotonic() - started
+    print(f"   {len(sessions)} logins in {elapsed:.1f} s ({elapsed / len(sessions) * parallel * 1000:.0f} ms each)")
+    path = OUT / "sessions.json"
+    path.write_text(json.dumps(sessions))
+    return path
+
+
+def run_locust(
+    host: str, user_class: str, *, users: int, seconds: int, prefix: str, people: int, sessions: Path
+) -> dict[str, Stats]:
     OUT.mkdir(parents=True, exist_ok=True)
     command = [
         str(BIN / "locust"),
@@ -137,7 +178,7 @@ def run_locust(host: str, user_class: str, *, users: int, seconds: int, prefix: 
         "WARNING",
         user_class,
     ]
-    env = {**os.environ, "LOAD_PEOPLE": str(people)}
+    env = {**os.environ, "LOAD_PEOPLE": str(people), "LOAD_SESSIONS": str(sessions)}
     # locust exits 1 when a request failed: the figures say so, the run is not broken.
     subprocess.run(command, cwd=ROOT, env=env, check=False, timeout=seconds + 120, stdout=subprocess.DEVNULL)
     return parse_stats((OUT / f"{prefix}_stats.csv").read_text())
@@ -180,16 +221,33 @@ def main(argv: list[str] | None = None) -> int:
         stack.wait_http(f"{host}/healthz", timeout=90)
         stack.wait_workers_ready(timeout=90)
         people = PEOPLE[args.size]
+        print(f"== Logging {args.users} people in (the login page, as a browser)", flush=True)
+        OUT.mkdir(parents=True, exist_ok=True)
+        sessions = warm_up(host, people, args.users, parallel=4)
         print(f"== The day's mix: {args.users} users for {args.seconds} s", flush=True)
-        mix = run_locust(host, "OfficeWorker", users=args.users, seconds=args.seconds, prefix="mix", people=people)
+        mix = run_locust(
+            host, "OfficeWorker", users=args.users, seconds=args.seconds, prefix="mix", people=people, sessions=sessions
+        )
         print(
             f"== Baseline: minimal view, then desk, {args.ratio_users} users x {args.ratio_seconds} s each", flush=True
         )
         minimal = run_locust(
-            host, "MinimalUser", users=args.ratio_users, seconds=args.ratio_seconds, prefix="minimal", people=people
+            host,
+            "MinimalUser",
+            users=args.ratio_users,
+            seconds=args.ratio_seconds,
+            prefix="minimal",
+            people=people,
+            sessions=sessions,
         )
         desk = run_locust(
-            host, "DeskUser", users=args.ratio_users, seconds=args.ratio_seconds, prefix="desk", people=people
+            host,
+            "DeskUser",
+            users=args.ratio_users,
+            seconds=args.ratio_seconds,
+            prefix="desk",
+            people=people,
+            sessions=sessions,
         )
     finally:
         stack.stop()

@@ -12,10 +12,13 @@ room was taken), an approval or a comment request already decided by the time it
 Anything else that is not 2xx/3xx is a failure.
 """
 
+import itertools
+import json
 import os
 import random
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,24 +30,45 @@ TZ = ZoneInfo(os.environ.get("TIME_ZONE", "Asia/Shanghai"))
 EXPECTED_REFUSALS = {409}
 
 
+def _sessions() -> list[dict[str, str]]:
+    """Logins made before the run (benchmarks/load.py, LOAD_SESSIONS): one per simulated person."""
+    path = os.environ.get("LOAD_SESSIONS")
+    return json.loads(Path(path).read_text()) if path else []
+
+
+SESSIONS = _sessions()
+_next_session = itertools.count()
+
+
 class LoggedIn(HttpUser):
     abstract = True
 
     def on_start(self) -> None:
-        self.username = f"gen{random.randint(1, PEOPLE):05d}"
+        if SESSIONS:
+            # Already logged in (the driver's warm-up): the figures are those of the day's work,
+            # not of fifty password hashes at the same second.
+            session = SESSIONS[next(_next_session) % len(SESSIONS)]
+            self.username = session["username"]
+            for name in ("sessionid", "csrftoken"):
+                self.client.cookies.set(name, session[name])
+        else:
+            self.log_in(f"gen{random.randint(1, PEOPLE):05d}")
+        self.client.headers["X-CSRFToken"] = self.client.cookies.get("csrftoken", "")
+
+    def log_in(self, username: str) -> None:
+        self.username = username
         page = self.client.get("/accounts/login/", name="login page")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
         if token is None:
             raise RuntimeError("no CSRF token on the login page")
         with self.client.post(
             "/accounts/login/",
-            data={"csrfmiddlewaretoken": token.group(1), "username": self.username, "password": PASSWORD},
+            data={"csrfmiddlewaretoken": token.group(1), "username": username, "password": PASSWORD},
             name="login",
             catch_response=True,
         ) as answer:
             if "/accounts/login/" in answer.url:
-                answer.failure(f"login refused for {self.username}")
-        self.client.headers["X-CSRFToken"] = self.client.cookies.get("csrftoken", "")
+                answer.failure(f"login refused for {username}")
 
     def api(self, path: str, name: str) -> Any:
         answer = self.client.get(path, name=name)
