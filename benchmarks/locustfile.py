@@ -94,8 +94,8 @@ class OfficeWorker(LoggedIn):
 
     def refresh_work(self) -> None:
         items = self.api("/api/v1/work-items/?status=open", "api: work items").get("results", [])
-        self.matters = [i["target"]["id"] for i in items if i["kind"] == "matter" and i["target"]]
-        self.comment_requests = [i["target"]["id"] for i in items if i["kind"] == "comment_request" and i["target"]]
+        self.matters = [i["target"]["id"] for i in items if i["kind"] == "matter" and _target(i) == "matter"]
+        self.comment_requests = [i["target"]["id"] for i in items if _target(i) == "comment_request"]
         pending = self.api("/api/v1/approvals/?status=pending", "api: approvals").get("results", [])
         self.approvals = [a["id"] for a in pending]
 
@@ -169,3 +169,8 @@ class DeskUser(LoggedIn):
     @task
     def desk(self) -> None:
         self.client.get("/", name="desk")
+
+
+def _target(item: dict[str, Any]) -> str | None:
+    """The type of a work item's target (generated ledger rows of other kinds point at matters)."""
+    return item["target"]["type"] if item.get("target") else None
