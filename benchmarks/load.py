@@ -179,8 +179,10 @@ def run_locust(
         user_class,
     ]
     env = {**os.environ, "LOAD_PEOPLE": str(people), "LOAD_SESSIONS": str(sessions)}
-    # locust exits 1 when a request failed: the figures say so, the run is not broken.
-    subprocess.run(command, cwd=ROOT, env=env, check=False, timeout=seconds + 120, stdout=subprocess.DEVNULL)
+    # locust exits 1 when a request failed: the figures say so, the run is not broken. Its own
+    # tables go to var/load/<prefix>.log; this driver prints the figures.
+    with (OUT / f"{prefix}.log").open("wb") as log:
+        subprocess.run(command, cwd=ROOT, env=env, check=False, timeout=seconds + 120, stdout=log, stderr=log)
     return parse_stats((OUT / f"{prefix}_stats.csv").read_text())
 
 
