@@ -32,7 +32,7 @@ CREATE_PG_DB := $(PY) -c 'import sys, psycopg; from psycopg import sql; from url
 # Two workers when pytest-xdist is there (it is in requirements-dev.txt).
 XDIST := -n 2
 
-.PHONY: help run test lint bench generate demo setup setup-dev translations migrate signing clean distclean
+.PHONY: help run test lint bench generate demo setup setup-dev translations migrate signing clean distclean prod prod-setup load
 
 help:
 	@echo "make run    set up (first time: venv, packages, database, demo data) and start web, worker and beat"
@@ -41,6 +41,10 @@ help:
 	@echo "make lint   ruff check, ruff format --check, mypy, import-linter (the layers)"
 	@echo "make bench  benchmarks (BENCH_SIZES=S,M by default; add L for the large size)"
 	@echo "make generate SIZE=S  volume data (S, M or L) in the development database, replacing earlier generated rows"
+	@echo "make prod   production-like: PostgreSQL, Redis, gunicorn, two Celery workers, beat, DEBUG off"
+	@echo "           (DATABASE_URL, REDIS_URL, SECRET_KEY from the environment; defaults on 127.0.0.1)"
+	@echo "make load   load test (locust, 50 users, 60 s) against the production-like run on generated data"
+	@echo "           (LOAD_SIZE=M by default, LOAD_SIZE=S for a quick run; database LOAD_DATABASE_URL)"
 	@echo "make demo   create the demo bureau and print the logins"
 	@echo "make clean  remove caches and build output (make distclean: also .venv and var/)"
 
@@ -103,6 +107,54 @@ test: setup-dev
 	else \
 	  echo "== Skipping the PostgreSQL + Redis pass: 127.0.0.1:5432 or 127.0.0.1:6379 is unreachable."; \
 	fi
+
+# --- production-like run ------------------------------------------------------------------------
+# Configured by the environment only, as in production (deploy/xietong.env.example); the defaults
+# below make `make prod` work on one machine with PostgreSQL and Redis on 127.0.0.1. Plain http on
+# the loopback, so no https redirect and no secure-only cookies (SECURE_COOKIES=false): put nginx
+# with TLS in front (deploy/nginx.conf) for anything else.
+PROD_ENV = DEBUG=false \
+  DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/xietong_prod}" \
+  REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/1}" \
+  SECRET_KEY="$${SECRET_KEY:-$$(cat var/prod-secret-key)}" \
+  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost,$(HOST)}" \
+  SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" \
+  SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}" SECURE_COOKIES="$${SECURE_COOKIES:-false}" \
+  GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(PORT)}" \
+  CELERY_BEAT_SCHEDULE_FILENAME="$${CELERY_BEAT_SCHEDULE_FILENAME:-var/celerybeat-schedule-prod}" \
+  PATH="$(CURDIR)/$(BIN):$$PATH"
+PROD_DEMO ?= 1
+
+var/prod-secret-key: | $(PY)
+	umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+# The database (created if missing), migrations, static files, translations, a demo signing key.
+prod-setup: $(RUN_STAMP) var/prod-secret-key
+	@$(SERVICES_UP) 2>/dev/null || { echo "make prod needs PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379)." >&2; exit 1; }
+	@$(PROD_ENV) $(PY) -c 'import os, sys; sys.exit(0 if os.environ["DATABASE_URL"].startswith(("postgres://", "postgresql://")) else "make prod runs on PostgreSQL: DATABASE_URL=postgres://...")'
+	@echo "== The database (DATABASE_URL, created if missing), migrations, static files, translations, signing key"
+	@$(PROD_ENV) $(PY) -c 'import os, sys, psycopg; from psycopg import sql; from urllib.parse import urlsplit; u = urlsplit(os.environ["DATABASE_URL"]); name = u.path.lstrip("/"); c = psycopg.connect(u._replace(scheme="postgresql", path="/postgres").geturl(), autocommit=True); c.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() or c.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))'
+	@$(PROD_ENV) $(PY) manage.py migrate --noinput -v 0
+	@$(PROD_ENV) $(PY) manage.py collectstatic --noinput -v 0
+	@$(PROD_ENV) $(PY) manage.py compile_translations -v 0
+	@$(PROD_ENV) $(PY) manage.py signing_certificate --demo
+
+prod: prod-setup
+	@if [ "$(PROD_DEMO)" = 1 ]; then $(PROD_ENV) $(PY) manage.py seed_demo; fi
+	@echo
+	@echo "Xietong (production-like): http://$(HOST):$(PORT)/ on PostgreSQL and Redis, DEBUG off."
+	@echo "Starting gunicorn, two Celery workers and beat (deploy/Procfile; Ctrl-C stops them)."
+	@echo
+	@$(PROD_ENV) $(BIN)/honcho start -f deploy/Procfile -d . || { rc=$$?; [ $$rc -eq 130 ] || [ $$rc -eq 143 ] || exit $$rc; }
+
+LOAD_SIZE ?= M
+# A database of its own (generated rows next to the demo bureau would clash on document numbers).
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/xietong_load
+# Generates LOAD_SIZE data in it (skipped when it is already there), then starts the
+# production-like run on a free loopback port, runs locust headless, stops it, prints the figures.
+load: $(RUN_STAMP) $(DEV_STAMP)
+	@$(MAKE) --no-print-directory prod-setup DATABASE_URL="$(LOAD_DATABASE_URL)"
+	@export DATABASE_URL="$(LOAD_DATABASE_URL)"; $(PROD_ENV) $(PY) benchmarks/load.py --size $(LOAD_SIZE)
 
 # --- the rest -------------------------------------------------------------------------------------
 lint: $(DEV_STAMP)

@@ -6,7 +6,7 @@ on every endpoint (never a 403), whatever the body says; the services then decid
 
 from typing import Any
 
-from django.http import FileResponse
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -180,7 +180,7 @@ class MatterAttachmentViewSet(viewsets.GenericViewSet):
     queryset = Attachment.objects.none()  # names the model behind {id} for the schema
     pagination_class = None
 
-    def retrieve(self, request: Request, pk: str) -> FileResponse:
+    def retrieve(self, request: Request, pk: str) -> HttpResponseBase:
         attachment = selectors.matter_attachment_get(user=request.user, pk=object_id(pk))
         try:
             return attachment_response(attachment, user=request.user)

@@ -211,7 +211,8 @@ CELERY_TASK_ACKS_LATE = True  # a task whose worker dies is delivered again; tas
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Where beat keeps its schedule state; two beats on one checkout (a test beside `make prod`) need two.
+CELERY_BEAT_SCHEDULE_FILENAME = env.str("CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule"))
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 # --- Authentication -------------------------------------------------------------------------
@@ -293,20 +294,22 @@ FEEDBACK_CHALLENGE_SECONDS = env.int("FEEDBACK_CHALLENGE_SECONDS", default=1800)
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG else "core.storage.StaticFilesStorage"
         )
     },
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# Behind nginx: the URL prefix of an `internal` location that serves MEDIA_ROOT (deploy/nginx.conf).
+# When set, attachment downloads are checked by Django and then handed to nginx (X-Accel-Redirect),
+# so a gunicorn worker is not held for the whole transfer. Empty (the default): Django sends the file.
+ATTACHMENT_ACCEL_REDIRECT = env.str("ATTACHMENT_ACCEL_REDIRECT", default="")
 
 # --- Issued documents ---------------------------------------------------------------------------
 # The official faces (方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312) as TrueType files; without them
@@ -382,8 +385,10 @@ if not DEBUG:
     # HTTPS everywhere in production; a TLS-terminating proxy sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Cookies only over https. SECURE_COOKIES=false is for a production-like run on plain http on
+    # the loopback (`make prod`, the smoke test), never for a deployment.
+    SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -9,13 +9,16 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote
 
 import filetype
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from .audit import audit_record
@@ -300,21 +303,32 @@ def attachments_of(owner: models.Model) -> models.QuerySet[Attachment]:
     return Attachment.objects.filter(owner_type=ContentType.objects.get_for_model(owner), owner_id=owner.pk)
 
 
-def attachment_response(attachment: Attachment, *, user: Any) -> FileResponse:
+def attachment_response(attachment: Attachment, *, user: Any) -> HttpResponseBase:
     """Serve a file whose owner the caller has already checked the person may see; the download is
-    audited (ids only: the file's name belongs to its owner's visibility)."""
-    file = attachment.file.open("rb")
+    audited (ids only: the file's name belongs to its owner's visibility).
+
+    With ``ATTACHMENT_ACCEL_REDIRECT`` set (behind nginx), the answer carries no body: nginx sends
+    the file from its ``internal`` location, which no client can request directly.
+    """
+    prefix = getattr(settings, "ATTACHMENT_ACCEL_REDIRECT", "")
+    response: HttpResponseBase
+    if prefix:
+        response = HttpResponse(content_type=attachment.content_type)
+        response["Content-Disposition"] = content_disposition_header(True, attachment.original_name) or "attachment"
+        # The stored name is server-generated (core.models), never the uploader's.
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(attachment.file.name)
+    else:
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
     audit_record(
         actor=user,
         verb="attachment.download",
         target=attachment,
         data={"owner_type": attachment.owner_type_id, "owner_id": attachment.owner_id},
-    )
-    response = FileResponse(
-        file,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

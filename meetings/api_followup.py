@@ -9,7 +9,7 @@ it (409).
 
 from typing import Any
 
-from django.http import FileResponse
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -252,7 +252,7 @@ class AgendaMaterialViewSet(viewsets.GenericViewSet):
     queryset = Attachment.objects.none()
     pagination_class = None
 
-    def retrieve(self, request: Request, pk: str) -> FileResponse:
+    def retrieve(self, request: Request, pk: str) -> HttpResponseBase:
         try:
             return attachment_response(reads.material_get(user=request.user, pk=object_id(pk)), user=request.user)
         except OSError as missing:

@@ -94,3 +94,32 @@ def test_the_refusal_says_why():
     result = manage("check", env=production_env(SECRET_KEY="abcde" * 10))
     assert result.returncode != 0
     assert "low entropy" in result.stderr
+
+
+def test_gunicorn_workers_are_sized_to_the_cores_unless_set(monkeypatch):
+    import multiprocessing
+    import runpy
+
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.delenv("GUNICORN_BIND", raising=False)
+    config = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    assert config["workers"] == multiprocessing.cpu_count() * 2 + 1
+    assert config["bind"] == ["127.0.0.1:8000"]  # the loopback, behind nginx
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    monkeypatch.setenv("GUNICORN_BIND", "0.0.0.0:8000")
+    config = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    assert (config["workers"], config["bind"]) == (3, ["0.0.0.0:8000"])
+
+
+def test_deploy_holds_what_an_operator_needs():
+    deploy = ROOT / "deploy"
+    for name in ("gunicorn.conf.py", "nginx.conf", "xietong.env.example", "Procfile"):
+        assert (deploy / name).is_file(), name
+    units = {p.name for p in (deploy / "systemd").glob("*.service")}
+    assert units == {"xietong-web.service", "xietong-worker@.service", "xietong-beat.service"}
+    nginx = (deploy / "nginx.conf").read_text()
+    env_example = (deploy / "xietong.env.example").read_text()
+    # The internal location nginx serves attachments from is the prefix the application hands over.
+    prefix = next(line.split("=", 1)[1] for line in env_example.splitlines() if line.startswith("ATTACHMENT_ACCEL"))
+    assert f"location {prefix} {{\n        internal;" in nginx
+    assert "DEBUG=false" in env_example

@@ -7,7 +7,7 @@ every endpoint, whatever the body says; the services then decide who may act (40
 
 from typing import Any
 
-from django.http import FileResponse
+from django.http.response import HttpResponseBase
 from django.urls import URLPattern
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -170,7 +170,7 @@ class DocumentAttachmentViewSet(viewsets.GenericViewSet):
     queryset = Attachment.objects.none()
     pagination_class = None
 
-    def retrieve(self, request: Request, pk: str) -> FileResponse:
+    def retrieve(self, request: Request, pk: str) -> HttpResponseBase:
         attachment = selectors.attachment_get(user=request.user, pk=object_id(pk))
         try:
             return attachment_response(attachment, user=request.user)

@@ -6,7 +6,8 @@ every endpoint; the services then decide who may act (403) and whether the state
 
 from typing import Any
 
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import URLPattern
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -198,7 +199,7 @@ class IncomingFileViewSet(viewsets.GenericViewSet):
     queryset = Attachment.objects.none()
     pagination_class = None
 
-    def retrieve(self, request: Request, pk: str) -> FileResponse:
+    def retrieve(self, request: Request, pk: str) -> HttpResponseBase:
         attachment = selectors.attachment_of_incoming(user=request.user, pk=object_id(pk))
         try:
             return attachment_response(attachment, user=request.user)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.http import FileResponse
+from django.http.response import HttpResponseBase
 from django.urls import URLPattern
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -122,7 +122,7 @@ class PacketFileViewSet(viewsets.GenericViewSet):
     queryset = Attachment.objects.none()
     pagination_class = None
 
-    def retrieve(self, request: Request, pk: str) -> FileResponse:
+    def retrieve(self, request: Request, pk: str) -> HttpResponseBase:
         attachment = selectors.attachment_of_packet(user=request.user, pk=object_id(pk))
         try:
             return attachment_response(attachment, user=request.user)

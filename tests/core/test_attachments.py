@@ -79,3 +79,38 @@ def test_the_file_count_cap():
     assert MAX_FILES_PER_REQUEST == 20
     assert files_count_error(20) is None
     assert "20" in (files_count_error(21) or "")
+
+
+# --- Serving: Django itself, or nginx after Django's check (ATTACHMENT_ACCEL_REDIRECT) --------------
+
+
+@pytest.fixture
+def stored(db, settings, tmp_path, department):
+    from core.attachments import attachment_store
+
+    settings.MEDIA_ROOT = tmp_path
+    upload = _file("请各处室于周五前报送。".encode(), "通知.txt")
+    return attachment_store(owner=department, upload=upload, uploaded_by=None)
+
+
+def test_by_default_django_sends_the_file_itself(stored, settings, user):
+    from core.attachments import attachment_response
+
+    assert settings.ATTACHMENT_ACCEL_REDIRECT == ""
+    response = attachment_response(stored, user=user)
+    assert b"".join(response.streaming_content) == "请各处室于周五前报送。".encode()
+    assert "X-Accel-Redirect" not in response
+    assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_behind_nginx_the_file_is_handed_to_the_internal_location(stored, settings, user):
+    from core.attachments import attachment_response
+
+    settings.ATTACHMENT_ACCEL_REDIRECT = "/protected-media/"
+    response = attachment_response(stored, user=user)
+    assert response["X-Accel-Redirect"] == f"/protected-media/{stored.file.name}"
+    assert stored.file.name.startswith("attachments/")  # the server's name, not the uploader's
+    assert response.content == b""  # nginx sends the bytes
+    assert response["Content-Type"] == "text/plain"
+    assert response["Content-Disposition"] == "attachment; filename*=utf-8''%E9%80%9A%E7%9F%A5.txt"
+    assert response["X-Content-Type-Options"] == "nosniff"

@@ -276,6 +276,27 @@ def test_file_download_is_checked(bureau, settings, tmp_path):
     assert as_(bureau.outsider).get(url("incoming_file", file_id)).status_code == 404
 
 
+def test_behind_nginx_a_download_is_checked_before_it_is_handed_over(bureau, settings, tmp_path):
+    """With ATTACHMENT_ACCEL_REDIRECT, the permission check still runs first: a refused person gets
+    404 and no X-Accel-Redirect, so nginx's internal location is reached only through Django."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.ATTACHMENT_ACCEL_REDIRECT = "/protected-media/"
+    incoming = register(bureau, files=[SimpleUploadedFile("正文.txt", "来文".encode())])
+    file_id = int(
+        re.search(
+            r"/documents/incoming/files/(\d+)/", text(as_(bureau.clerk).get(url("incoming_detail", incoming.pk)))
+        ).group(1)
+    )
+    allowed = as_(bureau.clerk).get(url("incoming_file", file_id))
+    assert allowed.status_code == 200
+    assert allowed["X-Accel-Redirect"].startswith("/protected-media/attachments/")
+    refused = as_(bureau.outsider).get(url("incoming_file", file_id))
+    assert refused.status_code == 404
+    assert "X-Accel-Redirect" not in refused
+
+
 # --- Query budgets: the same number of queries at two sizes ----------------------------------------
 
 
