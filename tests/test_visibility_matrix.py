@@ -1,0 +1,387 @@
+"""The visibility matrix (issue 12): every URL and API endpoint that takes an object, walked by an
+outsider and by a read-only insider, and with forged ids.
+
+The walk of the URLconf (``tests.urlwalk``, shared with ``test_login_required``) lists every
+pattern with a path parameter; each must have a line in ``MATRIX`` (or in ``EXEMPT``, with the
+reason), so a new URL without one fails here. A line says which object of the demo bureau the URL
+takes and what kind of URL it is:
+
+- ``READ``: a page or GET endpoint that shows the object. The outsider (a logged-in person of
+  another department, cleared for secrets, with no relation to anything) gets 404, never 403; the
+  insider (someone the object's rule lets read it, who may not act on it) gets 200.
+- ``ACT``: an action (POST), or a form page that leads only to one (GET). The outsider gets 404;
+  the read-only insider is refused: 403, or 404 where the action itself is hidden from whoever may
+  not take it (the line says which, as the code answers today; the walk tests assert the same).
+
+Any object URL answers 404 (never 500) for ids that do not exist: too large for the database's
+integer, beyond any row, not numbers at all.
+
+The bureau is the demo (``seed_demo``: every kind of object, through the services) built once per
+module inside a transaction that is rolled back at the end; each test runs in a savepoint inside it.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import get_resolver, reverse
+
+from django.apps import apps
+from accounts.models import User
+from affairs.models import MatterEvent
+from core.models import Attachment
+from documents.models import Document, IncomingDocument, ReadingPacket
+from meetings.models import AgendaItem
+from notifications.models import RobotRoute, RobotWebhook
+from tests.factories import DepartmentFactory, UserFactory
+from tests.urlwalk import walk_with_parameters
+from workload.models import WorkItem
+
+READ, ACT = "read", "act"
+GET, POST = "get", "post"
+
+
+@dataclass(frozen=True)
+class Line:
+    obj: str  # a key of OBJECTS
+    kind: str = READ  # READ or ACT
+    method: str = GET
+    insider: int | None = None  # the read-only insider's answer; None: READ → 200, ACT → 403
+    extra: tuple[tuple[str, str], ...] = ()  # further path parameters
+
+
+def R(obj: str, **kw: Any) -> Line:
+    return Line(obj, READ, GET, **kw)
+
+
+def A(obj: str, *, method: str = POST, **kw: Any) -> Line:
+    return Line(obj, ACT, method, **kw)
+
+
+MATRIX: dict[str, Line] = {
+    # accounts and the dashboards
+    "accounts:person": R("person"),
+    "api:user-detail": R("person"),
+    "api:department-detail": R("department"),
+    "api:dashboard-department": R("department"),
+    "workload:dashboard_department": R("department"),
+    "workload:dashboard_department_report": R("department"),
+    # the ledger
+    "workload:item_detail": R("work_item"),
+    "workload:item_urge": A("work_item"),
+    "api:work-item-detail": R("work_item"),
+    "api:work-item-urge": A("work_item"),
+    "notifications:open": A("notification"),
+    "notifications:read": A("notification"),
+    "api:notification-read": A("notification"),
+    "notifications:robot_remove": A("robot_route"),
+    # affairs
+    "affairs:matter_detail": R("matter"),
+    "affairs:matter_attachment": R("matter_attachment"),
+    "affairs:matter_cancel": A("matter"),
+    "affairs:matter_complete": A("matter"),
+    "affairs:matter_confirm": A("matter"),
+    "affairs:matter_progress": A("matter"),
+    "affairs:matter_transfer": A("matter"),
+    "api:matter-detail": R("matter"),
+    "api:matter-attachment-detail": R("matter_attachment"),
+    "api:matter-cancel": A("matter"),
+    "api:matter-complete": A("matter"),
+    "api:matter-confirm": A("matter"),
+    "api:matter-progress": A("matter"),
+    "api:matter-transfer": A("matter"),
+    "affairs:reception_detail": R("reception"),
+    "affairs:reception_print": R("reception"),
+    "affairs:reception_status": A("reception"),
+    "affairs:arrangement_add": A("reception", method=GET),
+    "affairs:arrangement_detail": R("arrangement"),
+    "affairs:arrangement_arranged": A("arrangement"),
+    "api:reception-detail": R("reception"),
+    "api:reception-set-status": A("reception"),
+    "api:arrangement-detail": R("arrangement"),
+    "api:arrangement-arranged": A("arrangement"),
+    "affairs:plan_detail": R("plan"),
+    "affairs:plan_item_add": A("plan", method=GET),
+    "affairs:plan_item_to_matter": A("plan_item"),
+    "api:work-plan-detail": R("plan"),
+    "api:work-plan-items": R("plan"),
+    "api:plan-item-to-matter": A("plan_item"),
+    # documents: outgoing
+    "documents:document_detail": R("document"),
+    "documents:document_versions": R("document"),
+    "documents:document_render": R("document"),
+    "documents:document_edit": A("document", method=GET),
+    "documents:document_attach": A("document", method=GET),
+    "documents:document_submit": A("document"),
+    "documents:document_issue": A("document"),
+    "documents:document_revoke": A("document"),
+    "documents:comment_round_create": A("document", method=GET),
+    "documents:opinion_summary": R("document"),
+    "documents:opinion_summary_download": R("document", extra=(("kind", "docx"),)),
+    "documents:attachment": R("document_attachment"),
+    "api:document-detail": R("document"),
+    "api:document-versions": R("document"),
+    "api:document-diff": R("document"),
+    "api:document-render": R("document"),
+    "api:document-attachments": R("document"),
+    "api:document-attachment-detail": R("document_attachment"),
+    "api:document-comment-rounds": R("document"),
+    "api:document-opinion-summary": R("document"),
+    "api:document-opinion-summary-docx": R("document"),
+    "api:document-opinion-summary-xlsx": R("document"),
+    "api:document-submit": A("document"),
+    "api:document-issue": A("document"),
+    "api:document-revoke": A("document"),
+    "documents:comment_round_close": A("comment_round"),
+    "api:comment-round-detail": R("comment_round"),
+    "api:comment-round-close": A("comment_round"),
+    "documents:comment_request": R("comment_request"),
+    "documents:comment_request_respond": A("comment_request"),
+    "documents:comment_request_delegate": A("comment_request"),
+    "api:comment-request-detail": R("comment_request"),
+    "api:comment-request-respond": A("comment_request"),
+    "api:comment-request-delegate": A("comment_request"),
+    "documents:opinion_handle": A("opinion"),
+    "api:opinion-handle": A("opinion"),
+    "documents:approval": R("approval"),
+    "documents:approval_decide": A("approval"),
+    "api:approval-detail": R("approval"),
+    "api:approval-decide": A("approval"),
+    "documents:distribution": R("distribution"),
+    "documents:distribution_copy": A("distribution"),
+    "api:distribution-detail": R("distribution"),
+    "api:distribution-copy": A("distribution"),
+    "api:distribution-receive": A("distribution"),
+    # documents: incoming, readings, packets
+    "documents:incoming_detail": R("incoming"),
+    "documents:incoming_file": R("incoming_file"),
+    "documents:incoming_review": A("incoming"),
+    "documents:incoming_propose": A("incoming"),
+    "documents:incoming_instruct": A("incoming"),
+    "documents:incoming_circulate": A("incoming"),
+    "documents:incoming_close": A("incoming"),
+    "documents:incoming_archive": A("incoming"),
+    "api:incoming-detail": R("incoming"),
+    "api:incoming-file-detail": R("incoming_file"),
+    "api:incoming-review": A("incoming"),
+    "api:incoming-propose": A("incoming"),
+    "api:incoming-instruct": A("incoming"),
+    "api:incoming-circulate": A("incoming"),
+    "api:incoming-close": A("incoming"),
+    "api:incoming-archive": A("incoming"),
+    "documents:reading": R("reading"),
+    "documents:reading_mark_read": A("reading"),
+    "api:reading-detail": R("reading"),
+    "api:reading-mark-read": A("reading"),
+    "documents:packet_detail": R("packet"),
+    "documents:packet_file": R("packet_file"),
+    "documents:packet_mark_read": A("packet"),
+    "api:packet-detail": R("packet"),
+    "api:packet-file-detail": R("packet_file"),
+    "api:packet-mark-read": A("packet"),
+    # meetings
+    "meetings:meeting_detail": R("meeting"),
+    "meetings:meeting_ics": R("meeting"),
+    "meetings:meeting_edit": A("meeting", method=GET),
+    "meetings:meeting_cancel": A("meeting"),
+    "meetings:meeting_respond": A("meeting"),
+    "meetings:agenda_propose": A("meeting", method=GET),
+    "meetings:agenda_publish": A("meeting"),
+    "meetings:minutes_save": A("meeting", method=GET),
+    "meetings:minutes_issue": A("meeting"),
+    "meetings:decision_record": A("meeting", method=GET),
+    "meetings:position_record": A("meeting", method=GET),
+    "meetings:resolution_record": A("meeting", method=GET),
+    "api:meeting-detail": R("meeting"),
+    "api:meeting-ics": R("meeting"),
+    "api:meeting-cancel": A("meeting"),
+    "api:meeting-followup-respond": A("meeting"),
+    "api:meeting-followup-agenda-items": R("meeting"),
+    "api:meeting-followup-agenda-publish": A("meeting"),
+    "api:meeting-followup-decisions": R("meeting"),
+    "api:meeting-followup-minutes": R("meeting"),
+    "api:meeting-followup-minutes-issue": A("meeting"),
+    "api:meeting-followup-positions": R("meeting"),
+    "api:meeting-followup-resolution": A("meeting"),
+    "meetings:agenda_item": R("agenda_item"),
+    "meetings:agenda_decide": A("agenda_item"),
+    "meetings:agenda_move": A("agenda_item"),
+    "api:agenda-item-decide": A("agenda_item"),
+    "api:agenda-item-move": A("agenda_item"),
+    "meetings:agenda_material": R("agenda_material"),
+    "api:agenda-material-detail": R("agenda_material"),
+    "meetings:decision": R("decision"),
+    # relations
+    "relations:coordination_detail": R("coordination"),
+    "relations:coordination_respond": A("coordination"),
+    "relations:coordination_dispute": A("coordination"),
+    "relations:coordination_arbitrate": A("coordination"),
+    "relations:coordination_escalate": A("coordination"),
+    "relations:coordination_meeting": A("coordination"),
+    "api:coordination-detail": R("coordination"),
+    "api:coordination-respond": A("coordination"),
+    "api:coordination-dispute": A("coordination"),
+    "api:coordination-arbitrate": A("coordination"),
+    "api:coordination-escalate": A("coordination"),
+    "api:coordination-meeting": A("coordination"),
+    "bulletins:detail": R("bulletin"),
+    "bulletins:read": A("bulletin"),
+    "bulletins:reply": A("bulletin"),
+    "api:bulletin-detail": R("bulletin"),
+    "api:bulletin-read": A("bulletin"),
+    "api:bulletin-replies": R("bulletin"),
+    "relations:feedback_detail": R("feedback"),
+    "relations:feedback_route": A("feedback"),
+    "relations:feedback_reply": A("feedback"),
+    "relations:feedback_send_back": A("feedback"),
+    "relations:feedback_close": A("feedback"),
+    "api:feedback-detail": R("feedback"),
+    "api:feedback-route": A("feedback"),
+    "api:feedback-reply": A("feedback"),
+    "api:feedback-send-back": A("feedback"),
+    "api:feedback-close": A("feedback"),
+    "schedules:entry_edit": A("schedule_entry", method=GET),
+    "schedules:entry_cancel": A("schedule_entry"),
+    "api:leader-schedule-detail": R("schedule_entry"),
+    "api:leader-schedule-cancel": A("schedule_entry"),
+}
+
+# URL names with a path parameter that is not an object of the bureau, and why.
+EXEMPT: dict[str, str] = {
+    "verify": "public by design: the code printed on an issued document (test_login_required's allow-list)",
+    "meetings:calendar_feed": "the secret token is the parameter, not an object (test_login_required's allow-list)",
+}
+
+# Each object: the model, how to pick it among the demo's, and the read-only insider's username.
+OBJECTS: dict[str, tuple[str, dict[str, Any], str | None]] = {
+    "person": ("accounts.User", {"username": "zhangwt"}, "maxy"),
+    "department": ("accounts.Department", {"code": "general"}, "zhangwt"),
+    "work_item": ("workload.WorkItem", {"assignee__username": "zhangwt", "status": "open"}, None),
+    "notification": ("notifications.Notification", {"recipient__username": "zhangwt"}, None),
+    "robot_route": ("notifications.RobotRoute", {}, None),
+    "matter": ("affairs.Matter", {"title": "起草综合处年度工作总结"}, None),
+    "matter_attachment": ("core.Attachment", {"original_name": "matter.txt"}, None),
+    "reception": ("affairs.Reception", {}, None),
+    "arrangement": ("affairs.Arrangement", {}, None),
+    "plan": ("affairs.WorkPlan", {}, None),
+    "plan_item": ("affairs.WorkPlanItem", {}, None),
+    "document": ("documents.Document", {"title": "关于做好2027年元旦春节期间值班工作的通知"}, None),
+    "document_attachment": ("core.Attachment", {"original_name": "document.txt"}, None),
+    "comment_round": ("documents.CommentRound", {}, None),
+    "comment_request": ("documents.CommentRequest", {}, None),
+    "opinion": ("documents.Opinion", {}, None),
+    "approval": ("documents.Approval", {}, None),
+    "distribution": ("documents.Distribution", {}, None),
+    "incoming": ("documents.IncomingDocument", {}, None),
+    "incoming_file": ("core.Attachment", {"original_name": "incoming.txt"}, None),
+    "reading": ("documents.Reading", {}, None),
+    "packet": ("documents.ReadingPacket", {}, None),
+    "packet_file": ("core.Attachment", {"original_name": "packet.txt"}, None),
+    "meeting": ("meetings.Meeting", {}, None),
+    "agenda_item": ("meetings.AgendaItem", {}, None),
+    "agenda_material": ("core.Attachment", {"original_name": "agenda.txt"}, None),
+    "decision": ("meetings.Decision", {}, None),
+    "coordination": ("relations.CoordinationMatter", {}, None),
+    "bulletin": ("relations.Bulletin", {}, None),
+    "feedback": ("relations.Feedback", {}, None),
+    "schedule_entry": ("relations.ScheduleEntry", {}, None),
+}
+
+FORGED = ("9223372036854775808", "99999999999999999999", "0", "abc")  # 2**63, beyond bigint, none, not a number
+
+
+@dataclass
+class World:
+    pks: dict[str, int]
+    people: dict[str, User]
+    outsider: User
+
+
+def _attach(owner: Any, name: str, by: User) -> None:
+    Attachment.objects.create(
+        owner_type=ContentType.objects.get_for_model(owner),
+        owner_id=owner.pk,
+        file=ContentFile(b"matrix", name=name),
+        original_name=name,
+        content_type="text/plain",
+        size=6,
+        uploaded_by=by,
+    )
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
+    """The demo bureau, an outsider, a file on each kind of owner and a robot route: built once,
+    rolled back after the module."""
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        with transaction.atomic():
+            call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+            people = {u.username: u for u in User.objects.all()}
+            outsider = UserFactory(
+                username="matrix_outsider", department=DepartmentFactory(code="matrix"), clearance="secret"
+            )
+            matter = OBJECTS["matter"][1]["title"]
+            _attach(MatterEvent.objects.filter(matter__title=matter).first(), "matter.txt", people["zhangwt"])
+            _attach(Document.objects.get(title=OBJECTS["document"][1]["title"]), "document.txt", people["zhoum"])
+            _attach(IncomingDocument.objects.first(), "incoming.txt", people["liuf"])
+            _attach(ReadingPacket.objects.first(), "packet.txt", people["liuf"])
+            _attach(AgendaItem.objects.first(), "agenda.txt", people["chenjg"])
+            webhook = RobotWebhook.objects.create(name="matrix", platform="wecom", url="https://example.org/hook")
+            RobotRoute.objects.create(webhook=webhook, user=people["zhangwt"])
+            pks = {}
+            for key, (label, where, _) in OBJECTS.items():
+                found = apps.get_model(label).objects.filter(**where).order_by("pk").first()
+                assert found is not None, key
+                pks[key] = found.pk
+            yield World(pks=pks, people=people, outsider=outsider)
+            transaction.set_rollback(True)
+
+
+def _path(name: str, line: Line, value: object) -> str:
+    sentinel = 987654321  # matches every converter the object URLs use (int, str, a DRF lookup)
+    params = dict(line.extra)
+    (key,) = (p for p in PARAMETERS[name] if p not in params)
+    return reverse(name, kwargs={**params, key: sentinel}).replace(str(sentinel), str(value))
+
+
+PARAMETERS = {name: params for name, _, params in walk_with_parameters(get_resolver()) if params}
+OBJECT_URLS = sorted(name for name in PARAMETERS if not name.startswith("admin:"))
+
+
+def _client(person: User) -> Client:
+    client = Client()
+    client.force_login(person)
+    return client
+
+
+def _request(client: Client, name: str, line: Line, value: object) -> int:
+    path = _path(name, line, value)
+    if line.method == POST:
+        return getattr(client, "post")(path, {}, content_type="application/json" if name.startswith("api:") else None).status_code if False else client.post(path, {}).status_code
+    return client.get(path).status_code
+
+
+def test_every_object_url_has_a_line():
+    missing = [name for name in OBJECT_URLS if name not in MATRIX and name not in EXEMPT]
+    assert not missing, f"URLs that take an object without a line in MATRIX (or EXEMPT): {missing}"
+    stale = sorted((set(MATRIX) | set(EXEMPT)) - set(OBJECT_URLS))
+    assert not stale, f"lines for URLs that no longer exist: {stale}"
+
+
+@pytest.mark.django_db
+def test_probe(world):
+    from tests.test_visibility_matrix import OBJECTS as O
+    for key in O:
+        names = [n for n, l in MATRIX.items() if l.obj == key and l.kind == READ]
+        if not names:
+            print(key, "no read url"); continue
+        name = names[0]
+        seen = [u for u, p in world.people.items() if _request(_client(p), name, MATRIX[name], world.pks[key]) == 200]
+        print(key, name, seen)
