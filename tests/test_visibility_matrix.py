@@ -54,6 +54,7 @@ class Line:
     kind: str = READ  # READ or ACT
     method: str = GET
     insider: int | None = None  # the read-only insider's answer; None: READ → 200, ACT → 403
+    outsider: int = 404  # only the directory (people, departments) answers otherwise
     extra: tuple[tuple[str, str], ...] = ()  # further path parameters
 
 
@@ -67,9 +68,9 @@ def A(obj: str, *, method: str = POST, **kw: Any) -> Line:
 
 MATRIX: dict[str, Line] = {
     # accounts and the dashboards
-    "accounts:person": R("person"),
-    "api:user-detail": R("person"),
-    "api:department-detail": R("department"),
+    "accounts:person": R("person", outsider=200),
+    "api:user-detail": R("person", outsider=200),
+    "api:department-detail": R("department", outsider=200),
     "api:dashboard-department": R("department"),
     "workload:dashboard_department": R("department"),
     "workload:dashboard_department_report": R("department"),
@@ -263,35 +264,35 @@ EXEMPT: dict[str, str] = {
 OBJECTS: dict[str, tuple[str, dict[str, Any], str | None]] = {
     "person": ("accounts.User", {"username": "zhangwt"}, "maxy"),
     "department": ("accounts.Department", {"code": "general"}, "zhangwt"),
-    "work_item": ("workload.WorkItem", {"assignee__username": "zhangwt", "status": "open"}, None),
+    "work_item": ("workload.WorkItem", {"assignee__username": "zhangwt", "status": "open"}, "wuj"),
     "notification": ("notifications.Notification", {"recipient__username": "zhangwt"}, None),
     "robot_route": ("notifications.RobotRoute", {}, None),
-    "matter": ("affairs.Matter", {"title": "起草综合处年度工作总结"}, None),
-    "matter_attachment": ("core.Attachment", {"original_name": "matter.txt"}, None),
-    "reception": ("affairs.Reception", {}, None),
-    "arrangement": ("affairs.Arrangement", {}, None),
-    "plan": ("affairs.WorkPlan", {}, None),
-    "plan_item": ("affairs.WorkPlanItem", {}, None),
-    "document": ("documents.Document", {"title": "关于做好2027年元旦春节期间值班工作的通知"}, None),
-    "document_attachment": ("core.Attachment", {"original_name": "document.txt"}, None),
-    "comment_round": ("documents.CommentRound", {}, None),
-    "comment_request": ("documents.CommentRequest", {}, None),
-    "opinion": ("documents.Opinion", {}, None),
-    "approval": ("documents.Approval", {}, None),
-    "distribution": ("documents.Distribution", {}, None),
-    "incoming": ("documents.IncomingDocument", {}, None),
-    "incoming_file": ("core.Attachment", {"original_name": "incoming.txt"}, None),
-    "reading": ("documents.Reading", {}, None),
-    "packet": ("documents.ReadingPacket", {}, None),
-    "packet_file": ("core.Attachment", {"original_name": "packet.txt"}, None),
-    "meeting": ("meetings.Meeting", {}, None),
-    "agenda_item": ("meetings.AgendaItem", {}, None),
-    "agenda_material": ("core.Attachment", {"original_name": "agenda.txt"}, None),
-    "decision": ("meetings.Decision", {}, None),
-    "coordination": ("relations.CoordinationMatter", {}, None),
-    "bulletin": ("relations.Bulletin", {}, None),
-    "feedback": ("relations.Feedback", {}, None),
-    "schedule_entry": ("relations.ScheduleEntry", {}, None),
+    "matter": ("affairs.Matter", {"title": "起草综合处年度工作总结"}, "yangzg"),
+    "matter_attachment": ("core.Attachment", {"original_name": "matter.txt"}, "yangzg"),
+    "reception": ("affairs.Reception", {}, "xul"),
+    "arrangement": ("affairs.Arrangement", {}, "xul"),
+    "plan": ("affairs.WorkPlan", {}, "zhangwt"),
+    "plan_item": ("affairs.WorkPlanItem", {}, "zhangwt"),
+    "document": ("documents.Document", {"title": "关于做好2027年元旦春节期间值班工作的通知"}, "zhaolj"),
+    "document_attachment": ("core.Attachment", {"original_name": "document.txt"}, "zhaolj"),
+    "comment_round": ("documents.CommentRound", {}, "wuj"),
+    "comment_request": ("documents.CommentRequest", {}, "wuj"),
+    "opinion": ("documents.Opinion", {}, "wuj"),
+    "approval": ("documents.Approval", {}, "wuj"),
+    "distribution": ("documents.Distribution", {}, "maxy"),
+    "incoming": ("documents.IncomingDocument", {}, "gaoxy"),
+    "incoming_file": ("core.Attachment", {"original_name": "incoming.txt"}, "gaoxy"),
+    "reading": ("documents.Reading", {}, "gaoxy"),
+    "packet": ("documents.ReadingPacket", {}, "wuj"),
+    "packet_file": ("core.Attachment", {"original_name": "packet.txt"}, "wuj"),
+    "meeting": ("meetings.Meeting", {}, "wuj"),
+    "agenda_item": ("meetings.AgendaItem", {}, "wuj"),
+    "agenda_material": ("core.Attachment", {"original_name": "agenda.txt"}, "wuj"),
+    "decision": ("meetings.Decision", {}, "wuj"),
+    "coordination": ("relations.CoordinationMatter", {}, "maxy"),
+    "bulletin": ("relations.Bulletin", {}, "wuj"),
+    "feedback": ("relations.Feedback", {}, "wuj"),
+    "schedule_entry": ("relations.ScheduleEntry", {}, "gaoxy"),
 }
 
 FORGED = ("9223372036854775808", "99999999999999999999", "0", "abc")  # 2**63, beyond bigint, none, not a number
@@ -364,7 +365,7 @@ def _client(person: User) -> Client:
 def _request(client: Client, name: str, line: Line, value: object) -> int:
     path = _path(name, line, value)
     if line.method == POST:
-        return getattr(client, "post")(path, {}, content_type="application/json" if name.startswith("api:") else None).status_code if False else client.post(path, {}).status_code
+        return client.post(path, {}).status_code
     return client.get(path).status_code
 
 
@@ -375,13 +376,33 @@ def test_every_object_url_has_a_line():
     assert not stale, f"lines for URLs that no longer exist: {stale}"
 
 
+
+def _failures(world: World, name: str) -> list[str]:
+    line = MATRIX[name]
+    pk = world.pks[line.obj]
+    wrong = []
+    outsider = _request(_client(world.outsider), name, line, pk)
+    if outsider != line.outsider:
+        wrong.append(f"outsider {outsider} (expected {line.outsider})")
+    insider_name = OBJECTS[line.obj][2]
+    if insider_name is not None:
+        expected = line.insider or (200 if line.kind == READ else 403)
+        got = _request(_client(world.people[insider_name]), name, line, pk)
+        if got != expected:
+            wrong.append(f"insider {insider_name} {got} (expected {expected})")
+    return wrong
+
+
 @pytest.mark.django_db
-def test_probe(world):
-    from tests.test_visibility_matrix import OBJECTS as O
-    for key in O:
-        names = [n for n, l in MATRIX.items() if l.obj == key and l.kind == READ]
-        if not names:
-            print(key, "no read url"); continue
-        name = names[0]
-        seen = [u for u, p in world.people.items() if _request(_client(p), name, MATRIX[name], world.pks[key]) == 200]
-        print(key, name, seen)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_outsider_and_read_only_insider(world, name):
+    wrong = _failures(world, name)
+    assert not wrong, f"{name}: " + "; ".join(wrong)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_forged_ids_are_not_found(world, name):
+    client = _client(world.people["chenjg"])  # the office's head: sees the most
+    got = {value: _request(client, name, MATRIX[name], value) for value in FORGED}
+    assert set(got.values()) == {404}, f"{name}: {got}"
