@@ -300,14 +300,14 @@ OBJECTS: dict[str, tuple[str, dict[str, Any], str | None]] = {
     "schedule_entry": ("relations.ScheduleEntry", {}, "gaoxy"),
 }
 
-FORGED = ("9223372036854775808", "99999999999999999999", "0", "abc")  # 2**63, beyond bigint, none, not a number
+OUTSIDER = "matrix_outsider"
+FORGED = ("9223372036854775808", "99999999999999999999", "abc")  # 2**63 (one past bigint), far beyond, not a number
 
 
 @dataclass
 class World:
     pks: dict[str, int]
-    people: dict[str, User]
-    outsider: User
+    clients: dict[str, Client]  # by username: each logged in once, its session kept by the module's transaction
 
 
 def _attach(owner: Any, name: str, by: User) -> None:
@@ -330,9 +330,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
     with django_db_blocker.unblock(), media, transaction.atomic():
         call_command("seed_demo", stdout=io.StringIO())
         people = {u.username: u for u in User.objects.all()}
-        outsider = UserFactory(
-            username="matrix_outsider", department=DepartmentFactory(code="matrix"), clearance="secret"
-        )
+        outsider = UserFactory(username=OUTSIDER, department=DepartmentFactory(code="matrix"), clearance="secret")
         matter = OBJECTS["matter"][1]["title"]
         _attach(MatterEvent.objects.filter(matter__title=matter).first(), "matter.txt", people["zhangwt"])
         _attach(Document.objects.get(title=OBJECTS["document"][1]["title"]), "document.txt", people["zhoum"])
@@ -349,7 +347,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
             found = apps.get_model(label).objects.filter(**where).order_by("pk").first()
             assert found is not None, key
             pks[key] = found.pk
-        yield World(pks=pks, people=people, outsider=outsider)
+        walkers = [outsider, people["chenjg"], people["admin"]]
+        walkers += [people[insider] for _, _, insider in OBJECTS.values() if insider is not None]
+        yield World(pks=pks, clients={person.username: _client(person) for person in walkers})
         transaction.set_rollback(True)
 
 
@@ -390,13 +390,13 @@ def _failures(world: World, name: str) -> list[str]:
     line = MATRIX[name]
     pk = world.pks[line.obj]
     wrong = []
-    outsider = _request(_client(world.outsider), name, line, pk)
+    outsider = _request(world.clients[OUTSIDER], name, line, pk)
     if outsider != line.outsider:
         wrong.append(f"outsider {outsider} (expected {line.outsider})")
     insider_name = OBJECTS[line.obj][2]
     if insider_name is not None:
         expected = line.insider or (200 if line.kind == READ else 403)
-        got = _request(_client(world.people[insider_name]), name, line, pk)
+        got = _request(world.clients[insider_name], name, line, pk)
         if got != expected:
             wrong.append(f"insider {insider_name} {got} (expected {expected})")
     return wrong
@@ -412,7 +412,7 @@ def test_outsider_and_read_only_insider(world, name):
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_forged_ids_are_not_found(world, name):
-    client = _client(world.people["chenjg"])  # the office's head: sees the most
+    client = world.clients["chenjg"]  # the office's head: sees the most
     got = {value: _request(client, name, MATRIX[name], value) for value in FORGED}
     assert set(got.values()) == {404}, f"{name}: {got}"
 
@@ -430,9 +430,9 @@ def test_admin_object_pages(world, name):
     500. (Who among administrators sees a classified object's admin page is walked by the
     visibility walks: tests/test_visibility_walk*.py.)"""
     line = Line("", extra=tuple((p, "x") for p in PARAMETERS[name] if p != "object_id"))
-    outsider = _client(world.outsider).get(_path(name, line, world.pks["matter"]))
+    outsider = world.clients[OUTSIDER].get(_path(name, line, world.pks["matter"]))
     assert outsider.status_code == 302 and reverse("admin:login") in outsider["Location"], name
-    admin = _client(world.people["admin"])
+    admin = world.clients["admin"]
     got = {value: admin.get(_path(name, line, value)).status_code for value in FORGED}
     # A model whose deletion is switched off refuses its delete page (403) before any lookup.
     allowed = {302, 403, 404} if name.endswith("_delete") else {302, 404}
