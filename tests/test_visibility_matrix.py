@@ -42,7 +42,7 @@ from django.urls import get_resolver, reverse
 
 from accounts.models import User
 from affairs.models import MatterEvent
-from core.models import Attachment
+from core.models import Attachment, AuditEvent
 from documents.models import Document, IncomingDocument, ReadingPacket
 from meetings.models import AgendaItem, Meeting
 from notifications.models import RobotRoute, RobotWebhook
@@ -386,10 +386,17 @@ def test_every_object_url_has_a_line():
     assert not stale, f"lines for URLs that no longer exist: {stale}"
 
 
+def _state(line: Line, pk: int) -> tuple[Any, int]:
+    """The object's row and the audit log's length: a refused action changes neither (every write
+    records an audit event)."""
+    return apps.get_model(OBJECTS[line.obj][0]).objects.filter(pk=pk).values().first(), AuditEvent.objects.count()
+
+
 def _failures(world: World, name: str) -> list[str]:
     line = MATRIX[name]
     pk = world.pks[line.obj]
     wrong = []
+    before = _state(line, pk)
     outsider = _request(world.clients[OUTSIDER], name, line, pk)
     if outsider != line.outsider:
         wrong.append(f"outsider {outsider} (expected {line.outsider})")
@@ -399,6 +406,8 @@ def _failures(world: World, name: str) -> list[str]:
         got = _request(world.clients[insider_name], name, line, pk)
         if got != expected:
             wrong.append(f"insider {insider_name} {got} (expected {expected})")
+    if line.kind == ACT and _state(line, pk) != before:
+        wrong.append("the action was taken (the object or the audit log changed)")
     return wrong
 
 
