@@ -13,10 +13,13 @@ takes and what kind of URL it is:
   the read-only insider is refused: 403, or 404 where the action itself is hidden from whoever may
   not take it (the line says which, as the code answers today; the walk tests assert the same).
   A line's ``insider=`` records where the code answers otherwise today: 400 where the (empty) body
-  is validated before the rule is asked (the action's own tests cover the refusal with a valid
-  body), 409 where the object's state refuses first, 302 where a page action is refused with a
+  is validated before the rule is asked (the refusal of a valid body is the action's own tests'
+  concern), 409 where the object's state refuses first, 302 where a page action is refused with a
   message and a redirect, 200 on the two edit forms (documents:document_edit,
-  meetings:meeting_edit) that open for readers and refuse on saving.
+  meetings:meeting_edit) that open for readers and refuse on saving. Whatever the code, an action
+  walked here must change neither the object's row nor the audit log (every write records an
+  audit event).
+- People and departments are the bureau's directory: open to every colleague (``outsider=200``).
 
 Any object URL answers 404 (never 500) for ids that do not exist: too large for the database's
 integer, beyond any row, not numbers at all.
@@ -269,6 +272,8 @@ EXEMPT: dict[str, str] = {
 OBJECTS: dict[str, tuple[str, dict[str, Any], str | None]] = {
     "person": ("accounts.User", {"username": "zhangwt"}, "maxy"),
     "department": ("accounts.Department", {"code": "general"}, "limh"),
+    # No read-only insider: an item is seen by its assignee, its assigner and the office, who may
+    # all act on it; a notification and a robot route by their owner alone.
     "work_item": ("workload.WorkItem", {"assignee__username": "zhangwt", "status": "open"}, None),
     "notification": ("notifications.Notification", {"recipient__username": "zhangwt"}, None),
     "robot_route": ("notifications.RobotRoute", {}, None),
