@@ -164,6 +164,7 @@ MATRIX: dict[str, Line] = {
     "api:approval-detail": R("approval"),
     "api:approval-decide": A("approval", insider=400),
     "documents:distribution": R("distribution"),
+    # The demo's distributions go to departments, without a numbered copy (份号): 404 to all.
     "documents:distribution_copy": R("distribution", insider=404),
     "api:distribution-detail": R("distribution"),
     "api:distribution-copy": R("distribution", insider=404),
