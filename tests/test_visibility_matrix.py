@@ -35,6 +35,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.management import call_command
@@ -449,3 +450,29 @@ def test_admin_object_pages(world, name):
     # A model whose deletion is switched off refuses its delete page (403) before any lookup.
     allowed = {302, 403, 404} if name.endswith("_delete") else {302, 404}
     assert set(got.values()) <= allowed, f"{name}: {got}"
+
+
+def _classified_admin_pages() -> list[tuple[str, str]]:
+    """The admin change page of every registered model with a classification of its own, but the
+    notification's (its admin page is shown masked to every administrator: test_visibility_walk)."""
+    return sorted(
+        (f"admin:{model._meta.app_label}_{model._meta.model_name}_change", model._meta.label)
+        for model in admin.site._registry
+        if any(field.name == "classification" for field in model._meta.get_fields())
+        and model._meta.label != "notifications.Notification"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "label"), _classified_admin_pages())
+def test_admin_hides_what_the_administrator_may_not_see(world, name, label):
+    """An administrator (cleared for 内部 only, outside the office) opening the admin page of a
+    秘密 object gets 404, not the page and not the admin's "does not exist" redirect."""
+    administrator = User.objects.get(username="admin")
+    assert administrator.is_superuser and administrator.clearance == "internal"
+    assert not administrator.department.is_office
+    model = apps.get_model(label)
+    obj = model.objects.order_by("pk").first()
+    model.objects.filter(pk=obj.pk).update(classification="secret")  # undone with the test's savepoint
+    response = world.clients["admin"].get(reverse(name, args=[obj.pk]))
+    assert response.status_code == 404, (name, response.status_code)
