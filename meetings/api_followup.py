@@ -201,8 +201,9 @@ class MeetingFollowupViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["put"])
     def resolution(self, request: Request, pk: str) -> Response:
+        meeting = self._meeting(pk)  # a meeting one may not see is a 404 before the body is read
         data = _valid(ResolutionInputSerializer, request)
-        minutes = writes.resolution_record(actor=request.user, meeting=self._meeting(pk), **data)
+        minutes = writes.resolution_record(actor=request.user, meeting=meeting, **data)
         return Response(PublishedMinutesSerializer(minutes).data)
 
 

@@ -6,16 +6,13 @@ requests the URL anonymously: a page must redirect to the login page, an API end
 (the default) or, if it truly must be public, add it here with the reason.
 """
 
-import re
-import uuid
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.urls.converters import IntConverter, PathConverter, SlugConverter, StringConverter, UUIDConverter
-from django.urls.resolvers import RegexPattern, RoutePattern
+from django.urls import get_resolver, reverse
+
+from tests.urlwalk import walk
 
 pytestmark = pytest.mark.django_db
 
@@ -37,59 +34,6 @@ ALLOWED = {
     "meetings:calendar_feed": "calendar clients subscribe without a session; the tokened address is the secret",
     "static": "CSS and scripts of the login page (DEBUG only)",
 }
-
-CONVERTER_SAMPLES = {
-    IntConverter: "1",
-    StringConverter: "sample",
-    SlugConverter: "sample-slug",
-    UUIDConverter: str(uuid.UUID(int=1)),
-    PathConverter: "sample/path",
-}
-
-
-def _route_sample(pattern: RoutePattern) -> str:
-    route = str(pattern._route)
-
-    def fill(match: re.Match[str]) -> str:
-        converter = pattern.converters[match.group("name")]
-        for kind, sample in CONVERTER_SAMPLES.items():
-            if isinstance(converter, kind):
-                return sample
-        raise AssertionError(f"No sample value for converter {converter!r} in {route!r}; add one to this test.")
-
-    return re.sub(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>", fill, route)
-
-
-def _regex_sample(pattern: RegexPattern) -> str:
-    regex = str(pattern._regex)
-
-    def fill(match: re.Match[str]) -> str:
-        body = match.group("body")
-        if re.fullmatch(r"[\w|-]+", body):  # an alternation of literals: take the first
-            return body.split("|")[0]
-        return "1" if "\\d" in body else "sample"
-
-    sample = re.sub(r"\(\?P<\w+>(?P<body>[^()]*)\)", fill, regex)
-    sample = sample.removeprefix("^").removesuffix("$").removesuffix(r"\Z")
-    sample = re.sub(r"\\(.)", r"\1", sample)
-    if not re.match(regex, sample):
-        raise AssertionError(f"Could not build a sample path for {regex!r}; add a case to this test.")
-    return sample
-
-
-def walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
-    """(full URL name, sample path) of every pattern below ``resolver``."""
-    for entry in resolver.url_patterns:
-        pattern = entry.pattern
-        piece = _route_sample(pattern) if isinstance(pattern, RoutePattern) else _regex_sample(pattern)
-        if isinstance(entry, URLResolver):
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from walk(entry, prefix + piece, inner)
-        else:
-            assert isinstance(entry, URLPattern)
-            name = f"{namespace}{entry.name}" if entry.name else f"{namespace}<unnamed {prefix + piece}>"
-            yield name, "/" + prefix + piece
-
 
 ALL_URLS = sorted(set(walk(get_resolver())))
 

@@ -1,0 +1,478 @@
+"""The visibility matrix (issue 12): every URL and API endpoint that takes an object, walked by an
+outsider and by a read-only insider, and with forged ids.
+
+The walk of the URLconf (``tests.urlwalk``, shared with ``test_login_required``) lists every
+pattern with a path parameter; each must have a line in ``MATRIX`` (or in ``EXEMPT``, with the
+reason), so a new URL without one fails here. A line says which object of the demo bureau the URL
+takes and what kind of URL it is:
+
+- ``READ``: a page or GET endpoint that shows the object. The outsider (a logged-in person of
+  another department, cleared for secrets, with no relation to anything) gets 404, never 403; the
+  insider (someone the object's rule lets read it, who may not act on it) gets 200.
+- ``ACT``: an action (POST), or a form page that leads only to one (GET). The outsider gets 404;
+  the read-only insider is refused: 403, or 404 where the action itself is hidden from whoever may
+  not take it (the line says which, as the code answers today; the walk tests assert the same).
+  A line's ``insider=`` records where the code answers otherwise today: 400 where the (empty) body
+  is validated before the rule is asked (the refusal of a valid body is the action's own tests'
+  concern), 409 where the object's state refuses first, 302 where a page action is refused with a
+  message and a redirect, 200 on the two edit forms (documents:document_edit,
+  meetings:meeting_edit) that open for readers and refuse on saving. Whatever the code, an action
+  walked here must change neither the object's row nor the audit log (every write records an
+  audit event).
+- People and departments are the bureau's directory: open to every colleague (``outsider=200``).
+
+Any object URL answers 404 (never 500) for ids that do not exist: too large for the database's
+integer, beyond any row, not numbers at all.
+
+The bureau is the demo (``seed_demo``: every kind of object, through the services) built once per
+module inside a transaction that is rolled back at the end; each test runs in a savepoint inside it.
+"""
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import get_resolver, reverse
+
+from accounts.models import User
+from affairs.models import MatterEvent
+from core.models import Attachment, AuditEvent
+from documents.models import Document, IncomingDocument, ReadingPacket
+from meetings.models import AgendaItem, Meeting
+from notifications.models import RobotRoute, RobotWebhook
+from tests.factories import DepartmentFactory, UserFactory
+from tests.urlwalk import walk_with_parameters
+
+READ, ACT = "read", "act"
+GET, POST, PUT = "get", "post", "put"
+
+
+@dataclass(frozen=True)
+class Line:
+    obj: str  # a key of OBJECTS
+    kind: str = READ  # READ or ACT
+    method: str = GET
+    insider: int | None = None  # the read-only insider's answer; None: READ → 200, ACT → 403
+    outsider: int = 404  # only the directory (people, departments) answers otherwise
+    extra: tuple[tuple[str, str], ...] = ()  # further path parameters
+
+
+def R(obj: str, **kw: Any) -> Line:
+    return Line(obj, READ, GET, **kw)
+
+
+def A(obj: str, *, method: str = POST, **kw: Any) -> Line:
+    return Line(obj, ACT, method, **kw)
+
+
+MATRIX: dict[str, Line] = {
+    # accounts and the dashboards
+    "accounts:person": R("person", outsider=200),
+    "api:user-detail": R("person", outsider=200),
+    "api:department-detail": R("department", outsider=200),
+    "api:dashboard-department": R("department"),
+    "workload:dashboard_department": R("department"),
+    "workload:dashboard_department_report": R("department"),
+    # the ledger
+    "workload:item_detail": R("work_item"),
+    "workload:item_urge": A("work_item"),
+    "api:work-item-detail": R("work_item"),
+    "api:work-item-urge": A("work_item"),
+    "notifications:open": A("notification"),
+    "notifications:read": A("notification"),
+    "api:notification-read": A("notification"),
+    "notifications:robot_remove": A("robot_route"),
+    # affairs
+    "affairs:matter_detail": R("matter"),
+    "affairs:matter_attachment": R("matter_attachment"),
+    "affairs:matter_cancel": A("matter", insider=400),
+    "affairs:matter_complete": A("matter", insider=400),
+    "affairs:matter_confirm": A("matter", insider=400),
+    "affairs:matter_progress": A("matter", insider=400),
+    "affairs:matter_transfer": A("matter", insider=400),
+    "api:matter-detail": R("matter"),
+    "api:matter-attachment-detail": R("matter_attachment"),
+    "api:matter-cancel": A("matter", insider=400),
+    "api:matter-complete": A("matter", insider=400),
+    "api:matter-confirm": A("matter", insider=409),
+    "api:matter-progress": A("matter", insider=400),
+    "api:matter-transfer": A("matter", insider=400),
+    "affairs:reception_detail": R("reception"),
+    "affairs:reception_print": R("reception"),
+    "affairs:reception_status": A("reception", insider=400),
+    "affairs:arrangement_add": A("reception", insider=400),
+    "affairs:arrangement_detail": R("arrangement", insider=302),
+    "affairs:arrangement_arranged": A("arrangement"),
+    "api:reception-detail": R("reception"),
+    "api:reception-set-status": A("reception", insider=400),
+    "api:arrangement-detail": R("arrangement"),
+    "api:arrangement-arranged": A("arrangement"),
+    "affairs:plan_detail": R("plan"),
+    "affairs:plan_item_add": A("plan", insider=400),
+    "affairs:plan_item_to_matter": A("plan_item"),
+    "api:work-plan-detail": R("plan"),
+    "api:work-plan-items": A("plan", insider=400),
+    "api:plan-item-to-matter": A("plan_item"),
+    # documents: outgoing
+    "documents:document_detail": R("document"),
+    "documents:document_versions": R("document"),
+    "documents:document_render": R("document"),
+    "documents:document_edit": A("document", method=GET, insider=200),
+    "documents:document_attach": A("document", insider=400),
+    "documents:document_submit": A("document"),
+    "documents:document_issue": A("document"),
+    "documents:document_revoke": A("document", insider=400),
+    "documents:comment_round_create": A("document", method=GET),
+    "documents:opinion_summary": R("document"),
+    "documents:opinion_summary_download": R("document", extra=(("kind", "docx"),)),
+    "documents:attachment": R("document_attachment"),
+    "api:document-detail": R("document"),
+    "api:document-versions": R("document"),
+    "api:document-diff": R("document", insider=400),
+    "api:document-render": R("document"),
+    "api:document-attachments": A("document", insider=400),
+    "api:document-attachment-detail": R("document_attachment"),
+    "api:document-comment-rounds": A("document"),
+    "api:document-opinion-summary": R("document"),
+    "api:document-opinion-summary-docx": R("document"),
+    "api:document-opinion-summary-xlsx": R("document"),
+    "api:document-submit": A("document", insider=400),
+    "api:document-issue": A("document", insider=400),
+    "api:document-revoke": A("document", insider=400),
+    "documents:comment_round_close": A("comment_round"),
+    "api:comment-round-detail": R("comment_round"),
+    "api:comment-round-close": A("comment_round"),
+    "documents:comment_request": R("comment_request"),
+    "documents:comment_request_respond": A("comment_request", insider=400),
+    "documents:comment_request_delegate": A("comment_request", insider=400),
+    "api:comment-request-detail": R("comment_request"),
+    "api:comment-request-respond": A("comment_request", insider=400),
+    "api:comment-request-delegate": A("comment_request", insider=400),
+    "documents:opinion_handle": A("opinion", insider=400),
+    "api:opinion-handle": A("opinion", insider=400),
+    "documents:approval": R("approval"),
+    "documents:approval_decide": A("approval", insider=400),
+    "api:approval-detail": R("approval"),
+    "api:approval-decide": A("approval", insider=400),
+    "documents:distribution": R("distribution"),
+    # The demo's distributions go to departments, without a numbered copy (份号): 404 to all.
+    "documents:distribution_copy": R("distribution", insider=404),
+    "api:distribution-detail": R("distribution"),
+    "api:distribution-copy": R("distribution", insider=404),
+    "api:distribution-receive": A("distribution"),
+    # documents: incoming, readings, packets
+    "documents:incoming_detail": R("incoming"),
+    "documents:incoming_file": R("incoming_file"),
+    "documents:incoming_review": A("incoming", insider=400),
+    "documents:incoming_propose": A("incoming", insider=400),
+    "documents:incoming_instruct": A("incoming", insider=400),
+    "documents:incoming_circulate": A("incoming", insider=400),
+    "documents:incoming_close": A("incoming"),
+    "documents:incoming_archive": A("incoming"),
+    "api:incoming-detail": R("incoming"),
+    "api:incoming-file-detail": R("incoming_file"),
+    "api:incoming-review": A("incoming"),
+    "api:incoming-propose": A("incoming", insider=400),
+    "api:incoming-instruct": A("incoming", insider=400),
+    "api:incoming-circulate": A("incoming", insider=400),
+    "api:incoming-close": A("incoming"),
+    "api:incoming-archive": A("incoming"),
+    "documents:reading": R("reading"),
+    "documents:reading_mark_read": A("reading"),
+    "api:reading-detail": R("reading"),
+    "api:reading-mark-read": A("reading"),
+    "documents:packet_detail": R("packet"),
+    "documents:packet_file": R("packet_file"),
+    "documents:packet_mark_read": A("packet"),
+    "api:packet-detail": R("packet"),
+    "api:packet-file-detail": R("packet_file"),
+    "api:packet-mark-read": A("packet"),
+    # meetings
+    "meetings:meeting_detail": R("meeting"),
+    "meetings:meeting_ics": R("meeting"),
+    "meetings:meeting_edit": A("meeting", method=GET, insider=200),
+    "meetings:meeting_cancel": A("meeting", insider=302),
+    "meetings:meeting_respond": A("meeting", insider=400),
+    "meetings:agenda_propose": A("meeting", insider=400),
+    "meetings:agenda_publish": A("meeting"),
+    "meetings:minutes_save": A("meeting"),
+    "meetings:minutes_issue": A("meeting"),
+    "meetings:decision_record": A("meeting", insider=400),
+    "meetings:position_record": A("meeting", insider=400),
+    "meetings:resolution_record": A("meeting", insider=400),
+    "api:meeting-detail": R("meeting"),
+    "api:meeting-ics": R("meeting"),
+    "api:meeting-cancel": A("meeting"),
+    "api:meeting-followup-respond": A("meeting", insider=400),
+    "api:meeting-followup-agenda-items": R("meeting"),
+    "api:meeting-followup-agenda-publish": A("meeting"),
+    "api:meeting-followup-decisions": R("meeting"),
+    "api:meeting-followup-minutes": R("meeting"),
+    "api:meeting-followup-minutes-issue": A("meeting"),
+    "api:meeting-followup-positions": R("meeting"),
+    "api:meeting-followup-resolution": A("meeting", method=PUT, insider=400),
+    "meetings:agenda_item": R("agenda_item", insider=302),
+    "meetings:agenda_decide": A("agenda_item", insider=400),
+    "meetings:agenda_move": A("agenda_item", insider=400),
+    "api:agenda-item-decide": A("agenda_item"),
+    "api:agenda-item-move": A("agenda_item", insider=400),
+    "meetings:agenda_material": R("agenda_material"),
+    "api:agenda-material-detail": R("agenda_material"),
+    "meetings:decision": R("decision", insider=302),
+    # relations
+    "relations:coordination_detail": R("coordination"),
+    "relations:coordination_respond": A("coordination", insider=400),
+    "relations:coordination_dispute": A("coordination", insider=400),
+    "relations:coordination_arbitrate": A("coordination", insider=400),
+    "relations:coordination_escalate": A("coordination", insider=400),
+    "relations:coordination_meeting": A("coordination", insider=400),
+    "api:coordination-detail": R("coordination"),
+    "api:coordination-respond": A("coordination", insider=400),
+    "api:coordination-dispute": A("coordination", insider=400),
+    "api:coordination-arbitrate": A("coordination", insider=400),
+    "api:coordination-escalate": A("coordination", insider=400),
+    "api:coordination-meeting": A("coordination", insider=400),
+    "bulletins:detail": R("bulletin"),
+    "bulletins:read": A("bulletin"),
+    "bulletins:reply": A("bulletin", insider=400),
+    "api:bulletin-detail": R("bulletin"),
+    "api:bulletin-read": A("bulletin"),
+    "api:bulletin-replies": A("bulletin", insider=400),
+    "relations:feedback_detail": R("feedback"),
+    "relations:feedback_route": A("feedback", insider=400),
+    "relations:feedback_reply": A("feedback", insider=400),
+    "relations:feedback_send_back": A("feedback", insider=400),
+    "relations:feedback_close": A("feedback", insider=400),
+    "api:feedback-detail": R("feedback"),
+    "api:feedback-route": A("feedback", insider=400),
+    "api:feedback-reply": A("feedback", insider=400),
+    "api:feedback-send-back": A("feedback", insider=400),
+    "api:feedback-close": A("feedback", insider=400),
+    "schedules:entry_edit": A("schedule_entry", method=GET, insider=404),
+    "schedules:entry_cancel": A("schedule_entry", insider=302),
+    "api:leader-schedule-detail": R("schedule_entry"),
+    "api:leader-schedule-cancel": A("schedule_entry"),
+}
+
+# URL names with a path parameter that is not an object of the bureau, and why.
+EXEMPT: dict[str, str] = {
+    "verify": "public by design: the code printed on an issued document (test_login_required's allow-list)",
+    "meetings:calendar_feed": "the secret token is the parameter, not an object (test_login_required's allow-list)",
+}
+
+# Each object: the model, how to pick it among the demo's, and the read-only insider's username.
+OBJECTS: dict[str, tuple[str, dict[str, Any], str | None]] = {
+    "person": ("accounts.User", {"username": "zhangwt"}, "maxy"),
+    "department": ("accounts.Department", {"code": "general"}, "limh"),
+    # No read-only insider: an item is seen by its assignee, its assigner and the office, who may
+    # all act on it; a notification and a robot route by their owner alone.
+    "work_item": ("workload.WorkItem", {"assignee__username": "zhangwt", "status": "open"}, None),
+    "notification": ("notifications.Notification", {"recipient__username": "zhangwt"}, None),
+    "robot_route": ("notifications.RobotRoute", {}, None),
+    "matter": ("affairs.Matter", {"title": "起草综合处年度工作总结"}, "yangzg"),
+    "matter_attachment": ("core.Attachment", {"original_name": "matter.txt"}, "yangzg"),
+    "reception": ("affairs.Reception", {}, "xul"),
+    "arrangement": ("affairs.Arrangement", {}, "xul"),
+    "plan": ("affairs.WorkPlan", {}, "zhangwt"),
+    "plan_item": ("affairs.WorkPlanItem", {}, "zhangwt"),
+    "document": ("documents.Document", {"title": "关于做好2027年元旦春节期间值班工作的通知"}, "zhaolj"),
+    "document_attachment": ("core.Attachment", {"original_name": "document.txt"}, "zhaolj"),
+    "comment_round": ("documents.CommentRound", {}, "wuj"),
+    "comment_request": ("documents.CommentRequest", {}, "wuj"),
+    "opinion": ("documents.Opinion", {}, "wuj"),
+    "approval": ("documents.Approval", {}, "wuj"),
+    "distribution": ("documents.Distribution", {}, "maxy"),
+    "incoming": ("documents.IncomingDocument", {}, "gaoxy"),
+    "incoming_file": ("core.Attachment", {"original_name": "incoming.txt"}, "gaoxy"),
+    "reading": ("documents.Reading", {}, "gaoxy"),
+    "packet": ("documents.ReadingPacket", {}, "wuj"),
+    "packet_file": ("core.Attachment", {"original_name": "packet.txt"}, "wuj"),
+    "meeting": ("meetings.Meeting", {"title": "办公用房调整协调会"}, "zhangwt"),
+    "agenda_item": ("meetings.AgendaItem", {}, "zhangwt"),
+    "agenda_material": ("core.Attachment", {"original_name": "agenda.txt"}, "zhangwt"),
+    "decision": ("meetings.Decision", {}, "zhangwt"),
+    "coordination": ("relations.CoordinationMatter", {}, "maxy"),
+    "bulletin": ("relations.Bulletin", {}, "wuj"),
+    "feedback": ("relations.Feedback", {}, "wuj"),
+    "schedule_entry": ("relations.ScheduleEntry", {}, "gaoxy"),
+}
+
+OUTSIDER = "matrix_outsider"
+FORGED = ("9223372036854775808", "99999999999999999999", "abc")  # 2**63 (one past bigint), far beyond, not a number
+
+
+@dataclass
+class World:
+    pks: dict[str, int]
+    clients: dict[str, Client]  # by username: each logged in once, its session kept by the module's transaction
+
+
+def _attach(owner: Any, name: str, by: User) -> None:
+    Attachment.objects.create(
+        owner_type=ContentType.objects.get_for_model(owner),
+        owner_id=owner.pk,
+        file=ContentFile(b"matrix", name=name),
+        original_name=name,
+        content_type="text/plain",
+        size=6,
+        uploaded_by=by,
+    )
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
+    """The demo bureau, an outsider, a file on each kind of owner and a robot route: built once,
+    rolled back after the module."""
+    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")))
+    with django_db_blocker.unblock(), media, transaction.atomic():
+        call_command("seed_demo", stdout=io.StringIO())
+        people = {u.username: u for u in User.objects.all()}
+        outsider = UserFactory(username=OUTSIDER, department=DepartmentFactory(code="matrix"), clearance="secret")
+        matter = OBJECTS["matter"][1]["title"]
+        _attach(MatterEvent.objects.filter(matter__title=matter).first(), "matter.txt", people["zhangwt"])
+        _attach(Document.objects.get(title=OBJECTS["document"][1]["title"]), "document.txt", people["zhoum"])
+        _attach(IncomingDocument.objects.first(), "incoming.txt", people["liuf"])
+        _attach(ReadingPacket.objects.first(), "packet.txt", people["liuf"])
+        _attach(AgendaItem.objects.first(), "agenda.txt", people["chenjg"])
+        webhook = RobotWebhook.objects.create(name="matrix", platform="wecom", url="https://example.org/hook")
+        RobotRoute.objects.create(webhook=webhook, user=people["zhangwt"])
+        # The demo's meetings are open to the whole bureau (as non-private meetings are): made
+        # private here, their agenda, materials, minutes and decisions follow them.
+        Meeting.objects.update(private=True)
+        pks = {}
+        for key, (label, where, _) in OBJECTS.items():
+            found = apps.get_model(label).objects.filter(**where).order_by("pk").first()
+            assert found is not None, key
+            pks[key] = found.pk
+        walkers = [outsider, people["chenjg"], people["admin"]]
+        walkers += [people[insider] for _, _, insider in OBJECTS.values() if insider is not None]
+        yield World(pks=pks, clients={person.username: _client(person) for person in walkers})
+        transaction.set_rollback(True)
+
+
+def _path(name: str, line: Line, value: object) -> str:
+    sentinel = 987654321  # matches every converter the object URLs use (int, str, a DRF lookup)
+    params = dict(line.extra)
+    (key,) = (p for p in PARAMETERS[name] if p not in params)
+    return reverse(name, kwargs={**params, key: sentinel}).replace(str(sentinel), str(value))
+
+
+PARAMETERS = {name: params for name, _, params in walk_with_parameters(get_resolver()) if params}
+OBJECT_URLS = sorted(name for name in PARAMETERS if not name.startswith("admin:"))
+
+
+def _client(person: User) -> Client:
+    client = Client()
+    client.force_login(person)
+    return client
+
+
+def _request(client: Client, name: str, line: Line, value: object) -> int:
+    path = _path(name, line, value)
+    if line.method == POST:
+        return client.post(path, {}).status_code
+    if line.method == PUT:
+        return client.put(path, "{}", content_type="application/json").status_code
+    return client.get(path).status_code
+
+
+def test_every_object_url_has_a_line():
+    missing = [name for name in OBJECT_URLS if name not in MATRIX and name not in EXEMPT]
+    assert not missing, f"URLs that take an object without a line in MATRIX (or EXEMPT): {missing}"
+    stale = sorted((set(MATRIX) | set(EXEMPT)) - set(OBJECT_URLS))
+    assert not stale, f"lines for URLs that no longer exist: {stale}"
+
+
+def _state(line: Line, pk: int) -> tuple[Any, int]:
+    """The object's row and the audit log's length: a refused action changes neither (every write
+    records an audit event)."""
+    return apps.get_model(OBJECTS[line.obj][0]).objects.filter(pk=pk).values().first(), AuditEvent.objects.count()
+
+
+def _failures(world: World, name: str) -> list[str]:
+    line = MATRIX[name]
+    pk = world.pks[line.obj]
+    wrong = []
+    before = _state(line, pk)
+    outsider = _request(world.clients[OUTSIDER], name, line, pk)
+    if outsider != line.outsider:
+        wrong.append(f"outsider {outsider} (expected {line.outsider})")
+    insider_name = OBJECTS[line.obj][2]
+    if insider_name is not None:
+        expected = line.insider or (200 if line.kind == READ else 403)
+        got = _request(world.clients[insider_name], name, line, pk)
+        if got != expected:
+            wrong.append(f"insider {insider_name} {got} (expected {expected})")
+    if line.kind == ACT and _state(line, pk) != before:
+        wrong.append("the action was taken (the object or the audit log changed)")
+    return wrong
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_object_url(world, name):
+    """The outsider, the read-only insider, and forged ids (asked by the office's head, who sees
+    the most) on one object URL."""
+    wrong = _failures(world, name)
+    forged = {value: _request(world.clients["chenjg"], name, MATRIX[name], value) for value in FORGED}
+    if set(forged.values()) != {404}:
+        wrong.append(f"forged ids {forged} (expected 404)")
+    assert not wrong, f"{name}: " + "; ".join(wrong)
+
+
+ADMIN_OBJECT_URLS = sorted(
+    name for name, params in PARAMETERS.items() if name.startswith("admin:") and params and "<unnamed" not in name
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [n for n in ADMIN_OBJECT_URLS if "object_id" in PARAMETERS[n]])
+def test_admin_object_pages(world, name):
+    """The admin's object pages: a person who is not staff is sent to the admin's sign-in page;
+    an administrator asking for an id that does not exist is sent back (302) or told 404, never a
+    500. (Who among administrators sees a classified object's admin page is walked by the
+    visibility walks: tests/test_visibility_walk*.py.)"""
+    line = Line("", extra=tuple((p, "x") for p in PARAMETERS[name] if p != "object_id"))
+    outsider = world.clients[OUTSIDER].get(_path(name, line, world.pks["matter"]))
+    assert outsider.status_code == 302 and reverse("admin:login") in outsider["Location"], name
+    admin = world.clients["admin"]
+    got = {value: admin.get(_path(name, line, value)).status_code for value in FORGED}
+    # A model whose deletion is switched off refuses its delete page (403) before any lookup.
+    allowed = {302, 403, 404} if name.endswith("_delete") else {302, 404}
+    assert set(got.values()) <= allowed, f"{name}: {got}"
+
+
+def _classified_admin_pages() -> list[tuple[str, str]]:
+    """The admin change page of every registered model with a classification of its own, but the
+    notification's (its admin page is shown masked to every administrator: test_visibility_walk)."""
+    return sorted(
+        (f"admin:{model._meta.app_label}_{model._meta.model_name}_change", model._meta.label)
+        for model in admin.site._registry
+        if any(field.name == "classification" for field in model._meta.get_fields())
+        and model._meta.label != "notifications.Notification"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "label"), _classified_admin_pages())
+def test_admin_hides_what_the_administrator_may_not_see(world, name, label):
+    """An administrator (cleared for 内部 only, outside the office) opening the admin page of a
+    秘密 object gets 404, not the page and not the admin's "does not exist" redirect."""
+    administrator = User.objects.get(username="admin")
+    assert administrator.is_superuser and administrator.clearance == "internal"
+    assert not administrator.department.is_office
+    model = apps.get_model(label)
+    obj = model.objects.order_by("pk").first()
+    model.objects.filter(pk=obj.pk).update(classification="secret")  # undone with the test's savepoint
+    response = world.clients["admin"].get(reverse(name, args=[obj.pk]))
+    assert response.status_code == 404, (name, response.status_code)
