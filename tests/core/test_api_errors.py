@@ -156,9 +156,16 @@ JUNK_PARAMS = [
 
 
 def _paths(path, own_id):
+    """The route with the person's own id, then with each junk id (or the route itself)."""
     if "{id}" not in path:
-        return [path]
-    return [path.replace("{id}", str(own_id))] + [path.replace("{id}", junk) for junk in JUNK_IDS]
+        return [path], []
+    return [path.replace("{id}", str(own_id))], [path.replace("{id}", junk) for junk in JUNK_IDS]
+
+
+# A junk id is refused before parameters or bodies matter: each junk id gets these few, the own id
+# (and routes without one) every junk parameter set and body.
+JUNK_ID_PARAMS = [{}, JUNK_PARAMS[0], {"cursor": FORGED_CURSORS[3]}]
+JUNK_ID_BODIES = [JUNK_BODIES[0], JUNK_BODIES[4], JUNK_BODIES[8]]
 
 
 def _assert_no_server_error(response, what):
@@ -177,12 +184,16 @@ def test_junk_never_gets_a_500(request, who, path, callback, department):
     NotificationFactory(recipient=person)
     client = APIClient()
     client.force_authenticate(person)
-    for url in _paths(path, own_id):
-        for method in view_methods(callback):
-            send = getattr(client, method)
-            if method == "get":
-                for params in JUNK_PARAMS:
-                    _assert_no_server_error(send(url, params), f"GET {url} {params}")
-            else:
-                for body, content_type in JUNK_BODIES:
-                    _assert_no_server_error(send(url, data=body, content_type=content_type), f"{method} {url} {body}")
+    own, junk = _paths(path, own_id)
+    for urls, params_sets, bodies in ((own, JUNK_PARAMS, JUNK_BODIES), (junk, JUNK_ID_PARAMS, JUNK_ID_BODIES)):
+        for url in urls:
+            for method in view_methods(callback):
+                send = getattr(client, method)
+                if method == "get":
+                    for params in params_sets:
+                        _assert_no_server_error(send(url, params), f"GET {url} {params}")
+                else:
+                    for body, content_type in bodies:
+                        _assert_no_server_error(
+                            send(url, data=body, content_type=content_type), f"{method} {url} {body}"
+                        )
