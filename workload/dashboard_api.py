@@ -52,7 +52,16 @@ class BuckPassingSerializer(serializers.Serializer):
     passes = serializers.IntegerField()
 
 
+def as_of_field() -> serializers.DateTimeField:
+    return serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the figures come from the pre-aggregated snapshot (refreshed every ten minutes), the "
+        "moment it was computed; null when they were computed for this request.",
+    )
+
+
 class DashboardSerializer(serializers.Serializer):
+    as_of = as_of_field()
     departments = DepartmentFiguresSerializer(many=True)
     people = PersonFiguresSerializer(many=True)
     kinds = KindFiguresSerializer(many=True)
@@ -78,6 +87,7 @@ class OverdueItemSerializer(serializers.Serializer):
 
 
 class DepartmentDashboardSerializer(serializers.Serializer):
+    as_of = as_of_field()
     id = serializers.IntegerField()
     name = serializers.CharField()
     people = PersonFiguresSerializer(many=True)
@@ -195,6 +205,7 @@ class DecisionFollowThroughSerializer(serializers.Serializer):
 
 
 class ProcessDashboardSerializer(serializers.Serializer):
+    as_of = as_of_field()
     comments = CommentCollectionSerializer(many=True)
     approvals = ApprovalLatencySerializer(many=True)
     approval_steps = ApprovalStepsSerializer()

@@ -1,12 +1,16 @@
 """Pre-aggregated dashboards: the figures of the default period (this month up to today) computed by a
 periodic task (``workload.tasks.refresh_dashboards``, every ``REFRESH_SECONDS``) and stored in
 ``DashboardSnapshot`` rows, so that the organization view at a large size reads one row instead of
-aggregating millions of work items on every request.
+aggregating millions of work items on every request; the process views (``process_view``: comment
+collection, approval latency, coordination outcomes, decisions' follow-through) likewise, whose
+medians would otherwise fetch every duration of the period on each request.
 
 A snapshot serves a request for exactly its period while it is at most ``MAX_AGE`` old; any other
 period, or a stale or missing snapshot, is computed live. The pages show the snapshot's time
-("数据更新于 …"). Stored: the whole bureau's organization view, and per department its organization
-view (a head's) and its department view. Scope and masking are still the request's: the snapshot
+("数据更新于 …") and the API its ``as_of``. Stored: the whole bureau's organization and process views,
+and per department its organization and process views (a head's) and its department view. The figures
+depend on nothing of the viewer but the scope (the departments), which is the snapshot's key: a
+viewer whose scope is no stored one (the head of two departments) is computed live. Scope and masking are still the request's: the snapshot
 holds only figures and item rows; ``masked_rows`` masks titles for each viewer as before.
 """
 
@@ -25,6 +29,7 @@ from .models import DashboardSnapshot
 
 ORGANIZATION = "organization"
 DEPARTMENT = "department"
+PROCESSES = "processes"
 REFRESH_SECONDS = 600
 MAX_AGE = timedelta(seconds=2 * REFRESH_SECONDS)
 # Keys of the stored rows that hold moments (read back as datetimes).
@@ -77,19 +82,27 @@ def snapshot_of(kind: str, departments: list[int] | None, period: Any) -> dict[s
 
 
 def refresh(*, now: datetime | None = None) -> int:
-    """Compute and store the default period's snapshots (the whole bureau, and each department's
-    organization and department views), and drop those of other periods. Returns how many were stored."""
+    """Compute and store the default period's snapshots (the whole bureau's organization and process
+    views, and each department's organization, process and department views), and drop those of other
+    periods. Returns how many were stored."""
     from . import dashboards
 
     period, _department = dashboards.dashboard_params({}, now=now or timezone.now())
     computed: list[tuple[str, Any]] = [
-        (snapshot_key(ORGANIZATION, None), dashboards.organization_figures(period=period, departments=None))
+        (snapshot_key(ORGANIZATION, None), dashboards.organization_figures(period=period, departments=None)),
+        (snapshot_key(PROCESSES, None), dashboards.process_figures(period=period, departments=None)),
     ]
     for department in Department.objects.order_by("id"):
         computed.append(
             (
                 snapshot_key(ORGANIZATION, [department.pk]),
                 dashboards.organization_figures(period=period, departments=[department.pk]),
+            )
+        )
+        computed.append(
+            (
+                snapshot_key(PROCESSES, [department.pk]),
+                dashboards.process_figures(period=period, departments=[department.pk]),
             )
         )
         computed.append(

@@ -581,8 +581,35 @@ def process_view(*, user: Any, period: Period, department: int | None = None) ->
     answered, the response rate and the median hours to answer), approval latency per approver (the
     period's decisions and their median hours, and what waits now), coordination outcomes per
     department (answers settled in the period by outcome), approval latency per approver and step,
-    meeting decisions' follow-through. Six queries, and one per app registered for the follow-through."""
+    meeting decisions' follow-through. Within the viewer's scope; from the pre-aggregated snapshot
+    (``dashboard_snapshots``, one query, with ``as_of``) when a fresh one covers the scope and period,
+    else computed live (``process_figures``)."""
     departments = _departments(dashboard_scope(user=user), department)
+    from .dashboard_snapshots import PROCESSES, snapshot_of
+
+    stored = snapshot_of(PROCESSES, departments, period)
+    if stored is not None:
+        return {**stored, "approval_steps": relabel_steps(stored["approval_steps"])}
+    return process_figures(period=period, departments=departments)
+
+
+def relabel_steps(steps: dict[str, Any]) -> dict[str, Any]:
+    """Stored approval steps with their labels in the request's language (the refresh wrote them in
+    the worker's): the labels are read again from the step keys, without a query."""
+    labels = dict(processes.step_choices())
+
+    def label(step: str) -> str:
+        return str(labels.get(step, "")) or _("Other")
+
+    return {
+        "by_approver": [{**row, "step_label": label(row["step"])} for row in steps["by_approver"]],
+        "by_step": [{**row, "label": label(row["step"])} for row in steps["by_step"]],
+    }
+
+
+def process_figures(*, period: Period, departments: list[int] | None) -> dict[str, Any]:
+    """``process_view``'s figures for ``departments`` (None: all), computed live. Six queries, and one
+    per app registered for the follow-through; the medians read every duration of the period."""
     qs = _items(departments)
     names = _department_rows(departments)
     asked = Q(created_at__gte=period.start_at, created_at__lt=period.end_at) & ~Q(status=WorkItemStatus.CANCELLED)

@@ -117,7 +117,8 @@ def test_the_api(units, leader):
     api = APIClient()
     api.force_authenticate(leader)
     body = api.get("/api/v1/dashboard/processes/").json()
-    assert set(body) == {"comments", "approvals", "approval_steps", "coordination", "decisions"}
+    assert set(body) == {"as_of", "comments", "approvals", "approval_steps", "coordination", "decisions"}
+    assert body["as_of"] is None  # computed for the request: no snapshot was stored
     assert next(r for r in body["comments"] if r["id"] == units["a"].pk)["asked"] == 3
     api.force_authenticate(units["staff_a"])
     assert api.get("/api/v1/dashboard/processes/").status_code == 404
