@@ -1,5 +1,7 @@
 """The dashboards' benchmark (issue 11): the organization view (page and ``GET /api/v1/dashboard/``)
-for a leader and one department's page for its head, over the 30 days before the generation moment,
+and the process views (page and ``GET /api/v1/dashboard/processes/``) for a leader and one
+department's page for its head, over the 30 days before the generation moment (live); the same pages
+for the default period (this month) from the pre-aggregated snapshot the refresh just stored;
 and the server time of the ORM aggregates beside the database time of the same aggregates written
 by hand in SQL below (raw SQL lives in the benchmark only: the application reads through the ORM).
 
@@ -73,6 +75,8 @@ def dashboard_plan(moment: datetime, leader: Any, client_of: Any) -> tuple[list[
         ("dashboard_api", as_leader, f"/api/v1/dashboard/?{query}"),
         ("dashboard_department", as_head, f"/dashboard/department/{department.pk}/?{query}"),
         ("dashboard_department_api", as_head, f"/api/v1/dashboard/departments/{department.pk}/?{query}"),
+        ("dashboard_processes", as_leader, f"/dashboard/processes/?{query}"),
+        ("dashboard_processes_api", as_leader, f"/api/v1/dashboard/processes/?{query}"),
     ]
     return plan, department
 
@@ -84,7 +88,17 @@ def pre_aggregated_plan(live: list[tuple[str, Any, str]], department: Any) -> li
         ("dashboard_pre", clients["dashboard"], "/dashboard/"),
         ("dashboard_api_pre", clients["dashboard_api"], "/api/v1/dashboard/"),
         ("dashboard_department_pre", clients["dashboard_department"], f"/dashboard/department/{department.pk}/"),
+        ("dashboard_processes_pre", clients["dashboard_processes"], "/dashboard/processes/"),
+        ("dashboard_processes_api_pre", clients["dashboard_processes_api"], "/api/v1/dashboard/processes/"),
     ]
+
+
+def check_pre_aggregated(pages: list[tuple[str, Any, str]]) -> None:
+    """Each pre-aggregated page is served from the snapshot (the API says when it was computed): a
+    page that fell back to the live figures would time something else."""
+    for key, client, path in pages:
+        if "/api/" in path and not client.get(path).json().get("as_of"):
+            raise SystemExit(f"{key}: not served from the snapshot")
 
 
 def _median_ms(function: Any, runs: int) -> float:

@@ -10,8 +10,9 @@ period, or a stale or missing snapshot, is computed live. The pages show the sna
 ("数据更新于 …") and the API its ``as_of``. Stored: the whole bureau's organization and process views,
 and per department its organization and process views (a head's) and its department view. The figures
 depend on nothing of the viewer but the scope (the departments), which is the snapshot's key: a
-viewer whose scope is no stored one (the head of two departments) is computed live. Scope and masking are still the request's: the snapshot
-holds only figures and item rows; ``masked_rows`` masks titles for each viewer as before.
+viewer whose scope is no stored one (the head of two departments) is computed live. Scope and masking
+are still the request's: the snapshot holds only figures and item rows; ``masked_rows`` masks titles
+for each viewer as before.
 """
 
 import json

@@ -100,7 +100,8 @@ def test_the_page_and_the_api_show_the_snapshot_time(units, client_of, leader):
     refresh_dashboards()
     computed_at = DashboardSnapshot.objects.values_list("computed_at", flat=True).first()
     assert 'id="dashboard-as-of"' in client.get("/dashboard/processes/").content.decode()
-    for path in ("/api/v1/dashboard/processes/", "/api/v1/dashboard/", f"/api/v1/dashboard/departments/{units['a'].pk}/"):
+    department = f"/api/v1/dashboard/departments/{units['a'].pk}/"
+    for path in ("/api/v1/dashboard/processes/", "/api/v1/dashboard/", department):
         body = _api(leader).get(path).json()
         assert body["as_of"] is not None and parse_datetime(body["as_of"]) == computed_at
     # Stale: computed live again, without a time.
