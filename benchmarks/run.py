@@ -494,6 +494,7 @@ def measure(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
     )
     if not current:
         call_command(Command(), size=size, reset=True, verbosity=1, stdout=sys.stderr)
+        moment = generation_moment()  # that of the data just generated
     elif Meeting.objects.filter(organizer__in=generated).count() != wanted.meetings:
         # Data generated before meetings were: add them alone rather than everything again.
         replace_meetings(size)
