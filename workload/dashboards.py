@@ -321,7 +321,8 @@ def organization_view(*, user: Any, period: Period, department: int | None = Non
 
     stored = snapshot_of(ORGANIZATION, departments, period)
     if stored is not None:
-        return stored
+        # The kinds' labels in the request's language (the refresh wrote them in the worker's).
+        return {**stored, "kinds": [{**row, "label": str(WorkItemKind(row["kind"]).label)} for row in stored["kinds"]]}
     return organization_figures(period=period, departments=departments)
 
 
@@ -448,7 +449,9 @@ def department_view(*, user: Any, department: Department, period: Period) -> dic
 
     stored = snapshot_of(DEPARTMENT, [department.pk], period)
     if stored is not None:
-        return {**stored, "department": department}
+        # The priorities' labels in the request's language (the refresh wrote them in the worker's).
+        priorities = [{**row, "label": str(Priority(row["priority"]).label)} for row in stored["priorities"]]
+        return {**stored, "department": department, "priorities": priorities}
     return department_figures(department=department, period=period)
 
 

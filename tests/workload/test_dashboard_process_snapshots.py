@@ -176,3 +176,18 @@ def test_snapshot_pages_cost_the_same_at_two_sizes(units, client_of, leader):
         _api(leader).get("/api/v1/dashboard/processes/")
     live_counts.append(len(queries))
     assert counts[0][1] < live_counts[0]
+
+
+def test_the_organization_and_department_labels_follow_the_request_language(units, leader):
+    _fill(units)
+    with translation.override("en"):
+        refresh_dashboards()
+    period, _department = dashboards.dashboard_params({})
+    with translation.override("zh-hans"):
+        served = dashboards.organization_view(user=leader, period=period)
+        live = dashboards.organization_figures(period=period, departments=None)
+        served_a = dashboards.department_view(user=leader, department=units["a"], period=period)
+        live_a = dashboards.department_figures(department=units["a"], period=period)
+    assert served["as_of"] is not None and served_a["as_of"] is not None
+    assert served["kinds"] == live["kinds"]
+    assert served_a["priorities"] == live_a["priorities"]
