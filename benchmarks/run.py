@@ -491,10 +491,13 @@ def measure(size: str, runs: int, scan_runs: int) -> dict[str, Any]:
     )
     if not current:
         call_command(Command(), size=size, reset=True, verbosity=1, stdout=sys.stderr)
+        moment = generation_moment()  # the new data's (it was None before the first generation)
     elif Meeting.objects.filter(organizer__in=generated).count() != wanted.meetings:
         # Data generated before meetings were: add them alone rather than everything again.
         replace_meetings(size)
     generation_s = time.monotonic() - started
+    if moment is None:
+        raise SystemExit("no generated data")
 
     # A typical person: staff (not a leader, not a head) with the median number of open items.
     staff = list(
