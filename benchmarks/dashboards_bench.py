@@ -202,7 +202,7 @@ def dashboard_results(results: list[dict[str, Any]], labels: dict[str, str]) -> 
             rows.append(
                 at_most(
                     r["size"],
-                    f"dashboard aggregates, {scope}: ORM / raw SQL",
+                    f"dashboard aggregates, {scope}: ORM time over the raw SQL's",
                     ag[orm_key] / ag[sql_key],
                     "×",
                     TARGET_SERVER_OVER_SQL,

@@ -106,7 +106,7 @@ def load_results(size: str, total: Stats, share: float, minimal: Stats, desk: St
         at_most(size, "load: day's mix, errors", total.failures, "errors", TARGET_ERRORS, f"of {total.requests}"),
         figure(size, "load: minimal view throughput", minimal.rps, "req/s"),
         figure(size, "load: desk throughput", desk.rps, "req/s"),
-        at_least(size, "load: desk throughput / minimal view's", share * 100, "%", TARGET_DESK_SHARE * 100),
+        at_least(size, "load: desk throughput over the minimal view's", share * 100, "%", TARGET_DESK_SHARE * 100),
     ]
 
 

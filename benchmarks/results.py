@@ -67,6 +67,8 @@ def not_measured(size: str, name: str, unit: str, target: str, why: str) -> Resu
 def format_value(value: float | None, unit: str) -> str:
     if value is None:
         return "—"
+    if unit == "yes/no":
+        return "yes" if value else "no"
     if unit in COUNT_UNITS:
         return f"{value:,.0f}"
     if unit == "%":
