@@ -178,6 +178,13 @@ def test_the_l_rows_when_l_is_run():
     assert by[("M", f"{desk}: time at M over S")].value is None
 
 
+def test_a_quick_run_at_s_lists_the_m_targets_not_measured():
+    by = {(r.size, r.name): r for r in run.collect([_measured("S", 1.0)])}
+    search = by[("M", f"{run.LABELS['search']}: median")]
+    assert (search.value, search.target, search.met) == (None, "≤ 100", None)
+    assert by[("M", f"{run.LABELS['desk']}: time at M over S")].note == "M not run"
+
+
 def test_m_is_run_with_s_and_l_with_m():
     assert run.with_references(["M"]) == ["S", "M"]
     assert run.with_references(["M", "L"]) == ["S", "M", "L"]
