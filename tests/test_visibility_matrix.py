@@ -29,7 +29,8 @@ module inside a transaction that is rolled back at the end; each test runs in a 
 """
 
 import io
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +66,11 @@ class Line:
     insider: int | None = None  # the read-only insider's answer; None: READ → 200, ACT → 403
     outsider: int = 404  # only the directory (people, departments) answers otherwise
     extra: tuple[tuple[str, str], ...] = ()  # further path parameters
+    # An action's body: what the person who may take it sends (built from the bureau's objects),
+    # so that the insider's refusal is the rule's, not the form's. ``actor`` is that person:
+    # test_action_body_is_valid sends them the same body and the action is taken.
+    body: "Callable[[Objects], dict[str, Any]] | None" = None
+    actor: str | None = None
 
 
 def R(obj: str, **kw: Any) -> Line:
@@ -95,33 +101,33 @@ MATRIX: dict[str, Line] = {
     # affairs
     "affairs:matter_detail": R("matter"),
     "affairs:matter_attachment": R("matter_attachment"),
-    "affairs:matter_cancel": A("matter", insider=400),
-    "affairs:matter_complete": A("matter", insider=400),
-    "affairs:matter_confirm": A("matter", insider=400),
-    "affairs:matter_progress": A("matter", insider=400),
-    "affairs:matter_transfer": A("matter", insider=400),
+    "affairs:matter_cancel": A("matter", body=lambda o: {"cancel-reason": "撤销"}, actor="limh"),
+    "affairs:matter_complete": A("matter", body=lambda o: {"complete-report": "已完成"}, actor="zhangwt"),
+    "affairs:matter_confirm": A("completed_matter", body=lambda o: {"decision": "confirm"}, actor="huangw"),
+    "affairs:matter_progress": A("matter", body=lambda o: {"progress-text": "进展", "progress-percent": 50}, actor="zhangwt"),
+    "affairs:matter_transfer": A("matter", body=lambda o: {"transfer-to": o.person("zhaolj").pk, "transfer-reason": "转办"}, actor="zhangwt"),
     "api:matter-detail": R("matter"),
     "api:matter-attachment-detail": R("matter_attachment"),
-    "api:matter-cancel": A("matter", insider=400),
-    "api:matter-complete": A("matter", insider=400),
-    "api:matter-confirm": A("matter", insider=409),
-    "api:matter-progress": A("matter", insider=400),
-    "api:matter-transfer": A("matter", insider=400),
+    "api:matter-cancel": A("matter", body=lambda o: {"reason": "撤销"}, actor="limh"),
+    "api:matter-complete": A("matter", body=lambda o: {"report": "已完成"}, actor="zhangwt"),
+    "api:matter-confirm": A("completed_matter", body=lambda o: {"accept": True}, actor="huangw"),
+    "api:matter-progress": A("matter", body=lambda o: {"text": "进展", "percent": 50}, actor="zhangwt"),
+    "api:matter-transfer": A("matter", body=lambda o: {"to": o.person("zhaolj").pk, "reason": "转办"}, actor="zhangwt"),
     "affairs:reception_detail": R("reception"),
     "affairs:reception_print": R("reception"),
-    "affairs:reception_status": A("reception", insider=400),
-    "affairs:arrangement_add": A("reception", insider=400),
+    "affairs:reception_status": A("reception", body=lambda o: {"status": "done"}, actor="chenjg"),
+    "affairs:arrangement_add": A("reception", body=lambda o: {"arrangement-kind": "meals", "arrangement-owner": o.person("wuj").pk}, actor="chenjg"),
     "affairs:arrangement_detail": R("arrangement", insider=302),
     "affairs:arrangement_arranged": A("arrangement"),
     "api:reception-detail": R("reception"),
-    "api:reception-set-status": A("reception", insider=400),
+    "api:reception-set-status": A("reception", body=lambda o: {"status": "done"}, actor="chenjg"),
     "api:arrangement-detail": R("arrangement"),
     "api:arrangement-arranged": A("arrangement"),
     "affairs:plan_detail": R("plan"),
-    "affairs:plan_item_add": A("plan", insider=400),
+    "affairs:plan_item_add": A("plan", body=lambda o: {"item-title": "新事项", "item-owner": o.person("zhaolj").pk, "item-priority": "routine"}, actor="limh"),
     "affairs:plan_item_to_matter": A("plan_item"),
     "api:work-plan-detail": R("plan"),
-    "api:work-plan-items": A("plan", insider=400),
+    "api:work-plan-items": A("plan", body=lambda o: {"title": "新事项", "owner": o.person("zhaolj").pk}, actor="limh"),
     "api:plan-item-to-matter": A("plan_item"),
     # documents: outgoing
     "documents:document_detail": R("document"),
@@ -280,6 +286,7 @@ OBJECTS: dict[str, tuple[str, dict[str, Any], str | None]] = {
     "notification": ("notifications.Notification", {"recipient__username": "zhangwt"}, None),
     "robot_route": ("notifications.RobotRoute", {}, None),
     "matter": ("affairs.Matter", {"title": "起草综合处年度工作总结"}, "yangzg"),
+    "completed_matter": ("affairs.Matter", {"title": "汇总年度考核材料"}, "yangzg"),  # awaiting confirmation
     "matter_attachment": ("core.Attachment", {"original_name": "matter.txt"}, "yangzg"),
     "reception": ("affairs.Reception", {}, "xul"),
     "arrangement": ("affairs.Arrangement", {}, "xul"),
@@ -356,6 +363,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
             pks[key] = found.pk
         walkers = [outsider, people["chenjg"], people["admin"]]
         walkers += [people[insider] for _, _, insider in OBJECTS.values() if insider is not None]
+        walkers += [people[line.actor] for line in MATRIX.values() if line.actor is not None]
         yield World(pks=pks, clients={person.username: _client(person) for person in walkers})
         transaction.set_rollback(True)
 
@@ -377,12 +385,32 @@ def _client(person: User) -> Client:
     return client
 
 
-def _request(client: Client, name: str, line: Line, value: object) -> int:
+class Objects:
+    """The bureau's objects, for a line's body: ``o.matter`` (a key of OBJECTS), ``o.person("zhangwt")``."""
+
+    def __init__(self, pks: dict[str, int]) -> None:
+        self._pks = pks
+
+    def __getattr__(self, key: str) -> Any:
+        return apps.get_model(OBJECTS[key][0]).objects.get(pk=self._pks[key])
+
+    def person(self, username: str) -> User:
+        return User.objects.get(username=username)
+
+
+def _body(world: World, line: Line) -> dict[str, Any] | None:
+    return line.body(Objects(world.pks)) if line.body is not None else None
+
+
+def _request(client: Client, name: str, line: Line, value: object, body: dict[str, Any] | None = None) -> int:
+    """The request, with the line's body: JSON to the API (a form with files: multipart), a form to a page."""
     path = _path(name, line, value)
+    with_files = body is not None and any(hasattr(v, "read") or isinstance(v, list) for v in body.values())
+    if line.method == PUT or (line.method == POST and name.startswith("api:") and not with_files):
+        send = client.put if line.method == PUT else client.post
+        return send(path, json.dumps(body or {}), content_type="application/json").status_code
     if line.method == POST:
-        return client.post(path, {}).status_code
-    if line.method == PUT:
-        return client.put(path, "{}", content_type="application/json").status_code
+        return client.post(path, body or {}).status_code
     return client.get(path).status_code
 
 
@@ -404,13 +432,13 @@ def _failures(world: World, name: str) -> list[str]:
     pk = world.pks[line.obj]
     wrong = []
     before = _state(line, pk)
-    outsider = _request(world.clients[OUTSIDER], name, line, pk)
+    outsider = _request(world.clients[OUTSIDER], name, line, pk, _body(world, line))
     if outsider != line.outsider:
         wrong.append(f"outsider {outsider} (expected {line.outsider})")
     insider_name = OBJECTS[line.obj][2]
     if insider_name is not None:
         expected = line.insider or (200 if line.kind == READ else 403)
-        got = _request(world.clients[insider_name], name, line, pk)
+        got = _request(world.clients[insider_name], name, line, pk, _body(world, line))
         if got != expected:
             wrong.append(f"insider {insider_name} {got} (expected {expected})")
     if line.kind == ACT and _state(line, pk) != before:
@@ -428,6 +456,20 @@ def test_object_url(world, name):
     if set(forged.values()) != {404}:
         wrong.append(f"forged ids {forged} (expected 404)")
     assert not wrong, f"{name}: " + "; ".join(wrong)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(name for name, line in MATRIX.items() if line.body is not None))
+def test_action_body_is_valid(world, name):
+    """The body the insider is refused with is one the action accepts: sent by the person who may
+    take the action, it is taken (2xx or a redirect, and an audit event). Undone with the test's
+    savepoint."""
+    line = MATRIX[name]
+    assert line.actor is not None, f"{name}: a line with a body names its actor"
+    audit = AuditEvent.objects.count()
+    got = _request(world.clients[line.actor], name, line, world.pks[line.obj], _body(world, line))
+    assert 200 <= got < 400, f"{name}: {line.actor} got {got}"
+    assert AuditEvent.objects.count() > audit, f"{name}: {line.actor} got {got} but nothing was recorded"
 
 
 ADMIN_OBJECT_URLS = sorted(
