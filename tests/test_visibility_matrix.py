@@ -12,13 +12,16 @@ takes and what kind of URL it is:
 - ``ACT``: an action (POST), or a form page that leads only to one (GET). The outsider gets 404;
   the read-only insider is refused: 403, or 404 where the action itself is hidden from whoever may
   not take it (the line says which, as the code answers today; the walk tests assert the same).
-  A line's ``insider=`` records where the code answers otherwise today: 400 where the (empty) body
-  is validated before the rule is asked (the refusal of a valid body is the action's own tests'
-  concern), 409 where the object's state refuses first, 302 where a page action is refused with a
-  message and a redirect, 200 on the two edit forms (documents:document_edit,
-  meetings:meeting_edit) that open for readers and refuse on saving. Whatever the code, an action
-  walked here must change neither the object's row nor the audit log (every write records an
-  audit event).
+  An action that reads a body is sent a valid one (``body=``: what its ``actor``, who may take it,
+  sends), so the refusal is the rule's and not the form's: ``test_action_body_is_valid`` sends the
+  actor the same body and the action is taken. Where the demo has no object in the state the
+  action needs, ``ready=`` reaches it in the test's savepoint first; where everyone who sees the
+  object may take the action, ``who=None`` walks no insider (or ``who=`` names one who may not).
+  A line's ``insider=`` records where the code answers otherwise today: 302 where a page action is
+  refused with a message and a redirect (409 would say the object's state refuses first). The edit
+  forms (documents:document_edit, meetings:meeting_edit) ask the rule their saving asks: 403.
+  Whatever the code, an action walked here must change neither the object's row nor the audit
+  log (every write records an audit event).
 - People and departments are the bureau's directory: open to every colleague (``outsider=200``).
 
 Any object URL answers 404 (never 500) for ids that do not exist: too large for the database's
@@ -195,8 +198,12 @@ MATRIX: dict[str, Line] = {
     "affairs:matter_cancel": A("matter", body=lambda o: {"cancel-reason": "撤销"}, actor="limh"),
     "affairs:matter_complete": A("matter", body=lambda o: {"complete-report": "已完成"}, actor="zhangwt"),
     "affairs:matter_confirm": A("completed_matter", body=lambda o: {"decision": "confirm"}, actor="huangw"),
-    "affairs:matter_progress": A("matter", body=lambda o: {"progress-text": "进展", "progress-percent": 50}, actor="zhangwt"),
-    "affairs:matter_transfer": A("matter", body=lambda o: {"transfer-to": o.person("zhaolj").pk, "transfer-reason": "转办"}, actor="zhangwt"),
+    "affairs:matter_progress": A(
+        "matter", body=lambda o: {"progress-text": "进展", "progress-percent": 50}, actor="zhangwt"
+    ),
+    "affairs:matter_transfer": A(
+        "matter", body=lambda o: {"transfer-to": o.person("zhaolj").pk, "transfer-reason": "转办"}, actor="zhangwt"
+    ),
     "api:matter-detail": R("matter"),
     "api:matter-attachment-detail": R("matter_attachment"),
     "api:matter-cancel": A("matter", body=lambda o: {"reason": "撤销"}, actor="limh"),
@@ -207,7 +214,11 @@ MATRIX: dict[str, Line] = {
     "affairs:reception_detail": R("reception"),
     "affairs:reception_print": R("reception"),
     "affairs:reception_status": A("reception", body=lambda o: {"status": "done"}, actor="chenjg"),
-    "affairs:arrangement_add": A("reception", body=lambda o: {"arrangement-kind": "meals", "arrangement-owner": o.person("wuj").pk}, actor="chenjg"),
+    "affairs:arrangement_add": A(
+        "reception",
+        body=lambda o: {"arrangement-kind": "meals", "arrangement-owner": o.person("wuj").pk},
+        actor="chenjg",
+    ),
     "affairs:arrangement_detail": R("arrangement", insider=302),
     "affairs:arrangement_arranged": A("arrangement"),
     "api:reception-detail": R("reception"),
@@ -215,7 +226,11 @@ MATRIX: dict[str, Line] = {
     "api:arrangement-detail": R("arrangement"),
     "api:arrangement-arranged": A("arrangement"),
     "affairs:plan_detail": R("plan"),
-    "affairs:plan_item_add": A("plan", body=lambda o: {"item-title": "新事项", "item-owner": o.person("zhaolj").pk, "item-priority": "routine"}, actor="limh"),
+    "affairs:plan_item_add": A(
+        "plan",
+        body=lambda o: {"item-title": "新事项", "item-owner": o.person("zhaolj").pk, "item-priority": "routine"},
+        actor="limh",
+    ),
     "affairs:plan_item_to_matter": A("plan_item"),
     "api:work-plan-detail": R("plan"),
     "api:work-plan-items": A("plan", body=lambda o: {"title": "新事项", "owner": o.person("zhaolj").pk}, actor="limh"),
@@ -228,7 +243,9 @@ MATRIX: dict[str, Line] = {
     "documents:document_attach": A("document", body=lambda o: {"files": _upload()}, actor="zhoum"),
     "documents:document_submit": A("document"),
     "documents:document_issue": A("document"),
-    "documents:document_revoke": A("issued_document", body=lambda o: {"kind": "revoked", "reason": "撤销"}, actor="chenjg"),
+    "documents:document_revoke": A(
+        "issued_document", body=lambda o: {"kind": "revoked", "reason": "撤销"}, actor="chenjg"
+    ),
     "documents:comment_round_create": A("document", method=GET),
     "documents:opinion_summary": R("document"),
     "documents:opinion_summary_download": R("document", extra=(("kind", "docx"),)),
@@ -244,21 +261,31 @@ MATRIX: dict[str, Line] = {
     "api:document-opinion-summary-docx": R("document"),
     "api:document-opinion-summary-xlsx": R("document"),
     "api:document-submit": A("revising_document", body=lambda o: {"signer": o.person("wangjp").pk}, actor="zhaolj"),
-    "api:document-issue": A("document", body=lambda o: {"main_departments": [o.department.pk]}, actor="chenjg", ready=_approved),
+    "api:document-issue": A(
+        "document", body=lambda o: {"main_departments": [o.department.pk]}, actor="chenjg", ready=_approved
+    ),
     "api:document-revoke": A("issued_document", body=lambda o: {"kind": "revoked", "reason": "撤销"}, actor="chenjg"),
     "documents:comment_round_close": A("comment_round"),
     "api:comment-round-detail": R("comment_round"),
     "api:comment-round-close": A("comment_round"),
     "documents:comment_request": R("comment_request"),
-    "documents:comment_request_respond": A("comment_request", body=lambda o: {"respond-stance": "agree"}, actor="zhaolj"),
-    "documents:comment_request_delegate": A("department_request", body=lambda o: {"delegate-delegate": o.person("hexm").pk}, actor="linht"),
+    "documents:comment_request_respond": A(
+        "comment_request", body=lambda o: {"respond-stance": "agree"}, actor="zhaolj"
+    ),
+    "documents:comment_request_delegate": A(
+        "department_request", body=lambda o: {"delegate-delegate": o.person("hexm").pk}, actor="linht"
+    ),
     "api:comment-request-detail": R("comment_request"),
     "api:comment-request-respond": A("comment_request", body=lambda o: {"stance": "agree"}, actor="zhaolj"),
-    "api:comment-request-delegate": A("department_request", body=lambda o: {"delegate": o.person("hexm").pk}, actor="linht"),
+    "api:comment-request-delegate": A(
+        "department_request", body=lambda o: {"delegate": o.person("hexm").pk}, actor="linht"
+    ),
     "documents:opinion_handle": A("opinion", body=lambda o: {f"o{o.opinion.pk}-handling": "adopted"}, actor="zhoum"),
     "api:opinion-handle": A("opinion", body=lambda o: {"handling": "adopted"}, actor="zhoum"),
     "documents:approval": R("approval"),
-    "documents:approval_decide": A("approval", body=lambda o: {f"decide-{k}": v for k, v in _decide(o).items()}, actor="wangjp"),
+    "documents:approval_decide": A(
+        "approval", body=lambda o: {f"decide-{k}": v for k, v in _decide(o).items()}, actor="wangjp"
+    ),
     "api:approval-detail": R("approval"),
     "api:approval-decide": A("approval", body=_decide, actor="wangjp"),
     "documents:distribution": R("distribution"),
@@ -273,15 +300,35 @@ MATRIX: dict[str, Line] = {
     # Before its leader is asked, an incoming document is seen by the office alone, which reviews and
     # proposes: no read-only insider (api:incoming-review walks a reader of one in circulation).
     "documents:incoming_review": A("awaiting_incoming", body=lambda o: {"decision": "pass"}, actor="liuf", who=None),
-    "documents:incoming_propose": A("awaiting_incoming", body=lambda o: {"propose-proposal": "拟办", "propose-leader": o.person("wangjp").pk}, actor="liuf", ready=_reviewed, who=None),
-    "documents:incoming_instruct": A("awaiting_incoming", body=lambda o: {f"instruct-{k}": v for k, v in _instruct(o).items()}, actor="wangjp", ready=_proposed, who="wuj"),
-    "documents:incoming_circulate": A("incoming", body=lambda o: {"circulate-readers": [o.person("zhangwt").pk]}, actor="liuf"),
+    "documents:incoming_propose": A(
+        "awaiting_incoming",
+        body=lambda o: {"propose-proposal": "拟办", "propose-leader": o.person("wangjp").pk},
+        actor="liuf",
+        ready=_reviewed,
+        who=None,
+    ),
+    "documents:incoming_instruct": A(
+        "awaiting_incoming",
+        body=lambda o: {f"instruct-{k}": v for k, v in _instruct(o).items()},
+        actor="wangjp",
+        ready=_proposed,
+        who="wuj",
+    ),
+    "documents:incoming_circulate": A(
+        "incoming", body=lambda o: {"circulate-readers": [o.person("zhangwt").pk]}, actor="liuf"
+    ),
     "documents:incoming_close": A("incoming"),
     "documents:incoming_archive": A("incoming"),
     "api:incoming-detail": R("incoming"),
     "api:incoming-file-detail": R("incoming_file"),
     "api:incoming-review": A("incoming"),
-    "api:incoming-propose": A("awaiting_incoming", body=lambda o: {"proposal": "拟办", "leader": o.person("wangjp").pk}, actor="liuf", ready=_reviewed, who=None),
+    "api:incoming-propose": A(
+        "awaiting_incoming",
+        body=lambda o: {"proposal": "拟办", "leader": o.person("wangjp").pk},
+        actor="liuf",
+        ready=_reviewed,
+        who=None,
+    ),
     "api:incoming-instruct": A("awaiting_incoming", body=_instruct, actor="wangjp", ready=_proposed, who="wuj"),
     "api:incoming-circulate": A("incoming", body=lambda o: {"readers": [o.person("zhangwt").pk]}, actor="liuf"),
     "api:incoming-close": A("incoming"),
@@ -301,13 +348,21 @@ MATRIX: dict[str, Line] = {
     "meetings:meeting_ics": R("meeting"),
     "meetings:meeting_edit": A("meeting", method=GET),
     "meetings:meeting_cancel": A("meeting", insider=302),
-    "meetings:meeting_respond": A("meeting", body=lambda o: {"respond-response": "accept"}, actor="zhangwt", who="liuf"),
-    "meetings:agenda_propose": A("meeting", body=lambda o: {f"agenda-{k}": v for k, v in _agenda_item(o).items()}, actor="zhangwt", who=None),
+    "meetings:meeting_respond": A(
+        "meeting", body=lambda o: {"respond-response": "accept"}, actor="zhangwt", who="liuf"
+    ),
+    "meetings:agenda_propose": A(
+        "meeting", body=lambda o: {f"agenda-{k}": v for k, v in _agenda_item(o).items()}, actor="zhangwt", who=None
+    ),
     "meetings:agenda_publish": A("meeting"),
     "meetings:minutes_save": A("meeting"),
     "meetings:minutes_issue": A("meeting"),
-    "meetings:decision_record": A("meeting", body=lambda o: {f"decision-{k}": v for k, v in _decision(o).items()}, actor="liuf"),
-    "meetings:position_record": A("meeting", body=lambda o: {"position-department": o.department.pk, "position-text": "立场"}, actor="liuf"),
+    "meetings:decision_record": A(
+        "meeting", body=lambda o: {f"decision-{k}": v for k, v in _decision(o).items()}, actor="liuf"
+    ),
+    "meetings:position_record": A(
+        "meeting", body=lambda o: {"position-department": o.department.pk, "position-text": "立场"}, actor="liuf"
+    ),
     "meetings:resolution_record": A("meeting", body=lambda o: {"resolution-text": "一致意见"}, actor="liuf"),
     "api:meeting-detail": R("meeting"),
     "api:meeting-ics": R("meeting"),
@@ -321,7 +376,9 @@ MATRIX: dict[str, Line] = {
     "api:meeting-followup-positions": R("meeting"),
     "api:meeting-followup-resolution": A("meeting", method=PUT, body=lambda o: {"text": "一致意见"}, actor="liuf"),
     "meetings:agenda_item": R("agenda_item", insider=302),
-    "meetings:agenda_decide": A("agenda_item", body=lambda o: {"decide-decision": "accept"}, actor="chenjg", ready=_proposed_item),
+    "meetings:agenda_decide": A(
+        "agenda_item", body=lambda o: {"decide-decision": "accept"}, actor="chenjg", ready=_proposed_item
+    ),
     "meetings:agenda_move": A("agenda_item", body=lambda o: {"position": 2}, actor="chenjg"),
     "api:agenda-item-decide": A("agenda_item", body=lambda o: {"accept": True}, actor="chenjg", ready=_proposed_item),
     "api:agenda-item-move": A("agenda_item", body=lambda o: {"position": 2}, actor="chenjg"),
@@ -330,14 +387,32 @@ MATRIX: dict[str, Line] = {
     "meetings:decision": R("decision", insider=302),
     # relations
     "relations:coordination_detail": R("coordination"),
-    "relations:coordination_respond": A("coordination", body=lambda o: {"respond-department": _info(o), "respond-accept": "1"}, actor="luoj", ready=_reopened),
-    "relations:coordination_dispute": A("coordination", body=lambda o: {"dispute-department": _info(o), "dispute-reason": "异议"}, actor="luoj", ready=_info_accepted),
-    "relations:coordination_arbitrate": A("coordination", body=lambda o: {f"arbitrate-{k}": v for k, v in _ruling(o).items()}, actor="chenjg"),
-    "relations:coordination_escalate": A("coordination", body=lambda o: {"escalate-leader": o.person("wangjp").pk}, actor="chenjg"),
+    "relations:coordination_respond": A(
+        "coordination",
+        body=lambda o: {"respond-department": _info(o), "respond-accept": "1"},
+        actor="luoj",
+        ready=_reopened,
+    ),
+    "relations:coordination_dispute": A(
+        "coordination",
+        body=lambda o: {"dispute-department": _info(o), "dispute-reason": "异议"},
+        actor="luoj",
+        ready=_info_accepted,
+    ),
+    "relations:coordination_arbitrate": A(
+        "coordination", body=lambda o: {f"arbitrate-{k}": v for k, v in _ruling(o).items()}, actor="chenjg"
+    ),
+    "relations:coordination_escalate": A(
+        "coordination", body=lambda o: {"escalate-leader": o.person("wangjp").pk}, actor="chenjg"
+    ),
     "relations:coordination_meeting": A("coordination", body=lambda o: {"meeting-meeting": o.meeting.pk}, actor="liuf"),
     "api:coordination-detail": R("coordination"),
-    "api:coordination-respond": A("coordination", body=lambda o: {"department": _info(o), "accept": True}, actor="luoj", ready=_reopened),
-    "api:coordination-dispute": A("coordination", body=lambda o: {"department": _info(o), "reason": "异议"}, actor="luoj", ready=_info_accepted),
+    "api:coordination-respond": A(
+        "coordination", body=lambda o: {"department": _info(o), "accept": True}, actor="luoj", ready=_reopened
+    ),
+    "api:coordination-dispute": A(
+        "coordination", body=lambda o: {"department": _info(o), "reason": "异议"}, actor="luoj", ready=_info_accepted
+    ),
     "api:coordination-arbitrate": A("coordination", body=_ruling, actor="chenjg"),
     "api:coordination-escalate": A("coordination", body=lambda o: {"leader": o.person("wangjp").pk}, actor="chenjg"),
     "api:coordination-meeting": A("coordination", body=lambda o: {"meeting": o.meeting.pk}, actor="liuf"),
@@ -351,7 +426,9 @@ MATRIX: dict[str, Line] = {
     "relations:feedback_route": A("feedback", body=lambda o: {"route-department": _finance(o)}, actor="zhoum"),
     "relations:feedback_reply": A("feedback", body=lambda o: {"reply-reply": "答复"}, actor="limh", who="wuj"),
     "relations:feedback_send_back": A("answered_feedback", body=lambda o: {"send_back-reason": "补充"}, actor="zhoum"),
-    "relations:feedback_close": A("answered_feedback", body=lambda o: {"close-satisfaction": "satisfied"}, actor="zhoum"),
+    "relations:feedback_close": A(
+        "answered_feedback", body=lambda o: {"close-satisfaction": "satisfied"}, actor="zhoum"
+    ),
     "api:feedback-detail": R("feedback"),
     "api:feedback-route": A("feedback", body=lambda o: {"department": _finance(o)}, actor="zhoum"),
     "api:feedback-reply": A("feedback", body=lambda o: {"reply": "答复"}, actor="limh", who="wuj"),
@@ -397,7 +474,11 @@ OBJECTS: dict[str, tuple[str, dict[str, Any], str | None]] = {
     "distribution": ("documents.Distribution", {}, "maxy"),
     "incoming": ("documents.IncomingDocument", {}, "gaoxy"),
     "incoming_file": ("core.Attachment", {"original_name": "incoming.txt"}, "gaoxy"),
-    "awaiting_incoming": ("documents.IncomingDocument", {"title": "关于征求《城市应急预案（修订稿）》意见的函"}, "gaoxy"),
+    "awaiting_incoming": (
+        "documents.IncomingDocument",
+        {"title": "关于征求《城市应急预案（修订稿）》意见的函"},
+        "gaoxy",
+    ),
     "reading": ("documents.Reading", {}, "gaoxy"),
     "packet": ("documents.ReadingPacket", {}, "wuj"),
     "packet_file": ("core.Attachment", {"original_name": "packet.txt"}, "wuj"),
