@@ -348,9 +348,11 @@ MATRIX: dict[str, Line] = {
     "meetings:meeting_ics": R("meeting"),
     "meetings:meeting_edit": A("meeting", method=GET),
     "meetings:meeting_cancel": A("meeting", insider=302),
+    # Every insider of the private meeting is invited and may reply: its organizer, not invited, may not.
     "meetings:meeting_respond": A(
         "meeting", body=lambda o: {"respond-response": "accept"}, actor="zhangwt", who="liuf"
     ),
+    # Everyone who sees the private meeting belongs to a department with someone invited, and proposes.
     "meetings:agenda_propose": A(
         "meeting", body=lambda o: {f"agenda-{k}": v for k, v in _agenda_item(o).items()}, actor="zhangwt", who=None
     ),
@@ -367,6 +369,7 @@ MATRIX: dict[str, Line] = {
     "api:meeting-detail": R("meeting"),
     "api:meeting-ics": R("meeting"),
     "api:meeting-cancel": A("meeting"),
+    # As meetings:meeting_respond: the organizer, not invited, is refused the reply.
     "api:meeting-followup-respond": A("meeting", body=lambda o: {"response": "accept"}, actor="zhangwt", who="liuf"),
     "api:meeting-followup-agenda-items": R("meeting"),
     "api:meeting-followup-agenda-publish": A("meeting"),
@@ -418,12 +421,14 @@ MATRIX: dict[str, Line] = {
     "api:coordination-meeting": A("coordination", body=lambda o: {"meeting": o.meeting.pk}, actor="liuf"),
     "bulletins:detail": R("bulletin"),
     "bulletins:read": A("bulletin"),
+    # The office and the recipients see a bulletin, and all of them may reply: no read-only insider.
     "bulletins:reply": A("bulletin", body=lambda o: {"text": "收到"}, actor="chenjg", who=None),
     "api:bulletin-detail": R("bulletin"),
     "api:bulletin-read": A("bulletin"),
     "api:bulletin-replies": A("bulletin", body=lambda o: {"text": "收到"}, actor="chenjg", who=None),
     "relations:feedback_detail": R("feedback"),
     "relations:feedback_route": A("feedback", body=lambda o: {"route-department": _finance(o)}, actor="zhoum"),
+    # The routed department's head replies; the office, which sees every feedback, may not.
     "relations:feedback_reply": A("feedback", body=lambda o: {"reply-reply": "答复"}, actor="limh", who="wuj"),
     "relations:feedback_send_back": A("answered_feedback", body=lambda o: {"send_back-reason": "补充"}, actor="zhoum"),
     "relations:feedback_close": A(
