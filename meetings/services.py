@@ -516,12 +516,18 @@ def may_manage(user: Any, meeting: Meeting) -> bool:
     )
 
 
+def meeting_check_changeable(*, actor: Any, meeting: Meeting) -> None:
+    """The rule of changing a meeting, asked by every change and by the edit page: its organizer or
+    the office (403), while it is scheduled (409)."""
+    if not may_manage(actor, meeting):
+        raise PermissionDenied(_("Only the organizer or the office may change this meeting."))
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise Conflict(_("The meeting was cancelled."), code="meeting_cancelled")
+
+
 def _lock_scheduled(actor: User, meeting: Meeting) -> Meeting:
     locked = Meeting.objects.select_for_update(of=("self",)).select_related("room").get(pk=meeting.pk)
-    if not may_manage(actor, locked):
-        raise PermissionDenied(_("Only the organizer or the office may change this meeting."))
-    if locked.status != MeetingStatus.SCHEDULED:
-        raise Conflict(_("The meeting was cancelled."), code="meeting_cancelled")
+    meeting_check_changeable(actor=actor, meeting=locked)
     return locked
 
 

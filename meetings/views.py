@@ -157,6 +157,7 @@ def _initial(meeting: Meeting) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
+    services.meeting_check_changeable(actor=request.user, meeting=meeting)  # the form only for who may save it
     form = SeriesMeetingForm(request.POST or None, initial=_initial(meeting))
     error: DomainError | None = None
     clashes: list[Clash] = []

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Department
 from core.attachments import attachment_response
-from core.errors import DomainError, ValidationError
+from core.errors import DomainError, PermissionDenied, ValidationError
 
 from . import selectors_followup as reads
 from . import services_followup as writes
@@ -186,6 +186,12 @@ def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def position_record(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = reads.meeting_for_followup(user=request.user, pk=pk)
+    department_ids = writes.position_department_ids(request.user, meeting)
+    if department_ids is not None and not department_ids:
+        # The rule before the form: its choices are the departments this person may speak for.
+        raise PermissionDenied(
+            _("Positions are recorded by the organizer, the office or the head of a party department.")
+        )
 
     def call(data: dict[str, Any]) -> Any:
         department: Department = data["department"]
@@ -195,9 +201,7 @@ def position_record(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         name="position",
-        form=PositionForm(
-            request.POST, prefix="position", department_ids=writes.position_department_ids(request.user, meeting)
-        ),
+        form=PositionForm(request.POST, prefix="position", department_ids=department_ids),
         call=call,
         done=_("The position is recorded."),
         anchor="positions",

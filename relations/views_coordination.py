@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.enums import Classification
-from core.errors import DomainError, ValidationError
+from core.errors import DomainError, PermissionDenied, ValidationError
 from meetings.models import MeetingKind
 from meetings.selectors import meetings_visible
 
@@ -138,6 +138,10 @@ def _step(request: HttpRequest, pk: int, *, name: str, form_class: type, take: A
     coordination = selectors.coordination_get(user=request.user, pk=pk)
     form = form_class(request.POST, prefix=name)
     if name == "meeting":
+        # The rule before the form: its choices are the meetings this person sees, so someone who
+        # may not link one would otherwise be told only that their choice is invalid.
+        if not services.may_link_meeting(request.user, coordination):
+            raise PermissionDenied(_("Only the office or the person who raised the matter links its meeting."))
         form.fields["meeting"].queryset = _linkable_meetings(request)
     if not form.is_valid():
         return _page(request, pk, bound={name: form}, error=ValidationError(_("Please correct the marked fields.")))

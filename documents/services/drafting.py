@@ -130,6 +130,18 @@ def document_create(
     return document
 
 
+def document_check_editable(*, document: Document, actor: Any) -> None:
+    """The rule of editing, asked by every save and by the editor page: the drafter (403), while the
+    document is a draft or being revised (409)."""
+    if document.drafter_id != actor.pk:
+        raise PermissionDenied(_("Only the drafter edits the draft."))
+    if not document.is_editable:
+        raise Conflict(
+            _("The document is %(status)s and cannot be edited.") % {"status": document.get_status_display()},
+            code="invalid_state",
+        )
+
+
 @transaction.atomic
 def document_update(*, document: Document, actor: User, summary: str = "", **changes: Any) -> Document:
     """Save the drafter's edits as a new version (only in ``draft`` or ``revising``).
@@ -138,13 +150,7 @@ def document_update(*, document: Document, actor: User, summary: str = "", **cha
     edit after submission is impossible here (the document is not editable while awaiting approval).
     """
     locked = Document.objects.select_for_update().get(pk=document.pk)
-    if locked.drafter_id != actor.pk:
-        raise PermissionDenied(_("Only the drafter edits the draft."))
-    if not locked.is_editable:
-        raise Conflict(
-            _("The document is %(status)s and cannot be edited.") % {"status": locked.get_status_display()},
-            code="invalid_state",
-        )
+    document_check_editable(document=locked, actor=actor)
     values = _clean(changes)
     changed = {field: value for field, value in values.items() if getattr(locked, field) != value}
     if not changed:

@@ -122,6 +122,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.document_get(user=request.user, pk=pk)
+    drafting.document_check_editable(document=document, actor=request.user)  # the form only for who may save it
     initial = {field: getattr(document, field) for field in VERSIONED_FIELDS}
     initial["body"] = body_text.plain_text(document.body)
     form = DocumentEditForm(request.POST or None, initial=initial)

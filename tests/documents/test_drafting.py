@@ -279,6 +279,10 @@ def test_page_refusals(client_of, user, head):
     outsider = UserFactory(department=DepartmentFactory())
     assert client_of(outsider).get(document.get_absolute_url()).status_code == 404
     assert client_of(outsider).get(f"/documents/{document.pk}/edit/").status_code == 404
+    # The head sees the draft but may not edit it: the editor is refused as saving is.
+    assert client_of(head).get(document.get_absolute_url()).status_code == 200
+    assert client_of(head).get(f"/documents/{document.pk}/edit/").status_code == 403
+    assert client_of(user).get(f"/documents/{document.pk}/edit/").status_code == 200
     response = client_of(head).post(
         f"/documents/{document.pk}/edit/",
         {"title": "改", "doc_type": "notice", "classification": "internal", "urgency": "normal", "body": "x"},

@@ -132,6 +132,19 @@ def test_positions_and_the_resolution(book, organizer, attendee, parties, client
     assert AuditEvent.objects.filter(verb="resolution.record").count() == 1
 
 
+def test_the_position_form_refuses_who_speaks_for_no_party(book, organizer, attendee, parties, client_of):
+    """An attendee who heads no party department is refused the position form (403, the rule's
+    answer) even with a department chosen, as the API refuses them; the party's head records theirs."""
+    finance, _personnel, finance_head = parties
+    meeting = book(at(9), at(10), attendees=[attendee, finance_head], kind=MeetingKind.COORDINATION)
+    url = f"/meetings/{meeting.pk}/positions/"
+    body = {"position-department": finance.pk, "position-text": "财务处同意"}
+    assert client_of(attendee).post(url, body).status_code == 403
+    assert not Position.objects.filter(meeting=meeting).exists()
+    assert client_of(finance_head).post(url, body).status_code == 302
+    assert Position.objects.get(meeting=meeting).department == finance
+
+
 def test_positions_belong_to_coordination_meetings(book, organizer, department):
     meeting = book(at(9), at(10))
     body = {"department": department.pk, "text": "x"}

@@ -90,6 +90,15 @@ def test_edit_and_cancel(client_of, book, organizer, attendee, room):
     assert page.post(f"/meetings/{meeting.pk}/cancel/", {"reason": "改期"}).status_code == 302
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.CANCELLED
+    assert page.get(f"/meetings/{meeting.pk}/edit/").status_code == 409  # a cancelled meeting is not changed
+
+
+def test_the_edit_page_opens_only_for_who_may_change_the_meeting(client_of, book, organizer, attendee, room):
+    """An attendee sees the meeting but may not change it: the edit form is refused (403), as saving is."""
+    meeting = book(at(9), at(10), room=room, attendees=[attendee])
+    assert client_of(attendee).get(meeting.get_absolute_url()).status_code == 200
+    assert client_of(attendee).get(f"/meetings/{meeting.pk}/edit/").status_code == 403
+    assert client_of(organizer).get(f"/meetings/{meeting.pk}/edit/").status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -190,7 +199,8 @@ def test_queries_do_not_grow_with_the_data(path, client_of, book, room, attendee
         Meeting.objects.all().delete()
         meeting = _fill(book, room, attendee, organizer, size)
         if path in PATHS:
-            client, call = client_of(attendee), PATHS[path]
+            # The edit page opens only for who may change the meeting: its organizer.
+            client, call = client_of(organizer if path == "edit" else attendee), PATHS[path]
         else:
             client, call = as_(attendee), API_PATHS[path]
         call(client, meeting, room, attendee)  # warm: the session, content types, the navigation's cache

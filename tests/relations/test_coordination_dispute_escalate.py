@@ -265,6 +265,8 @@ def test_the_office_links_the_meeting_on_the_page(client_of, raise_matter, offic
     url = f"/relations/coordination/{coordination.pk}/"
     assert 'id="meeting-form"' not in client_of(lead_dept.head).get(url).content.decode()
     assert client_of(lead_dept.head).post(url + "meeting/", {"meeting-meeting": held.pk}).status_code == 403
+    # The rule is asked before the choices: a meeting outside them is refused as plainly.
+    assert client_of(lead_dept.head).post(url + "meeting/", {"meeting-meeting": 2**80}).status_code == 403
     office = client_of(office_head)
     page = office.get(url)
     assert 'id="meeting-form"' in page.content.decode()
