@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = Path("/usr/bin/chromium")
 # As root in a closed network: no sandbox, and no background connections to refuse.
@@ -37,6 +38,9 @@ def browser(monkeypatch):
             yield browser
         finally:
             browser.close()
+            # The ORM's connections opened beside Playwright's event loop belong to that loop's
+            # context: closed here, not left open (idle) for the rest of the process.
+            connections.close_all()
 
 
 @pytest.fixture
