@@ -96,10 +96,10 @@ run: setup
 
 test: setup-dev
 	@$(MAKE) --no-print-directory lint
-	@echo "== Tests on SQLite with the file-system broker"
+	@echo "== Tests on SQLite with the file-system broker ($$(date +%T))"
 	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 REDIS_URL= $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 	@if $(SERVICES_UP) 2>/dev/null; then \
-	  echo "== Tests on PostgreSQL + Redis"; \
+	  echo "== Tests on PostgreSQL + Redis ($$(date +%T))"; \
 	  $(CREATE_PG_DB); \
 	  DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest $(XDIST) --create-db $(PYTEST_ARGS); \
 	elif [ "$${CI:-}" = "true" ]; then \
