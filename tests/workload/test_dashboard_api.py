@@ -10,22 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tests.factories import DepartmentFactory, UserFactory, WorkItemFactory
+from tests.factories import UserFactory, WorkItemFactory
 from workload import targets
 from workload.models import WorkItemStatus
 from workload.targets import masked_title
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def units(office):
-    a = DepartmentFactory(name="甲处", code="a")
-    b = DepartmentFactory(name="乙处", code="b")
-    head_a = UserFactory(username="head_a", department=a)
-    a.head = head_a
-    a.save()
-    return {"a": a, "b": b, "head_a": head_a, "staff_a": UserFactory(username="staff_a", department=a)}
 
 
 def _api(person):

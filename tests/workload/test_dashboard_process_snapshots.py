@@ -14,7 +14,6 @@ from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
 
 from accounts.models import Department
-from tests.factories import DepartmentFactory, UserFactory
 from tests.workload.test_dashboard_process_steps import _approval_items, _decisions
 from tests.workload.test_dashboard_processes import _fill
 from workload import dashboard_snapshots, dashboards
@@ -22,25 +21,6 @@ from workload.models import DashboardSnapshot
 from workload.tasks import refresh_dashboards
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def units(office):
-    a = DepartmentFactory(name="甲处", code="a")
-    b = DepartmentFactory(name="乙处", code="b")
-    head_a = UserFactory(username="head_a", name="赵处长", department=a)
-    a.head = head_a
-    a.save()
-    head_b = UserFactory(username="head_b", name="孙处长", department=b)
-    b.head = head_b
-    b.save()
-    return {
-        "a": a,
-        "b": b,
-        "head_a": head_a,
-        "head_b": head_b,
-        "staff_a": UserFactory(username="staff_a", department=a),
-    }
 
 
 def _data(units, n=1):

@@ -16,30 +16,11 @@ from affairs.models import Matter, MatterSource, MatterStatus
 from documents.models import Approval, ApprovalStep, StepKind
 from documents.services.drafting import document_create
 from meetings.models import Decision, Meeting
-from tests.factories import DepartmentFactory, UserFactory, WorkItemFactory
+from tests.factories import WorkItemFactory
 from workload import dashboards, processes
 from workload.models import WorkItemKind, WorkItemStatus
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def units(office):
-    a = DepartmentFactory(name="甲处", code="a")
-    b = DepartmentFactory(name="乙处", code="b")
-    head_a = UserFactory(username="head_a", name="赵处长", department=a)
-    a.head = head_a
-    a.save()
-    head_b = UserFactory(username="head_b", name="孙处长", department=b)
-    b.head = head_b
-    b.save()
-    return {
-        "a": a,
-        "b": b,
-        "head_a": head_a,
-        "head_b": head_b,
-        "staff_a": UserFactory(username="staff_a", department=a),
-    }
 
 
 def _approval_items(units, n=1):

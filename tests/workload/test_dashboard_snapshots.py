@@ -13,23 +13,13 @@ from django.utils import timezone
 
 from accounts.models import Department
 from config.celery import app
-from tests.factories import DepartmentFactory, UserFactory, WorkItemFactory
+from tests.factories import UserFactory, WorkItemFactory
 from workload import dashboard_snapshots, dashboards, targets
 from workload.models import DashboardSnapshot, WorkItemKind, WorkItemStatus
 from workload.targets import masked_title
 from workload.tasks import refresh_dashboards
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def units(office):
-    a = DepartmentFactory(name="甲处", code="a")
-    b = DepartmentFactory(name="乙处", code="b")
-    head_a = UserFactory(username="head_a", department=a)
-    a.head = head_a
-    a.save()
-    return {"a": a, "b": b, "head_a": head_a, "staff_a": UserFactory(username="staff_a", department=a)}
 
 
 def _fill(units, n):
