@@ -28,3 +28,11 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Worker temporary files in memory, not on a possibly slow disk (gunicorn's FAQ on heartbeats).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 proc_name = "xietong-web"
+
+
+def post_worker_init(worker):
+    """Before a new worker takes requests: the search segmenter's dictionary, which takes seconds to
+    load, so that the first approval or search a worker serves is not the one that waits for it."""
+    from workload.search import warm_up
+
+    warm_up()

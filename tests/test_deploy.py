@@ -111,6 +111,17 @@ def test_gunicorn_workers_are_sized_to_the_cores_unless_set(monkeypatch):
     assert (config["workers"], config["bind"]) == (3, ["0.0.0.0:8000"])
 
 
+def test_a_new_web_worker_loads_the_search_dictionary_before_its_first_request(monkeypatch):
+    import runpy
+
+    from workload import search
+
+    monkeypatch.setattr(search, "_jieba", None)  # as in a freshly forked worker
+    config = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    config["post_worker_init"](worker=None)
+    assert search._jieba is not None
+
+
 def test_deploy_holds_what_an_operator_needs():
     deploy = ROOT / "deploy"
     for name in ("gunicorn.conf.py", "nginx.conf", "xietong.env.example", "Procfile"):

@@ -117,6 +117,12 @@ def _segmenter() -> Any:
     return _jieba
 
 
+def warm_up() -> None:
+    """Load the segmenter's dictionary now (a few seconds) rather than in the first request that
+    indexes or searches: the web server calls it in each new worker (deploy/gunicorn.conf.py)."""
+    _segmenter()
+
+
 def _words(tokens: Iterable[str]) -> list[str]:
     """Tokens that carry a word (not punctuation, spaces or underscores), folded to lower case."""
     return [token.strip().lower() for token in tokens if _WORD.search(token)]
