@@ -4,6 +4,9 @@ Steps: generated data of ``--size`` (default ``LOAD_SIZE``, else M) in ``DATABAS
 benchmarks/generate.py unless that size is already there); the production-like run (deploy/Procfile:
 gunicorn, two Celery workers, beat) on a free loopback port; then three locust runs:
 
+0. a warm-up of the same mix for ``--warm-up-seconds`` (20), not counted: each new gunicorn worker
+   compiles its templates and opens its connections on its first requests; a server that has run
+   for an hour has done that long ago;
 1. the day's mix (benchmarks/locustfile.py ``OfficeWorker``): ``--users`` (50) people for
    ``--seconds`` (60): requests per second, p50/p95/p99 and errors, in total and per request kind;
 2. and 3. the baseline: the minimal login-required view, then the desk, each with ``--ratio-users``
@@ -208,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default=os.environ.get("LOAD_SIZE", "M"), choices=sorted(PEOPLE))
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--warm-up-seconds", type=int, default=20)
     parser.add_argument("--ratio-users", type=int, default=10)
     parser.add_argument("--ratio-seconds", type=int, default=15)
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
@@ -243,6 +247,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== Logging {args.users} people in (the login page, as a browser)", flush=True)
         OUT.mkdir(parents=True, exist_ok=True)
         sessions = warm_up(host, people, args.users, parallel=4)
+        if args.warm_up_seconds > 0:
+            print(f"== Warm-up (not counted): the day's mix for {args.warm_up_seconds} s", flush=True)
+            run_locust(
+                host,
+                "OfficeWorker",
+                users=args.users,
+                seconds=args.warm_up_seconds,
+                prefix="warmup",
+                people=people,
+                sessions=sessions,
+            )
         print(f"== The day's mix: {args.users} users for {args.seconds} s", flush=True)
         mix = run_locust(
             host, "OfficeWorker", users=args.users, seconds=args.seconds, prefix="mix", people=people, sessions=sessions
