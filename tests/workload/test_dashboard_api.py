@@ -98,14 +98,17 @@ def test_department_view_masks_what_the_viewer_may_not_see(units, leader, monkey
 
 
 def test_endpoints_cost_the_same_at_two_sizes(units, leader):
+    urls = ("/api/v1/dashboard/", f"/api/v1/dashboard/departments/{units['a'].pk}/")
+    for url in urls:  # once before counting: the process's own caches (content types) filled
+        _api(leader).get(url)
     counts = []
     for size in (2, 7):
         _fill(units, size)
         api = _api(leader)
         sizes = []
-        for url in ("/api/v1/dashboard/", f"/api/v1/dashboard/departments/{units['a'].pk}/"):
+        for url in urls:
             with CaptureQueriesContext(connection) as queries:
                 assert api.get(url).status_code == 200
             sizes.append(len(queries))
         counts.append(sizes)
-    assert counts[0] == counts[1]
+    assert counts[0] == counts[1], counts
