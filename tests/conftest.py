@@ -49,6 +49,20 @@ def _fresh_state():
 
 
 @pytest.fixture
+def redis_server(tmp_path):
+    """A private redis-server on a free port (tests/reliability/support.py), running; stopped at
+    the end whatever happened."""
+    from tests.reliability.support import RedisServer
+
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
 def hidden_targets(monkeypatch):
     """A visibility rule for notification tests: targets (content type id, object id) added to the
     returned set are hidden from everyone; (user id, ref) pairs from that user only."""

@@ -32,7 +32,7 @@ from psycopg import sql
 from accounts.models import User
 from benchmarks.prodstack import ROOT, Stack, free_port, production_env
 from tests.factories import DepartmentFactory, LeaderFactory, OfficeFactory, UserFactory
-from tests.reliability.support import RedisServer, database_url
+from tests.reliability.support import database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -96,16 +96,6 @@ def smoke_database(people) -> Iterator[str]:
     finally:
         with _admin(url) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
-@pytest.fixture
-def redis_server(tmp_path) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @dataclass

@@ -90,17 +90,6 @@ def _postgres_and_redis_only(request):
 
 
 @pytest.fixture
-def redis_server(tmp_path) -> Iterator[RedisServer]:
-    """A private redis-server, running; stopped at the end whatever happened."""
-    server = RedisServer(tmp_path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
 def broker(redis_server) -> Iterator[RedisServer]:
     """Celery in this process publishes to (and embedded workers consume from) the private Redis."""
     with broker_at(redis_server.url):
