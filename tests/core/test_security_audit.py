@@ -1,16 +1,10 @@
 """The audit log records sign-ins (successful and failed), role and clearance changes, and downloads."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from accounts.services import user_update
-from affairs.services import matter_create, matter_report_progress
 from core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -91,18 +85,6 @@ def test_a_role_change_in_the_admin_is_recorded(client_of, admin_user, user):
     event = AuditEvent.objects.for_target(user).filter(verb="user.update").latest("id")
     assert event.actor_id == admin_user.pk
     assert event.data.get("clearance") == "confidential"
-
-
-@pytest.fixture
-def attachment(settings, tmp_path, leader, user):
-    settings.MEDIA_ROOT = tmp_path
-    with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
-        matter = matter_create(
-            actor=leader, title="完善应急值班制度", description="修订", priority="key", lead=user,
-            assisting=[], due_on=date(2026, 3, 6),
-        )  # fmt: skip
-        upload = SimpleUploadedFile("值班表.txt", "值班安排".encode(), content_type="text/plain")
-        return matter_report_progress(actor=user, matter=matter, text="附件", files=[upload]).pk
 
 
 @pytest.mark.parametrize("via", ["page", "api"])
